@@ -1,0 +1,1 @@
+"""paramcfg: parameters, not customisation."""

@@ -1,0 +1,432 @@
+"""Diagnostics: the data every stage reports, and how it is shown to people and machines.
+
+A diagnostic is data (code, severity, span, message arguments, related locations); it is
+rendered late, in the reader's language.  Stages never raise for bad input: they append
+diagnostics to a list and carry on.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import unicodedata
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+__all__ = [
+    "CODES",
+    "Code",
+    "Diagnostic",
+    "Related",
+    "Severity",
+    "Span",
+    "display_width",
+    "render_json",
+    "render_text",
+]
+
+
+def display_width(text: str) -> int:
+    """Terminal cells that ``text`` takes: wide and full-width characters take two.
+
+    Combining marks take none.  East Asian *ambiguous* characters take one, as in most
+    Japanese terminals configured for UTF-8.
+    """
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return width
+
+
+@attrs.frozen
+class Span:
+    """A region of one source file.
+
+    Lines and columns are 1-based and count characters (not bytes, not display cells);
+    ``start``/``end`` are character offsets into the decoded text.
+    """
+
+    file: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    start: int = 0
+    end: int = 0
+
+    @classmethod
+    def point(cls, file: str, line: int = 1, col: int = 1) -> Span:
+        return cls(file, line, col, line, col + 1)
+
+    def to(self, other: Span) -> Span:
+        """The span from the start of ``self`` to the end of ``other``."""
+        return Span(
+            self.file, self.line, self.col, other.end_line, other.end_col, self.start, other.end
+        )
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    def label(self, lang: str) -> str:
+        if lang == "ja":
+            return {"error": "エラー", "warning": "警告", "note": "注記"}[self.value]
+        return self.value
+
+
+@attrs.frozen
+class Code:
+    """A registered diagnostic code with its message templates in English and Japanese.
+
+    Templates use ``str.format`` fields filled from :attr:`Diagnostic.args`.
+    """
+
+    id: str
+    name: str
+    severity: Severity
+    message_en: str
+    message_ja: str
+    hint_en: str = ""
+    hint_ja: str = ""
+
+
+def _code(
+    id_: str,
+    name: str,
+    severity: Severity,
+    message: tuple[str, str],
+    hint: tuple[str, str] = ("", ""),
+) -> Code:
+    return Code(id_, name, severity, message[0], message[1], hint[0], hint[1])
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+#: Every diagnostic code.  Codes are stable: never renumber or reuse one.
+CODES: Final[dict[str, Code]] = {
+    c.id: c
+    for c in (
+        # ---- PC00xx: the file itself ------------------------------------------------------
+        _code("PC0001", "invalid-encoding", E,
+              ("the file is not valid UTF-8 ({detail})",
+               "ファイルが UTF-8 ではありません（{detail}）"),
+              ("save the file as UTF-8 (in Excel: \"CSV UTF-8\"; in Notepad: \"UTF-8\")",
+               "ファイルを UTF-8 で保存し直してください（メモ帳なら「UTF-8」を選択）")),
+        _code("PC0002", "byte-order-mark", W,
+              ("the file starts with a byte-order mark (BOM); it was ignored",
+               "ファイルの先頭に BOM があります。無視して読み込みました"),
+              ("save the file as UTF-8 without BOM",
+               "BOM なしの UTF-8 で保存してください")),
+        _code("PC0003", "control-character", E,
+              ("the file contains the control character {char}",
+               "制御文字 {char} が含まれています"),
+              ("delete the character; it is invisible in most editors",
+               "この文字を削除してください（多くのエディタでは見えません）")),
+        _code("PC0004", "full-width-character", W,
+              ("full-width {found} was read as {meant}",
+               "全角の {found} を半角の {meant} として読みました"),
+              ("type the half-width {meant} (switch the IME off for numbers and symbols)",
+               "半角の {meant} で入力してください（数字・記号は IME をオフにして入力）")),
+        _code("PC0005", "limit-exceeded", E,
+              ("{what} exceeds the limit of {limit}",
+               "{what}が上限 {limit} を超えています"),
+              ("split the file or shorten the value; see docs/limits.md",
+               "ファイルを分けるか値を短くしてください（docs/limits.md 参照）")),
+        # ---- PC01xx: syntax ---------------------------------------------------------------
+        _code("PC0101", "syntax-error", E,
+              ("{found}; expected {expected}",
+               "{found_ja}。ここには{expected_ja}が必要です"),
+              ("check this line against docs/language.md",
+               "docs/language.md の書き方と見比べてください")),
+        _code("PC0102", "unexpected-character", E,
+              ("unexpected character {char}",
+               "文字 {char} はここに書けません"),
+              ("delete it, or put text in double quotes \"…\"",
+               "削除するか、文字列なら \"…\" で囲んでください")),
+        _code("PC0103", "unclosed", E,
+              ("{what} opened here is never closed",
+               "ここで開いた{what_ja}が閉じられていません"),
+              ("add the closing {closer}", "閉じる {closer} を書き足してください")),
+        _code("PC0104", "bad-literal", E,
+              ("{literal} is not a valid {kind}", "{literal} は正しい{kind}ではありません"),
+              ("{fix}", "{fix_ja}")),
+        # ---- PC02xx: names and file structure --------------------------------------------
+        _code("PC0201", "unknown-name", E,
+              ("{kind} {name} is not declared{suggestion}",
+               "{kind_ja}「{name}」は宣言されていません{suggestion_ja}"),
+              ("use a name the core declares; `paramcfg explain PC0201` tells how to list them",
+               "コアで宣言された名前を使ってください")),
+        _code("PC0202", "duplicate-declaration", E,
+              ("{name} is declared twice", "「{name}」が二重に宣言されています"),
+              ("rename or remove one of them", "どちらかの名前を変えるか削除してください")),
+        _code("PC0203", "wrong-file-kind", E,
+              ("this is a {found} file, but a {expected} file was expected",
+               "これは{found_ja}ファイルですが、{expected_ja}ファイルが必要です"),
+              ("{fix}", "{fix_ja}")),
+        _code("PC0204", "missing-header", E,
+              ("the file has no {header} line", "ファイルに {header} 行がありません"),
+              ("start the file with: {example}", "ファイルの先頭に次の行を書いてください: {example}")),
+        _code("PC0205", "misplaced-statement", E,
+              ("{what} cannot stand here", "{what_ja}はここに書けません"),
+              ("{fix}", "{fix_ja}")),
+        # ---- PC03xx: values --------------------------------------------------------------
+        _code("PC0301", "wrong-type", E,
+              ("{name} expects {expected}, but {found} is {found_kind}",
+               "「{name}」には{expected_ja}を書きます。{found} は{found_kind_ja}です"),
+              ("write {example}", "例: {example}")),
+        _code("PC0302", "out-of-range", E,
+              ("{name} = {value} is {relation} the {bound_kind} {bound}",
+               "「{name}」の値 {value} は{bound_kind_ja} {bound} を{relation_ja}います"),
+              ("use a value {allowed}", "{allowed_ja}の値にしてください")),
+        _code("PC0303", "above-cap", E,
+              ("{name} = {value} is {relation} {bound} ({bound_expr})",
+               "「{name}」の値 {value} は {bound}（{bound_expr}）を{relation_ja}います"),
+              ("use a value {allowed}", "{allowed_ja}の値にしてください")),
+        _code("PC0304", "text-too-wide", E,
+              ("{name} is {width} cells wide, more than the {limit} the form allows",
+               "「{name}」の幅は {width} 桁で、様式の上限 {limit} 桁を超えています"),
+              ("shorten the text (a kanji or kana takes 2 cells, a half-width letter 1)",
+               "文字を減らしてください（漢字・かなは 2 桁、半角英数字は 1 桁）")),
+        _code("PC0305", "missing-field", E,
+              ("{name} has no value for {field}", "「{name}」の項目「{field}」に値がありません"),
+              ("add {field} = …", "{field} = … を書き足してください")),
+        # ---- PC04xx: the profile against the core ---------------------------------------
+        _code("PC0401", "required-missing", E,
+              ("required parameter {name} has no value as of {date}",
+               "必須パラメータ「{name}」に {date} 時点の値がありません"),
+              ("set it in the `from` block that starts on or before {date}",
+               "{date} 以前に始まる from ブロックで値を設定してください")),
+        _code("PC0402", "fixed-assigned", E,
+              ("{name} is fixed by the core ({basis}); a profile cannot change it",
+               "「{name}」はコアで固定された値です（{basis}）。プロファイルでは変更できません"),
+              ("delete this line: the package applies the statutory value to every town",
+               "この行を削除してください。法定の値が全団体に適用されます")),
+        _code("PC0403", "declaration-in-profile", E,
+              ("a profile cannot contain a {what} declaration (that would be a customisation)",
+               "プロファイルに {what} 宣言は書けません（カスタマイズに当たります）"),
+              ("ask the package vendor to declare it in the core; delete it from the profile",
+               "必要ならパッケージ事業者にコアへの追加を依頼し、この行は削除してください")),
+        _code("PC0404", "unknown-parameter", E,
+              ("{name} is not a parameter of core {core}{suggestion}",
+               "「{name}」はコア {core} のパラメータではありません{suggestion_ja}"),
+              ("a profile can only set parameters the core declares; check the spelling",
+               "プロファイルではコアが宣言したパラメータしか設定できません。綴りを確認してください")),
+        _code("PC0405", "duplicate-assignment", E,
+              ("{name} is set twice for {date}", "「{name}」が {date} 付けで二度設定されています"),
+              ("keep one value; to change it later, add a new `from` block",
+               "どちらか一方を残してください。後日の変更は新しい from ブロックで書きます")),
+        _code("PC0406", "invalid-date", E,
+              ("{text} is not a valid date{detail}", "{text} は正しい日付ではありません{detail_ja}"),
+              ("write the date as YYYY-MM-DD, e.g. 2024-04-01",
+               "日付は YYYY-MM-DD の形で書いてください（例: 2024-04-01）")),
+        _code("PC0407", "dates-out-of-order", E,
+              ("`from {date}` comes after `from {previous}`; blocks must be in date order",
+               "from {date} が from {previous} の後にあります。日付の古い順に並べてください"),
+              ("move this block above the {previous} block",
+               "このブロックを {previous} のブロックより前に移してください")),
+        _code("PC0408", "assignment-outside-block", E,
+              ("{name} is set outside any `from DATE` block",
+               "「{name}」が from ブロックの外で設定されています"),
+              ("put a line such as `from 2024-04-01` above it",
+               "この行の前に from 2024-04-01 のような行を書いてください")),
+        _code("PC0409", "empty-block", W,
+              ("`from {date}` sets nothing", "from {date} のブロックに設定がありません"),
+              ("add assignments below it, or delete the line",
+               "設定を書き足すか、この行を削除してください")),
+        # ---- PC05xx: tables --------------------------------------------------------------
+        _code("PC0501", "brackets-unsorted", E,
+              ("bracket {this} comes after {previous}; brackets must rise from top to bottom",
+               "区分 {this} が {previous} の後にあります。上から小さい順に並べてください"),
+              ("reorder the rows by {axis}", "「{axis}」の小さい順に行を並べ替えてください")),
+        _code("PC0502", "brackets-gap", E,
+              ("no bracket covers {axis} from {low} to below {high}",
+               "「{axis}」の {low} 以上 {high} 未満に当たる区分がありません"),
+              ("add a row for that range or widen a neighbour",
+               "その範囲の行を追加するか、隣の区分を広げてください")),
+        _code("PC0503", "brackets-overlap", E,
+              ("brackets overlap: {axis} from {low} to below {high} is in two rows",
+               "区分が重なっています: 「{axis}」の {low} 以上 {high} 未満が二つの行に含まれます"),
+              ("make each row start where the previous one ends",
+               "各行の下限を前の行の上限と同じにしてください")),
+        _code("PC0504", "brackets-not-covering", E,
+              ("the brackets do not cover {axis} {range}",
+               "区分が「{axis}」の {range_ja} を含んでいません"),
+              ("{fix}", "{fix_ja}")),
+        _code("PC0505", "category-missing", E,
+              ("{axis} {member} has no {where}", "「{axis}」の「{member}」の{where_ja}がありません"),
+              ("add a {where} for {member}", "「{member}」の{where_ja}を追加してください")),
+        _code("PC0506", "category-repeated", E,
+              ("{axis} {member} appears twice", "「{axis}」の「{member}」が二回出てきます"),
+              ("keep one {where} for {member}", "「{member}」の{where_ja}を一つにしてください")),
+        _code("PC0507", "table-above-ceiling", E,
+              ("{name}[{cell}] = {value} is above {bound_name} {bound} for {axis} {range}",
+               "「{name}」の {cell} の値 {value} が、「{axis}」{range_ja}で"
+               "「{bound_name}」の {bound} を超えています"),
+              ("lower this cell to at most {bound}, or split the bracket at {split}",
+               "このセルを {bound} 以下にするか、{split} で区分を分けてください")),
+        _code("PC0508", "table-not-monotone", E,
+              ("{name}[{cell}] = {value} is {relation} the row above ({previous}); "
+               "the core requires it to be {direction} along {axis}",
+               "「{name}」の {cell} の値 {value} が上の行（{previous}）より{relation_ja}なっています。"
+               "「{axis}」について{direction_ja}でなければなりません"),
+              ("check the figures against the ordinance's table",
+               "条例の表と数値を見比べてください")),
+        _code("PC0509", "grid-shape", E,
+              ("{problem}", "{problem_ja}"),
+              ("{fix}", "{fix_ja}")),
+        # ---- PC06xx: header, code, versions ---------------------------------------------
+        _code("PC0601", "bad-municipality-code", E,
+              ("{code} is not a valid 地方公共団体コード: {detail}",
+               "{code} は正しい地方公共団体コードではありません: {detail_ja}"),
+              ("{fix}", "{fix_ja}")),
+        _code("PC0602", "core-mismatch", E,
+              ("{detail}", "{detail_ja}"),
+              ("{fix}", "{fix_ja}")),
+        # ---- PC07xx: the core itself (vendors) ------------------------------------------
+        _code("PC0701", "bad-declaration", E,
+              ("{detail}", "{detail_ja}"),
+              ("{fix}", "{fix_ja}")),
+        _code("PC0702", "default-invalid", E,
+              ("the core's own value for {name} is invalid: {detail}",
+               "コアの「{name}」の値が不正です: {detail_ja}"),
+              ("fix the core's default or its constraints",
+               "コアの既定値か制約を直してください")),
+    )
+}
+
+
+@attrs.frozen
+class Related:
+    """A secondary location shown under a diagnostic (for example the core's declaration)."""
+
+    span: Span
+    message_en: str
+    message_ja: str
+
+    def message(self, lang: str) -> str:
+        return self.message_ja if lang == "ja" else self.message_en
+
+
+def _fmt(template: str, args: Mapping[str, str]) -> str:
+    try:
+        return template.format_map(args)
+    except (KeyError, IndexError, ValueError):
+        # A missing argument is a bug in the stage that made the diagnostic; still show
+        # the text rather than crash while reporting an error.
+        return template
+
+
+@attrs.frozen
+class Diagnostic:
+    """One finding.  ``args`` fill the code's message and hint templates."""
+
+    code: str
+    span: Span
+    args: Mapping[str, str] = attrs.field(factory=dict)
+    related: tuple[Related, ...] = ()
+    severity: Severity | None = None
+
+    @property
+    def level(self) -> Severity:
+        return self.severity or CODES[self.code].severity
+
+    def message(self, lang: str = "en") -> str:
+        code = CODES[self.code]
+        if lang == "ja":
+            return _fmt(code.message_ja, {**self.args, **_ja_args(self.args)})
+        return _fmt(code.message_en, self.args)
+
+    def hint(self, lang: str = "en") -> str:
+        code = CODES[self.code]
+        if lang == "ja":
+            return _fmt(code.hint_ja, {**self.args, **_ja_args(self.args)})
+        return _fmt(code.hint_en, self.args)
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.span.file, self.span.line, self.span.col, self.code)
+
+
+def _ja_args(args: Mapping[str, str]) -> dict[str, str]:
+    # Every `x_ja` field falls back to `x` so that a stage may give one text for both.
+    return {f"{k}_ja": v for k, v in args.items() if f"{k}_ja" not in args}
+
+
+def _underline(line_text: str, col: int, end_col: int) -> str:
+    """Spaces up to ``col`` then carets to ``end_col``, both measured in display cells."""
+    col = max(col, 1)
+    lead = display_width(line_text[: col - 1])
+    marked = line_text[col - 1 : end_col - 1] if end_col > col else line_text[col - 1 : col]
+    width = max(display_width(marked), 1)
+    return " " * lead + "^" * width
+
+
+def render_text(
+    diagnostics: Sequence[Diagnostic],
+    sources: Mapping[str, str],
+    lang: str = "en",
+) -> str:
+    """Render diagnostics for a terminal: location, message, source line, underline, help."""
+    out: list[str] = []
+    lines_cache: dict[str, list[str]] = {}
+    for d in diagnostics:
+        span = d.span
+        sev = d.level
+        out.append(f"{span}: {sev.label(lang)}[{d.code}]: {d.message(lang)}")
+        text = sources.get(span.file)
+        if text is not None and span.line >= 1:
+            lines = lines_cache.setdefault(span.file, text.splitlines())
+            if span.line <= len(lines):
+                src = lines[span.line - 1]
+                gutter = str(span.line)
+                pad = " " * len(gutter)
+                end_col = span.end_col if span.end_line == span.line else len(src) + 1
+                out.append(f"{pad} |")
+                out.append(f"{gutter} | {src}")
+                out.append(f"{pad} | {_underline(src, span.col, end_col)}")
+        hint = d.hint(lang)
+        if hint:
+            out.append(f"  = {'ヒント' if lang == 'ja' else 'help'}: {hint}")
+        for rel in d.related:
+            label = "参照" if lang == "ja" else "note"
+            out.append(f"  = {label}: {rel.span}: {rel.message(lang)}")
+        out.append("")
+    return "\n".join(out)
+
+
+def to_json_obj(d: Diagnostic, lang: str = "en") -> dict[str, object]:
+    return {
+        "code": d.code,
+        "name": CODES[d.code].name,
+        "severity": d.level.value,
+        "file": d.span.file,
+        "line": d.span.line,
+        "col": d.span.col,
+        "end_line": d.span.end_line,
+        "end_col": d.span.end_col,
+        "message": d.message(lang),
+        "hint": d.hint(lang),
+        "related": [
+            {
+                "file": r.span.file,
+                "line": r.span.line,
+                "col": r.span.col,
+                "message": r.message(lang),
+            }
+            for r in d.related
+        ],
+    }
+
+
+def render_json(diagnostics: Iterable[Diagnostic], lang: str = "en") -> str:
+    return json.dumps([to_json_obj(d, lang) for d in diagnostics], ensure_ascii=False, indent=2)

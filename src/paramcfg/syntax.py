@@ -1,0 +1,683 @@
+"""Parse: text → statements (``nodes``), with syntax errors as diagnostics.
+
+The source is cut into *statements* first (:func:`segment`): a statement is a line plus its
+continuation lines.  Each statement is parsed on its own by one LALR parser, so a broken line
+costs exactly one diagnostic and never hides the errors of the lines after it.
+
+A line continues the statement above when
+
+* a bracket ``(``, ``[`` or ``{`` opened above is still open,
+* it starts with ``|`` (a grid row),
+* it starts with a clause keyword (``default``, ``min`` …) or ``then``/``else``/``and``/``or``,
+* the line above ends with an operator, ``=``, ``,`` or ``->``, or
+* the line above starts with ``let`` (a rule body goes on below its bindings).
+
+A line that starts with a statement keyword (``param``, ``from`` …) always starts a new
+statement, so an unclosed bracket cannot swallow the rest of the file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+import attrs
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from paramcfg import nodes as n
+from paramcfg.diagnostics import Diagnostic, Span
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["ParseResult", "parse_text", "segment"]
+
+STATEMENT_KEYWORDS: Final = frozenset(
+    {"core", "tenant", "uses", "enum", "record", "type", "input", "param", "rule", "from"}
+)
+CONTINUATION_KEYWORDS: Final = frozenset(
+    {
+        "default", "required", "fixed", "min", "max", "increasing", "decreasing",
+        "label", "basis", "then", "else", "and", "or",
+    }
+)
+# Line endings after which the statement goes on (an operator waits for its right side).
+_CONTINUES_AFTER = re.compile(r"(?:[=+\-*/<>,(\[{]|->|\.\.<|\b(?:then|else|and|or|not))[ \t]*$")
+_FIRST_WORD = re.compile(r"[ \t]*([^\W\d]\w*|\|)?")
+_OPENERS: Final = {"(": ")", "[": "]", "{": "}"}
+_CLOSERS: Final = {")": "(", "]": "[", "}": "{"}
+
+
+@attrs.frozen
+class Segment:
+    """One statement's text: ``text[start:end]``, starting at line ``line`` column 1."""
+
+    start: int
+    end: int
+    line: int
+
+
+@attrs.frozen
+class _Scan:
+    """What one line leaves open: brackets (with their offsets) and an unclosed string."""
+
+    open_brackets: tuple[tuple[str, int], ...]
+    open_string: int | None
+    code_end: str  # the line without its comment, right-stripped
+
+
+def _scan_line(line: str, base: int, stack: list[tuple[str, int]]) -> _Scan:
+    in_string = False
+    string_start = -1
+    code_end = len(line)
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if in_string:
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+            string_start = i
+        elif ch == "#":
+            code_end = i
+            break
+        elif ch in _OPENERS:
+            stack.append((ch, base + i))
+        elif ch in _CLOSERS and stack and stack[-1][0] == _CLOSERS[ch]:
+            stack.pop()
+        i += 1
+    return _Scan(
+        tuple(stack),
+        base + string_start if in_string else None,
+        line[:code_end].rstrip(),
+    )
+
+
+def segment(text: str) -> tuple[list[Segment], list[tuple[str, int]]]:
+    """Cut ``text`` into statements.
+
+    Returns the segments and the problems found while cutting: ``("string", offset)`` for a
+    string never closed on its line, ``(bracket, offset)`` for a bracket never closed.
+    """
+    segments: list[Segment] = []
+    problems: list[tuple[str, int]] = []
+    stack: list[tuple[str, int]] = []
+    cur_start = -1
+    cur_end = 0
+    cur_line = 0
+    prev_code = ""
+    let_pending = False  # a `let` binding was completed: the rule body is still to come
+    logical_first = ""
+    offset = 0
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        line_start = offset
+        offset += len(line) + 1
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue  # blank and comment-only lines neither start nor end a statement
+        m = _FIRST_WORD.match(line)
+        first = (m.group(1) or "") if m else ""
+        continues = cur_start >= 0 and first not in STATEMENT_KEYWORDS and (
+            bool(stack)
+            or first == "|"
+            or first in CONTINUATION_KEYWORDS
+            or first == "let"
+            or let_pending
+            or bool(_CONTINUES_AFTER.search(prev_code))
+        )
+        if not continues:
+            if cur_start >= 0:
+                segments.append(Segment(cur_start, cur_end, cur_line))
+                problems.extend(stack)
+            stack = []
+            let_pending = False
+            cur_start = line_start
+            cur_line = lineno
+        if not stack:
+            logical_first = first  # the line that opens a (possibly multi-line) expression
+        scan = _scan_line(line, line_start, stack)
+        if scan.open_string is not None:
+            problems.append(("string", scan.open_string))
+        if not stack and not _CONTINUES_AFTER.search(scan.code_end):
+            # A completed `let` binding leaves the rule body pending; any other completed
+            # line is the body itself (or an ordinary statement).
+            let_pending = logical_first == "let"
+        prev_code = scan.code_end
+        cur_end = line_start + len(line.rstrip())
+    if cur_start >= 0:
+        segments.append(Segment(cur_start, cur_end, cur_line))
+        problems.extend(stack)
+    return segments, problems
+
+
+# ---- the Lark parser ---------------------------------------------------------------------
+
+
+def _grammar_text() -> str:
+    # Installed wheel: grammars/ is shipped inside the package.  Source checkout or editable
+    # install: it sits at the repository root.
+    packaged = resources.files("paramcfg").joinpath("grammars").joinpath("paramcfg.lark")
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parents[2] / "grammars" / "paramcfg.lark").read_text(
+        encoding="utf-8"
+    )
+
+
+class _PostLexer:
+    """Drop line breaks inside a statement, except the one that ends a ``let`` binding.
+
+    (A break before a grid row is lexed as ``_ROWSEP`` and never reaches here as ``_NL``.)
+    """
+
+    always_accept: ClassVar[tuple[str, ...]] = ("_NL",)
+    _OPEN: ClassVar[frozenset[str]] = frozenset({"LPAR", "LSQB", "LBRACE"})
+    _CLOSE: ClassVar[frozenset[str]] = frozenset({"RPAR", "RSQB", "RBRACE"})
+    # A break right after one of these never ends a binding: the expression goes on.
+    _JOIN_AFTER: ClassVar[frozenset[str]] = frozenset(
+        {
+            "+", "-", "*", "/", "=", ",", "->", ":", "<", "<=", ">", ">=", "==", "!=",
+            "then", "else", "and", "or", "not", "(", "[", "{",
+        }
+    )
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        depth = 0
+        in_let = False
+        prev = ""
+        for tok in stream:
+            kind = tok.type
+            if kind == "_NL":
+                if depth == 0 and in_let and prev not in self._JOIN_AFTER:
+                    in_let = False
+                    yield Token.new_borrow_pos("_LETSEP", tok.value, tok)
+                continue
+            if kind in self._OPEN:
+                depth += 1
+            elif kind in self._CLOSE:
+                depth = max(depth - 1, 0)
+            elif kind == "LET" and depth == 0:
+                in_let = True
+            prev = str(tok.value)
+            yield tok
+
+
+_lock = threading.Lock()
+_parser: Lark | None = None
+_transformer: _ToNodes | None = None
+
+
+def _get_parser() -> tuple[Lark, _ToNodes]:
+    global _parser, _transformer  # noqa: PLW0603 - one parser per process, built on first use
+    if _parser is None or _transformer is None:
+        transformer = _ToNodes()
+        _parser = Lark(
+            _grammar_text(),
+            parser="lalr",
+            lexer="contextual",
+            postlex=_PostLexer(),
+            transformer=transformer,
+            maybe_placeholders=True,
+        )
+        _transformer = transformer
+    return _parser, _transformer
+
+
+# ---- tokens to nodes -----------------------------------------------------------------------
+
+
+class _Locator:
+    """Offsets in the segment → spans in the file, by binary search over line starts."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.path = path
+        self.line_starts = [0]
+        self.line_starts.extend(m.end() for m in re.finditer("\n", text))
+        self.base = 0
+
+    def span(self, start: int, end: int) -> Span:
+        start += self.base
+        end += self.base
+        line = bisect.bisect_right(self.line_starts, start)
+        end_line = bisect.bisect_right(self.line_starts, max(end - 1, start))
+        return Span(
+            self.path,
+            line,
+            start - self.line_starts[line - 1] + 1,
+            end_line,
+            end - self.line_starts[end_line - 1] + 1,
+            start,
+            end,
+        )
+
+
+def _to_number(digits: str) -> int | Decimal:
+    # Anything written with a decimal point stays a Decimal, so that `0.5円` can be reported
+    # as a fractional yen instead of being silently truncated.
+    plain = digits.replace(",", "")
+    return Decimal(plain) if "." in plain else int(plain)
+
+
+_ESCAPES: Final = {"\\n": "\n", "\\t": "\t", '\\"': '"', "\\\\": "\\"}
+_ESCAPE_RE = re.compile(r"\\[nt\"\\]")
+
+
+def _unquote(text: str) -> str:
+    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text[1:-1])
+
+
+class _ToNodes(Transformer[Token, Any]):
+    """Builds nodes while the LALR parser reduces (no parse tree is made)."""
+
+    loc: _Locator
+
+    # -- helpers
+    def _sp(self, tok: Token) -> Span:
+        return self.loc.span(tok.start_pos or 0, tok.end_pos or 0)
+
+    @staticmethod
+    def _span_of(item: object) -> Span:
+        span = getattr(item, "span", None)
+        if isinstance(span, Span):
+            return span
+        raise TypeError(item)  # pragma: no cover - every child is a node or a token
+
+    def _cover(self, items: list[Any]) -> Span:
+        spans = [self._sp(i) if isinstance(i, Token) else self._span_of(i)
+                 for i in items if i is not None]
+        return spans[0].to(spans[-1])
+
+    # -- literals
+    def yen(self, c: list[Token]) -> n.Lit:
+        return n.Lit("yen", _to_number(c[0][:-1]), str(c[0]), self._sp(c[0]))
+
+    def percent(self, c: list[Token]) -> n.Lit:
+        value = Decimal(c[0][:-1].replace(",", "")) / 100
+        return n.Lit("percent", value, str(c[0]), self._sp(c[0]))
+
+    def number(self, c: list[Token]) -> n.Lit:
+        return n.Lit("number", _to_number(c[0]), str(c[0]), self._sp(c[0]))
+
+    def date(self, c: list[Token]) -> n.Lit:
+        return n.Lit("date", str(c[0]), str(c[0]), self._sp(c[0]))
+
+    def monthday(self, c: list[Token]) -> n.Lit:
+        return n.Lit("monthday", str(c[0]), str(c[0]), self._sp(c[0]))
+
+    def string(self, c: list[Token]) -> n.Lit:
+        return n.Lit("string", _unquote(str(c[0])), str(c[0]), self._sp(c[0]))
+
+    def true(self, c: list[Token]) -> n.Lit:
+        return n.Lit("bool", value=True, text="true", span=self._sp(c[0]))
+
+    def false(self, c: list[Token]) -> n.Lit:
+        return n.Lit("bool", value=False, text="false", span=self._sp(c[0]))
+
+    def negative(self, c: list[Any]) -> n.Lit:
+        inner: n.Lit = {"NUMBER": self.number, "YEN": self.yen, "PERCENT": self.percent}[
+            c[-1].type
+        ]([c[-1]])
+        value = inner.value
+        assert isinstance(value, int | Decimal)  # noqa: S101 - numbers only by the grammar
+        return n.Lit(inner.kind, -value, "-" + inner.text, inner.span)
+
+    def member(self, c: list[Token]) -> n.Member:
+        return n.Member(str(c[0]), self._sp(c[0]))
+
+    def list_value(self, c: list[Any]) -> n.ListValue:
+        items = tuple(i for i in c if i is not None)
+        return n.ListValue(items, self._cover(items) if items else self.loc.span(0, 0))
+
+    def field_value(self, c: list[Any]) -> n.FieldValue:
+        return n.FieldValue(str(c[0]), self._sp(c[0]), c[1], self._cover(c))
+
+    def record_value(self, c: list[Any]) -> n.RecordValue:
+        fields = tuple(i for i in c if i is not None)
+        return n.RecordValue(fields, self._cover(fields) if fields else self.loc.span(0, 0))
+
+    def key_op(self, c: list[Token]) -> n.KeyOp:
+        return n.KeyOp(str(c[0]), self._sp(c[0]))
+
+    def cell(self, c: list[Any]) -> n.Cell:
+        items = tuple(c)
+        return n.Cell(items, self._cover(list(items)) if items else self.loc.span(0, 0))
+
+    def row(self, c: list[n.Cell]) -> n.Row:
+        cells = list(c)
+        if len(cells) > 1 and not cells[-1].items:
+            cells.pop()  # the row's closing pipe
+        spans = [x.span for x in cells if x.items]
+        span = spans[0].to(spans[-1]) if spans else self.loc.span(0, 0)
+        return n.Row(tuple(cells), span)
+
+    def grid(self, c: list[n.Row]) -> n.Grid:
+        return n.Grid(tuple(c), c[0].span.to(c[-1].span))
+
+    # -- types
+    def simple_type(self, c: list[Token]) -> n.SimpleType:
+        return n.SimpleType(str(c[0]), self._sp(c[0]))
+
+    def text_type(self, c: list[Token | None]) -> n.TextType:
+        tok = c[0]
+        if tok is None:
+            return n.TextType(None, self.loc.span(0, 0))
+        return n.TextType(int(tok), self._sp(tok))
+
+    def list_type(self, c: list[Any]) -> n.ListType:
+        return n.ListType(c[0], self._span_of(c[0]))
+
+    def axis(self, c: list[Any]) -> n.Axis:
+        return n.Axis(str(c[0]), c[1], self._cover(c))
+
+    def table_type(self, c: list[Any]) -> n.TableType:
+        return n.TableType(tuple(c[:-1]), c[-1], self._cover(c))
+
+    def scale_type(self, c: list[Any]) -> n.ScaleType:
+        key = n.Axis(str(c[0]), c[1], self._cover(c[:2]))
+        return n.ScaleType(key, c[2], self._cover(c))
+
+    def named_type(self, c: list[Token]) -> n.NamedType:
+        return n.NamedType(str(c[0]), self._sp(c[0]))
+
+    # -- expressions
+    def ref(self, c: list[Token]) -> n.Ref:
+        return n.Ref(str(c[0]), self._sp(c[0]))
+
+    def call(self, c: list[Any]) -> n.Call:
+        args = tuple(a for a in c[1:] if a is not None)
+        return n.Call(str(c[0]), args, self._cover(c))
+
+    def lambda_(self, c: list[Any]) -> n.Lambda:
+        return n.Lambda(str(c[0]), c[1], self._cover(c))
+
+    def binary(self, c: list[Any]) -> n.Binary:
+        return n.Binary(str(c[1]), c[0], c[2], self._cover(c))
+
+    compare_op = binary
+
+    def and_op(self, c: list[Any]) -> n.Binary:
+        return n.Binary("and", c[0], c[1], self._cover(c))
+
+    def or_op(self, c: list[Any]) -> n.Binary:
+        return n.Binary("or", c[0], c[1], self._cover(c))
+
+    def not_op(self, c: list[Any]) -> n.Unary:
+        return n.Unary("not", c[0], self._cover(c))
+
+    def neg(self, c: list[Any]) -> n.Unary:
+        return n.Unary("-", c[0], self._cover(c))
+
+    def if_expr(self, c: list[Any]) -> n.If:
+        return n.If(c[0], c[1], c[2], self._cover(c))
+
+    def let_body(self, c: list[Any]) -> n.Let:
+        return n.Let(str(c[0]), c[1], c[2], self._cover(c))
+
+    def list_expr(self, c: list[Any]) -> n.ListExpr:
+        items = tuple(i for i in c if i is not None)
+        return n.ListExpr(items, self._cover(items) if items else self.loc.span(0, 0))
+
+    # -- clauses
+    def _clause(self, kind: str, c: list[Any]) -> n.Clause:
+        arg = c[0] if c else None
+        span = self._cover(c) if c else self.loc.span(0, 0)
+        return n.Clause(kind, arg, span)
+
+    def default_clause(self, c: list[Any]) -> n.Clause:
+        return self._clause("default", c)
+
+    def required_clause(self, c: list[Any]) -> n.Clause:
+        return self._clause("required", c)
+
+    def fixed_clause(self, c: list[Any]) -> n.Clause:
+        return self._clause("fixed", c)
+
+    def min_clause(self, c: list[Any]) -> n.Clause:
+        return self._clause("min", c)
+
+    def max_clause(self, c: list[Any]) -> n.Clause:
+        return self._clause("max", c)
+
+    def label_clause(self, c: list[Token]) -> n.Clause:
+        return n.Clause("label", _unquote(str(c[0])), self._sp(c[0]))
+
+    def basis_clause(self, c: list[Token]) -> n.Clause:
+        return n.Clause("basis", _unquote(str(c[0])), self._sp(c[0]))
+
+    def monotone_clause(self, c: list[Token]) -> n.Clause:
+        return n.Clause(str(c[0]), str(c[2]), self._sp(c[0]).to(self._sp(c[2])))
+
+    # -- statements (their span is set to the whole segment by the caller)
+    def core_header(self, c: list[Token]) -> n.CoreHeader:
+        return n.CoreHeader(_unquote(str(c[0])), str(c[1]), self._cover(c), self._sp(c[1]))
+
+    def tenant_header(self, c: list[Token]) -> n.TenantHeader:
+        return n.TenantHeader(_unquote(str(c[0])), str(c[1]), self._cover(c), self._sp(c[1]))
+
+    def uses_decl(self, c: list[Token | None]) -> n.Uses:
+        name, op, version = c
+        assert name is not None  # noqa: S101 - required by the grammar
+        return n.Uses(
+            _unquote(str(name)),
+            str(op) if op is not None else None,
+            str(version) if version is not None else None,
+            self._sp(name),
+            self._sp(version) if version is not None else None,
+        )
+
+    def enum_member(self, c: list[Token | None]) -> n.EnumMember:
+        name, label = c
+        assert name is not None  # noqa: S101 - required by the grammar
+        return n.EnumMember(str(name), _unquote(str(label)) if label else None, self._sp(name))
+
+    def enum_decl(self, c: list[Any]) -> n.EnumDecl:
+        members = tuple(x for x in c[1:] if isinstance(x, n.EnumMember))
+        clauses = tuple(x for x in c[1:] if isinstance(x, n.Clause))
+        return n.EnumDecl(str(c[0]), members, clauses, self._cover(c), self._sp(c[0]))
+
+    def field_decl(self, c: list[Any]) -> n.FieldDecl:
+        return n.FieldDecl(str(c[0]), c[1], tuple(c[2:]), self._cover(c))
+
+    def record_decl(self, c: list[Any]) -> n.RecordDecl:
+        fields = tuple(x for x in c[1:] if isinstance(x, n.FieldDecl))
+        clauses = tuple(x for x in c[1:] if isinstance(x, n.Clause))
+        return n.RecordDecl(str(c[0]), fields, clauses, self._cover(c), self._sp(c[0]))
+
+    def type_decl(self, c: list[Any]) -> n.TypeDecl:
+        return n.TypeDecl(str(c[0]), c[1], tuple(c[2:]), self._cover(c), self._sp(c[0]))
+
+    def input_decl(self, c: list[Any]) -> n.InputDecl:
+        return n.InputDecl(str(c[0]), c[1], tuple(c[2:]), self._cover(c), self._sp(c[0]))
+
+    def param_decl(self, c: list[Any]) -> n.ParamDecl:
+        return n.ParamDecl(str(c[0]), c[1], tuple(c[2:]), self._cover(c), self._sp(c[0]))
+
+    def rule_param(self, c: list[Any]) -> n.RuleParam:
+        return n.RuleParam(str(c[0]), c[1], self._cover(c))
+
+    def rule_params(self, c: list[Any]) -> tuple[n.RuleParam, ...]:
+        return tuple(p for p in c if p is not None)
+
+    def rule_decl(self, c: list[Any]) -> n.RuleDecl:
+        name, params, type_, body, *clauses = c
+        return n.RuleDecl(
+            str(name), params or (), type_, body, tuple(clauses),
+            self._cover([name, body]), self._sp(name),
+        )
+
+    def from_decl(self, c: list[Token]) -> n.FromDecl:
+        lit = self.date(c)
+        return n.FromDecl(lit, lit.span)
+
+    def assignment(self, c: list[Any]) -> n.Assignment:
+        return n.Assignment(str(c[0]), self._sp(c[0]), c[1], self._cover(c))
+
+    def start(self, c: list[Any]) -> Any:  # noqa: ANN401 - a statement node
+        return c[0]
+
+
+# ---- errors ------------------------------------------------------------------------------
+
+# How terminals are named to people (never Lark's names).
+_TERMINALS: Final[dict[str, tuple[str, str]]] = {
+    "NAME": ("a name", "名前"),
+    "YEN": ("an amount such as 48,600円", "金額（例: 48,600円）"),
+    "PERCENT": ("a rate such as 1.4%", "率（例: 1.4%）"),
+    "NUMBER": ("a number", "数値"),
+    "INT": ("a whole number", "整数"),
+    "CODE": ("a 6-digit code such as 085421", "6桁のコード（例: 085421）"),
+    "VERSION": ("a version such as 2024.4", "版（例: 2024.4）"),
+    "VERSION_OP": (">= or ==", ">= または =="),
+    "DATE": ("a date such as 2024-04-01", "日付（例: 2024-04-01）"),
+    "MONTHDAY": ("a day such as 4月30日", "月日（例: 4月30日）"),
+    "STRING": ('text in double quotes "…"', '"…" で囲んだ文字列'),
+    "COMPARE_OP": ("a comparison", "比較演算子"),
+    "ADD_OP": ("+ or -", "+ または -"),
+    "MUL_OP": ("* or /", "* または /"),
+    "RANGE_OP": ("..<", "..<"),
+    "_ROWSEP": ("a table row on the next line, starting with |",
+                "次の行から | で始まる表の行"),
+    "_LETSEP": ("a new line after the let binding", "let の後の改行"),
+    "$END": ("the end of the statement", "文の終わり"),
+}
+
+
+def describe_terminal(name: str, parser: Lark) -> tuple[str, str]:
+    if name in _TERMINALS:
+        return _TERMINALS[name]
+    term = parser.get_terminal(name)
+    pattern = getattr(term.pattern, "value", name)
+    text = f"`{pattern}`"
+    return text, text
+
+
+def _describe_token(tok: Token) -> tuple[str, str]:
+    if tok.type == "$END":
+        return "the statement ends too early", "文が途中で終わっています"
+    if tok.type in {"_ROWSEP", "_LETSEP", "_NL"}:
+        return "unexpected line break", "ここで改行はできません"
+    return f"unexpected `{tok}`", f"「{tok}」はここに書けません"
+
+
+def _expected(names: set[str], parser: Lark) -> tuple[str, str]:
+    described = sorted({describe_terminal(x, parser) for x in names if x != "_NL"})
+    if len(described) > 6:
+        en = ", ".join(d[0] for d in described[:6]) + ", …"
+        ja = "、".join(d[1] for d in described[:6]) + " など"
+    else:
+        en = " or ".join(d[0] for d in described) or "nothing more"
+        ja = "、".join(d[1] for d in described) or "何も"
+    return en, ja
+
+
+# ---- entry point --------------------------------------------------------------------------
+
+
+@attrs.frozen
+class ParseResult:
+    file: n.SourceFile
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def _closer(what: str) -> str:
+    return _OPENERS.get(what, '"')
+
+
+def parse_text(text: str, path: str) -> ParseResult:
+    """Parse decoded, normalised ``text`` (see :mod:`paramcfg.source`) into statements.
+
+    Never raises for bad input: every problem is a diagnostic, one per broken statement.
+    """
+    segments, problems = segment(text)
+    locator = _Locator(text, path)
+    diagnostics: list[Diagnostic] = []
+    statements: list[n.Statement] = []
+    broken: set[int] = set()
+    for what, offset in problems:
+        span = locator.span(offset, offset + 1)
+        name = "the string" if what == "string" else f"the bracket `{what}`"
+        name_ja = "文字列の「\"」" if what == "string" else f"括弧「{what}」"
+        diagnostics.append(
+            Diagnostic("PC0103", span, {"what": name, "what_ja": name_ja, "closer": _closer(what)})
+        )
+        broken.add(span.line)
+    with _lock:
+        parser, transformer = _get_parser()
+        transformer.loc = locator
+        for seg in segments:
+            if any(seg.line <= line <= seg.line + text.count("\n", seg.start, seg.end)
+                   for line in broken):
+                continue
+            locator.base = seg.start
+            try:
+                node = parser.parse(text[seg.start : seg.end])
+            except UnexpectedInput as exc:
+                diagnostics.append(_syntax_diagnostic(exc, locator, parser, seg))
+                continue
+            finally:
+                locator.base = 0
+            statements.append(attrs.evolve(node, span=_segment_span(locator, text, seg)))
+    comments = tuple(
+        n.Comment(m.group(0), locator.span(m.start(), m.end()))
+        for m in re.finditer(r"#[^\n]*", text)
+        if _is_comment(text, m.start())
+    )
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return ParseResult(n.SourceFile(path, text, tuple(statements), comments), tuple(diagnostics))
+
+
+def _is_comment(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    return _scan_line(text[line_start : pos + 1], 0, []).code_end != text[line_start : pos + 1]
+
+
+def _segment_span(locator: _Locator, text: str, seg: Segment) -> Span:
+    start = seg.start
+    while start < seg.end and text[start] in " \t":
+        start += 1
+    return locator.span(start, seg.end)
+
+
+def _syntax_diagnostic(exc: UnexpectedInput, loc: _Locator, parser: Lark, seg: Segment) -> Diagnostic:
+    if isinstance(exc, UnexpectedCharacters):
+        pos = exc.pos_in_stream or 0
+        char = exc.char
+        return Diagnostic("PC0102", _abs_span(loc, seg, pos, pos + 1), {"char": f"`{char}`"})
+    assert isinstance(exc, UnexpectedToken)  # noqa: S101 - the only other kind LALR raises
+    tok = exc.token
+    found_en, found_ja = _describe_token(tok)
+    # LALR merges states, so `exc.expected` can list terminals that could never follow here;
+    # asking the interactive parser what it really accepts gives an honest list.
+    try:
+        accepted = set(exc.interactive_parser.accepts())
+    except (UnexpectedInput, AttributeError):  # pragma: no cover - defensive
+        accepted = set(exc.expected)
+    exp_en, exp_ja = _expected(accepted or set(exc.expected), parser)
+    if tok.type == "$END":
+        end = seg.end - seg.start
+        span = _abs_span(loc, seg, max(end - 1, 0), end)
+    else:
+        span = _abs_span(loc, seg, tok.start_pos or 0, tok.end_pos or 0)
+    return Diagnostic(
+        "PC0101",
+        span,
+        {"found": found_en, "found_ja": found_ja, "expected": exp_en, "expected_ja": exp_ja},
+    )
+
+
+def _abs_span(loc: _Locator, seg: Segment, start: int, end: int) -> Span:
+    loc.base = seg.start
+    try:
+        return loc.span(start, end)
+    finally:
+        loc.base = 0
