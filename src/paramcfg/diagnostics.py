@@ -10,12 +10,13 @@ from __future__ import annotations
 import enum
 import json
 import unicodedata
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final
 
 import attrs
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Sequence
 
 __all__ = [
     "CODES",
@@ -121,7 +122,7 @@ CODES: Final[dict[str, Code]] = {
         _code("PC0001", "invalid-encoding", E,
               ("the file is not valid UTF-8 ({detail})",
                "ファイルが UTF-8 ではありません（{detail}）"),
-              ("save the file as UTF-8 (in Excel: \"CSV UTF-8\"; in Notepad: \"UTF-8\")",
+              ('save the file as UTF-8 (in Excel: "CSV UTF-8"; in Notepad: "UTF-8")',
                "ファイルを UTF-8 で保存し直してください（メモ帳なら「UTF-8」を選択）")),
         _code("PC0002", "byte-order-mark", W,
               ("the file starts with a byte-order mark (BOM); it was ignored",
@@ -152,8 +153,8 @@ CODES: Final[dict[str, Code]] = {
         _code("PC0102", "unexpected-character", E,
               ("unexpected character {char}",
                "文字 {char} はここに書けません"),
-              ("delete it, or put text in double quotes \"…\"",
-               "削除するか、文字列なら \"…\" で囲んでください")),
+              ('delete it, or put text in double quotes "…"',
+               '削除するか、文字列なら "…" で囲んでください')),
         _code("PC0103", "unclosed", E,
               ("{what} opened here is never closed",
                "ここで開いた{what_ja}が閉じられていません"),
@@ -163,8 +164,8 @@ CODES: Final[dict[str, Code]] = {
               ("{fix}", "{fix_ja}")),
         # ---- PC02xx: names and file structure --------------------------------------------
         _code("PC0201", "unknown-name", E,
-              ("{kind} {name} is not declared{suggestion}",
-               "{kind_ja}「{name}」は宣言されていません{suggestion_ja}"),
+              ("unknown {kind} `{name}`{suggestion}",
+               "{kind_ja}「{name}」はありません{suggestion_ja}"),
               ("use a name the core declares; `paramcfg explain PC0201` tells how to list them",
                "コアで宣言された名前を使ってください")),
         _code("PC0202", "duplicate-declaration", E,
@@ -271,15 +272,15 @@ CODES: Final[dict[str, Code]] = {
               ("keep one {where} for {member}", "「{member}」の{where_ja}を一つにしてください")),
         _code("PC0507", "table-above-ceiling", E,
               ("{name}[{cell}] = {value} is above {bound_name} {bound} for {axis} {range}",
-               "「{name}」の {cell} の値 {value} が、「{axis}」{range_ja}で"
-               "「{bound_name}」の {bound} を超えています"),
+               ("「{name}」の {cell} の値 {value} が、「{axis}」{range_ja}で"
+                "「{bound_name}」の {bound} を超えています")),
               ("lower this cell to at most {bound}, or split the bracket at {split}",
                "このセルを {bound} 以下にするか、{split} で区分を分けてください")),
         _code("PC0508", "table-not-monotone", E,
-              ("{name}[{cell}] = {value} is {relation} the row above ({previous}); "
-               "the core requires it to be {direction} along {axis}",
-               "「{name}」の {cell} の値 {value} が上の行（{previous}）より{relation_ja}なっています。"
-               "「{axis}」について{direction_ja}でなければなりません"),
+              (("{name}[{cell}] = {value} for {axis} {range} is {relation} the row above "
+                "({previous}); it must never {verb} as {axis} rises"),
+               ("「{name}」の {cell}（「{axis}」{range_ja}）の値 {value} が上の行の {previous} より"
+                "{relation_ja}なっています。「{axis}」が増えるにつれて{verb_ja}ことはできません")),
               ("check the figures against the ordinance's table",
                "条例の表と数値を見比べてください")),
         _code("PC0509", "grid-shape", E,

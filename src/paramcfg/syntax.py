@@ -34,7 +34,7 @@ from paramcfg import nodes as n
 from paramcfg.diagnostics import Diagnostic, Span
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
 __all__ = ["ParseResult", "parse_text", "segment"]
 
@@ -292,7 +292,7 @@ class _ToNodes(Transformer[Token, Any]):
             return span
         raise TypeError(item)  # pragma: no cover - every child is a node or a token
 
-    def _cover(self, items: list[Any]) -> Span:
+    def _cover(self, items: Sequence[Any]) -> Span:
         spans = [self._sp(i) if isinstance(i, Token) else self._span_of(i)
                  for i in items if i is not None]
         return spans[0].to(spans[-1])
@@ -606,7 +606,7 @@ def parse_text(text: str, path: str) -> ParseResult:
     for what, offset in problems:
         span = locator.span(offset, offset + 1)
         name = "the string" if what == "string" else f"the bracket `{what}`"
-        name_ja = "文字列の「\"」" if what == "string" else f"括弧「{what}」"
+        name_ja = '文字列の「"」' if what == "string" else f"括弧「{what}」"
         diagnostics.append(
             Diagnostic("PC0103", span, {"what": name, "what_ja": name_ja, "closer": _closer(what)})
         )
@@ -620,7 +620,7 @@ def parse_text(text: str, path: str) -> ParseResult:
                 continue
             locator.base = seg.start
             try:
-                node = parser.parse(text[seg.start : seg.end])
+                node: n.Statement = parser.parse(text[seg.start : seg.end])  # type: ignore[assignment]
             except UnexpectedInput as exc:
                 diagnostics.append(_syntax_diagnostic(exc, locator, parser, seg))
                 continue
@@ -659,7 +659,7 @@ def _syntax_diagnostic(exc: UnexpectedInput, loc: _Locator, parser: Lark, seg: S
     # LALR merges states, so `exc.expected` can list terminals that could never follow here;
     # asking the interactive parser what it really accepts gives an honest list.
     try:
-        accepted = set(exc.interactive_parser.accepts())
+        accepted = set(exc.interactive_parser.accepts())  # type: ignore[no-untyped-call]
     except (UnexpectedInput, AttributeError):  # pragma: no cover - defensive
         accepted = set(exc.expected)
     exp_en, exp_ja = _expected(accepted or set(exc.expected), parser)

@@ -1,0 +1,3 @@
+from paramcfg.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,299 @@
+"""Check: a profile against its core — everything that relates values to the core's rules.
+
+The profile *amends* the core: each problem is blamed on the profile line that set the
+offending value (or on the core line, when the core's own value is at fault), with the core's
+declaration and its legal basis as a second location.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from paramcfg import nodes as n
+from paramcfg import types as t
+from paramcfg.diagnostics import Diagnostic, Related, Span
+from paramcfg.model import Constraint, Core, Param, Profile, Resolved, resolve
+from paramcfg.tables import Table, check_monotone, compare_cells, describe_range
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["check_code", "check_core_values", "check_profile_values", "code_check_digit"]
+
+Number = int | Decimal
+
+
+# ---- 地方公共団体コード ------------------------------------------------------------------------
+
+
+def code_check_digit(first5: str) -> int:
+    """The check digit of a 地方公共団体コード: weights 6,5,4,3,2, sum mod 11 = r,
+    digit = (11 − r) mod 10 (so r = 0 gives 1 and r = 1 gives 0)."""
+    r = sum(int(d) * w for d, w in zip(first5, (6, 5, 4, 3, 2), strict=True)) % 11
+    return (11 - r) % 10
+
+
+def check_code(code: str, span: Span, diags: list[Diagnostic]) -> None:
+    if len(code) != 6 or not code.isascii() or not code.isdigit():
+        diags.append(Diagnostic("PC0601", span, {
+            "code": code, "detail": f"it has {len(code)} digits, not 6",
+            "detail_ja": f"{len(code)} 桁です（6 桁が必要）",
+            "fix": "write the 6-digit code, with its leading zero (e.g. 085421)",
+            "fix_ja": "先頭の 0 も含めた 6 桁で書いてください（例: 085421）"}))
+        return
+    want = code_check_digit(code[:5])
+    if int(code[5]) != want:
+        diags.append(Diagnostic("PC0601", span, {
+            "code": code, "detail": f"the check digit should be {want}, not {code[5]}",
+            "detail_ja": f"検査数字は {code[5]} ではなく {want} のはずです",
+            "fix": f"check the code in the 全国地方公共団体コード list (perhaps {code[:5]}{want})",
+            "fix_ja": "総務省の全国地方公共団体コード一覧で確認してください"
+                      f"（{code[:5]}{want} ではありませんか）"}))
+
+
+def _check_uses(core: Core, profile: Profile, diags: list[Diagnostic]) -> None:
+    span = profile.uses_span or profile.span
+    if profile.core_name is None:
+        diags.append(Diagnostic("PC0204", profile.span, {
+            "header": "uses", "example": f'uses "{core.name}" >= {core.version_text}'}))
+        return
+    if profile.core_name != core.name:
+        diags.append(Diagnostic("PC0602", span, {
+            "detail": f'this profile uses core "{profile.core_name}", but the core given is '
+                      f'"{core.name}"',
+            "detail_ja": f"このプロファイルはコア「{profile.core_name}」用ですが、"
+                         f"指定されたコアは「{core.name}」です",
+            "fix": "check --core, or the name in the uses line",
+            "fix_ja": "--core の指定か uses 行のコア名を確認してください"}))
+        return
+    if profile.version is None:
+        return
+    need = ".".join(map(str, profile.version))
+    ok = core.version >= profile.version if profile.version_op == ">=" else (
+        core.version == profile.version)
+    if not ok:
+        diags.append(Diagnostic("PC0602", span, {
+            "detail": f"this profile needs core {core.name} {profile.version_op} {need}, "
+                      f"but the core is version {core.version_text}",
+            "detail_ja": f"このプロファイルにはコア {core.name} {profile.version_op} {need} が"
+                         f"必要ですが、コアは版 {core.version_text} です",
+            "fix": "upgrade the core, or change the version in the uses line",
+            "fix_ja": "コアを更新するか、uses 行の版を見直してください"}))
+
+
+# ---- constraint expressions --------------------------------------------------------------
+
+
+class _NoValue(Exception):  # noqa: N818 - control flow, never escapes this module
+    """A bound refers to a parameter that has no value yet (reported elsewhere)."""
+
+
+def _bound(expr: n.Expr, values: Mapping[str, Resolved]) -> Any:  # noqa: ANN401
+    """Evaluate a ``min``/``max`` expression: literals, parameters, + - * /, unary minus.
+
+    A number times a table is the table with every cell multiplied.
+    """
+    if isinstance(expr, n.Lit):
+        if expr.kind in {"yen", "number", "percent"}:
+            return expr.value
+        raise _NoValue
+    if isinstance(expr, n.Ref):
+        r = values.get(expr.name)
+        if r is None:
+            raise _NoValue
+        return r.value
+    if isinstance(expr, n.Unary) and expr.op == "-":
+        return _arith("*", -1, _bound(expr.operand, values))
+    if isinstance(expr, n.Binary) and expr.op in {"+", "-", "*", "/"}:
+        return _arith(expr.op, _bound(expr.left, values), _bound(expr.right, values))
+    raise _NoValue
+
+
+def _arith(op: str, a: Any, b: Any) -> Any:  # noqa: ANN401
+    if isinstance(a, Table) and not isinstance(b, Table):
+        return a.map(lambda c: _arith(op, c, b))
+    if isinstance(b, Table) and not isinstance(a, Table):
+        return b.map(lambda c: _arith(op, a, c))
+    if isinstance(a, Table | tuple) or isinstance(b, Table | tuple):
+        raise _NoValue
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        if isinstance(a, Decimal) or isinstance(b, Decimal):
+            return Decimal(a) * Decimal(b)
+        return a * b
+    return Decimal(a) / Decimal(b)
+
+
+# ---- value checks ----------------------------------------------------------------------------
+
+
+class _ValueChecker:
+    def __init__(self, core: Core, diags: list[Diagnostic], *, in_core: bool) -> None:
+        self.core = core
+        self.diags = diags
+        self.in_core = in_core
+        self.reported: set[tuple[str, str, int, int]] = set()
+
+    def add(self, d: Diagnostic) -> None:
+        key = (d.code, d.span.file, d.span.start, d.span.end)
+        if key not in self.reported:
+            self.reported.add(key)
+            self.diags.append(d)
+
+    def related(self, p: Param, c: Constraint | None = None) -> tuple[Related, ...]:
+        basis = f" ({p.basis})" if p.basis else ""
+        if c is not None:
+            return (Related(c.span, f"the core requires `{c.text}`{basis}",
+                            f"コアの制約「{c.text}」{basis}"),)
+        return (Related(p.name_span, f"declared here{basis}", f"宣言{basis}"),)
+
+    def check(self, p: Param, r: Resolved, values: Mapping[str, Resolved]) -> None:
+        span = r.span or p.name_span
+        value = r.value
+        for c in p.constraints:
+            try:
+                bound = _bound(c.expr, values)
+            except _NoValue:
+                continue
+            self._constraint(p, c, value, bound, span)
+        if isinstance(value, Table):
+            for direction, axis in p.monotone:
+                self._monotone(p, value, direction, axis)
+
+    def _constraint(self, p: Param, c: Constraint, value: Any, bound: Any, span: Span) -> None:  # noqa: ANN401
+        above = c.kind == "max"
+        literal = isinstance(c.expr, n.Lit)
+        if isinstance(value, Table):
+            value_type = value.type.value
+            if isinstance(bound, Table):
+                self._ceiling(p, c, value, bound, above=above)
+                return
+            for ex in compare_cells(value, bound, above=above):
+                self._scalar_report(p, c, _cell_ref(p.name, value, ex.index),
+                                    ex.value, bound, value_type, value.cell_spans[ex.flat],
+                                    literal=literal, above=above)
+            return
+        if isinstance(value, tuple):
+            elem = p.type.element if isinstance(p.type, t.ListType) else p.type
+            for i, v in enumerate(value):
+                if isinstance(v, int | Decimal) and not isinstance(v, bool) and (
+                        v > bound if above else v < bound):
+                    self._scalar_report(p, c, f"{p.name}[{i + 1}]", v, bound, elem, span,
+                                        literal=literal, above=above)
+            return
+        if isinstance(value, int | Decimal) and not isinstance(value, bool) and isinstance(
+                bound, int | Decimal) and (value > bound if above else value < bound):
+            self._scalar_report(p, c, p.name, value, bound, p.type, span,
+                                literal=literal, above=above)
+
+    def _scalar_report(self, p: Param, c: Constraint, name: str, value: Any, bound: Any,  # noqa: ANN401
+                       ty: t.Type, span: Span, *, literal: bool, above: bool) -> None:
+        v, b = t.format_typed(value, ty), t.format_typed(bound, ty)
+        args = {
+            "name": name, "value": v, "bound": b, "bound_expr": c.text.split(None, 1)[-1],
+            "relation": "above" if above else "below",
+            "relation_ja": "超えて" if above else "下回って",
+            "bound_kind": "maximum" if above else "minimum",
+            "bound_kind_ja": "上限" if above else "下限",
+            "allowed": f"at most {b}" if above else f"at least {b}",
+            "allowed_ja": f"{b} 以下" if above else f"{b} 以上",
+        }
+        self.add(Diagnostic("PC0302" if literal else "PC0303", span, args,
+                            related=self.related(p, c)))
+
+    def _ceiling(self, p: Param, c: Constraint, value: Table, bound: Table, *, above: bool) -> None:
+        ty = value.type.value
+        bracket = next((a for a in value.axes if a.is_bracket), None)
+        for ex in compare_cells(value, bound, above=above):
+            if ex.low is not None and bracket is not None:
+                rng_en, rng_ja = describe_range(ex.low, ex.high, bracket.key)
+                split = (t.format_typed(ex.split, bracket.key) if ex.split is not None
+                         else "its boundary")
+            else:
+                rng_en = rng_ja = ""
+                split = "-"
+            cats, _, _ = value.cell_label(ex.index)
+            self.add(Diagnostic("PC0507", value.cell_spans[ex.flat], {
+                "name": p.name, "cell": cats,
+                "value": t.format_typed(ex.value, ty),
+                "bound_name": c.text.split(None, 1)[-1], "bound": t.format_typed(ex.bound, ty),
+                "axis": bracket.name if bracket else "", "range": rng_en, "range_ja": rng_ja,
+                "split": split,
+            }, related=self.related(p, c)))
+
+    def _monotone(self, p: Param, table: Table, direction: str, axis: str) -> None:
+        ty = table.type.value
+        for flat, prev in check_monotone(table, axis, direction):
+            idx = next(i for i, f in table.positions() if f == flat)
+            cats, rng, rng_ja = table.cell_label(idx)
+            rising = direction == "increasing"
+            self.add(Diagnostic("PC0508", table.cell_spans[flat], {
+                "name": p.name, "cell": cats, "range": rng, "range_ja": rng_ja,
+                "value": t.format_typed(table.cells[flat], ty),
+                "previous": t.format_typed(table.cells[prev], ty),
+                "relation": "lower than" if rising else "higher than",
+                "relation_ja": "低く" if rising else "高く",
+                "verb": "fall" if rising else "rise",
+                "verb_ja": "下がる" if rising else "上がる",
+                "axis": axis,
+            }, related=self.related(p)))
+
+
+def _cell_ref(name: str, table: Table, idx: tuple[int, ...]) -> str:
+    """``保育料.月額[3号 標準, 所得割額 from 0円 to below 48,600円]``."""
+    cats, rng, _ = table.cell_label(idx)
+    axis = next((a.name for a in table.axes if a.is_bracket), "")
+    parts = [p for p in (cats, f"{axis} {rng}" if rng else "") if p]
+    return f"{name}[{', '.join(parts)}]"
+
+
+def _dates(core: Core, profile: Profile | None) -> list[dt.date]:
+    """The dates on which some value changes: each is checked as of that date."""
+    dates = {b.date for b in core.blocks}
+    if profile is not None and profile.blocks:
+        first = profile.blocks[0].date
+        dates = {d for d in dates if d > first} | {b.date for b in profile.blocks}
+    return sorted(dates) or [dt.date.min]
+
+
+def check_profile_values(core: Core, profile: Profile, diags: list[Diagnostic]) -> None:
+    """Header, required values on every effective date, and every constraint."""
+    check_code(profile.code, profile.code_span, diags)
+    _check_uses(core, profile, diags)
+    checker = _ValueChecker(core, diags, in_core=False)
+    missing: set[str] = set()
+    if not profile.blocks:
+        first_required = [p for p in core.params.values() if p.required]
+        for p in first_required:
+            checker.add(Diagnostic("PC0401", profile.span, {
+                "name": p.name, "date": "any date", "date_ja": "どの日付"},
+                related=checker.related(p)))
+        return
+    for on in _dates(core, profile):
+        values = resolve(core, profile, on)
+        block = next((b for b in reversed(profile.blocks) if b.date <= on), profile.blocks[0])
+        for p in core.params.values():
+            r = values.get(p.name)
+            if r is None:
+                if p.required and p.name not in missing and p.name not in profile.rejected:
+                    missing.add(p.name)
+                    checker.add(Diagnostic("PC0401", block.span, {
+                        "name": p.name, "date": str(on)}, related=checker.related(p)))
+                continue
+            checker.check(p, r, values)
+
+
+def check_core_values(core: Core, diags: list[Diagnostic]) -> None:
+    """The core's own values must meet its own constraints on each of its dates."""
+    checker = _ValueChecker(core, diags, in_core=True)
+    for on in _dates(core, None):
+        values = resolve(core, None, on)
+        for p in core.params.values():
+            r = values.get(p.name)
+            if r is not None:
+                checker.check(p, r, values)

@@ -1,0 +1,604 @@
+"""Model: statements → a resolved :class:`Core` and :class:`Profile`.
+
+Names are resolved, types built and literal values converted to exact values here; every
+problem is a diagnostic.  Checks that relate a profile to the core's rules (required values,
+caps, ceilings, monotone tables, header and version) live in :mod:`paramcfg.check`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+
+from paramcfg import nodes as n
+from paramcfg import types as t
+from paramcfg.diagnostics import Diagnostic, Related, Span
+from paramcfg.names import suggest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = [
+    "Assigned",
+    "Block",
+    "Core",
+    "Input",
+    "Param",
+    "Profile",
+    "Resolved",
+    "Rule",
+    "build_core",
+    "build_profile",
+    "parse_version",
+]
+
+
+def parse_version(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in text.split("."))
+
+
+@attrs.frozen
+class Constraint:
+    """A ``min``/``max`` clause: an expression over literals and other parameters."""
+
+    kind: str  # "min" | "max"
+    expr: n.Expr
+    text: str
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Param:
+    name: str
+    type: t.Type
+    required: bool
+    fixed: bool
+    default: object | None
+    constraints: tuple[Constraint, ...]
+    monotone: tuple[tuple[str, str], ...]  # (direction, axis name)
+    label: str | None
+    basis: str | None
+    span: Span = attrs.field(eq=False)
+    name_span: Span = attrs.field(eq=False)
+    default_span: Span | None = attrs.field(eq=False, default=None)
+
+
+@attrs.frozen
+class Input:
+    name: str
+    type: t.Type
+    label: str | None
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Rule:
+    name: str
+    params: tuple[tuple[str, t.Type], ...]
+    type: t.Type
+    body: n.Expr
+    label: str | None
+    basis: str | None
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Assigned:
+    """One value set in a dated block, with where it was written."""
+
+    name: str
+    value: object
+    span: Span = attrs.field(eq=False)
+    value_span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Block:
+    date: dt.date
+    assignments: tuple[Assigned, ...]
+    span: Span = attrs.field(eq=False)
+
+    def get(self, name: str) -> Assigned | None:
+        return next((a for a in self.assignments if a.name == name), None)
+
+
+@attrs.frozen
+class Core:
+    name: str
+    version: tuple[int, ...]
+    files: tuple[str, ...]
+    enums: Mapping[str, t.EnumType]
+    records: Mapping[str, t.RecordType]
+    aliases: Mapping[str, t.Type]
+    inputs: Mapping[str, Input]
+    params: Mapping[str, Param]
+    rules: Mapping[str, Rule]
+    blocks: tuple[Block, ...]
+    span: Span = attrs.field(eq=False)
+
+    @property
+    def version_text(self) -> str:
+        return ".".join(map(str, self.version))
+
+
+@attrs.frozen
+class Profile:
+    path: str
+    name: str
+    code: str
+    core_name: str | None
+    version_op: str | None
+    version: tuple[int, ...] | None
+    blocks: tuple[Block, ...]
+    span: Span = attrs.field(eq=False)
+    code_span: Span = attrs.field(eq=False)
+    uses_span: Span | None = attrs.field(eq=False, default=None)
+    #: Parameters whose written value was rejected: not reported again as missing.
+    rejected: frozenset[str] = frozenset()
+
+
+@attrs.frozen
+class Resolved:
+    """A parameter's value as of a date and where it came from."""
+
+    value: object
+    origin: str  # "default" | "core" | "profile"
+    span: Span | None = attrs.field(eq=False)
+    since: dt.date | None = None
+
+
+# ---- building the core ----------------------------------------------------------------------
+
+
+class _CoreBuilder:
+    def __init__(self, diags: list[Diagnostic]) -> None:
+        self.diags = diags
+        self.enums: dict[str, t.EnumType] = {}
+        self.records: dict[str, t.RecordType] = {}
+        self.aliases: dict[str, t.Type] = {}
+        self.record_nodes: dict[str, n.RecordDecl] = {}
+        self.alias_nodes: dict[str, n.TypeDecl] = {}
+        self.declared: dict[str, Span] = {}
+        self.resolving: set[str] = set()
+        self.texts: dict[str, str] = {}
+
+    def bad(self, span: Span, en: str, ja: str, fix: str = "", fix_ja: str = "") -> None:
+        self.diags.append(Diagnostic("PC0701", span, {"detail": en, "detail_ja": ja,
+                                                      "fix": fix, "fix_ja": fix_ja or fix}))
+
+    def declare(self, name: str, span: Span) -> bool:
+        if name in self.declared:
+            self.diags.append(Diagnostic(
+                "PC0202", span, {"name": name}, related=(_related_decl(self.declared[name]),)))
+            return False
+        self.declared[name] = span
+        return True
+
+    # -- types
+    def type_of(self, node: n.TypeExpr) -> t.Type | None:
+        if isinstance(node, n.SimpleType):
+            return {
+                "int": t.IntType(), "decimal": t.DecimalType(), "yen": t.YenType(),
+                "rate": t.RateType(), "bool": t.BoolType(), "date": t.DateType(),
+                "monthday": t.MonthDayType(),
+            }[node.name]
+        if isinstance(node, n.TextType):
+            return t.TextType(node.width)
+        if isinstance(node, n.ListType):
+            elem = self.type_of(node.element)
+            return None if elem is None else t.ListType(elem)
+        if isinstance(node, n.TableType):
+            return self._table(node)
+        if isinstance(node, n.ScaleType):
+            key = self._axis(node.key)
+            value = self.type_of(node.value)
+            if key is None or value is None:
+                return None
+            if not key.is_bracket:
+                self.bad(node.key.span, "a scale's key must be numeric (yen, int, decimal)",
+                         "税率表のキーは数値型（yen、int、decimal）です")
+                return None
+            if not isinstance(value, t.RateType):
+                self.bad(node.value.span, "a scale's values must be rates",
+                         "税率表の値は率（rate）です")
+                return None
+            return t.ScaleType(key, value)
+        return self._named(node)
+
+    def _named(self, node: n.NamedType) -> t.Type | None:
+        name = node.name
+        if name in self.enums:
+            return self.enums[name]
+        if name in self.records:
+            return self.records[name]
+        if name in self.aliases:
+            return self.aliases[name]
+        if name in self.resolving:
+            self.bad(node.span, f"type {name} refers to itself", f"型「{name}」が自分自身を参照しています")
+            return None
+        if name in self.record_nodes:
+            return self._record(self.record_nodes[name])
+        if name in self.alias_nodes:
+            return self._alias(self.alias_nodes[name])
+        known = [*self.enums, *self.records, *self.aliases, *self.record_nodes,
+                 *self.alias_nodes]
+        hint, hint_ja = suggest(name, known)
+        self.diags.append(Diagnostic("PC0201", node.span, {
+            "kind": "type", "kind_ja": "型", "name": name, "suggestion": hint,
+            "suggestion_ja": hint_ja}))
+        return None
+
+    def _axis(self, node: n.Axis) -> t.Axis | None:
+        if node.type is None:
+            enum = self.enums.get(node.name)
+            if enum is None:
+                hint, hint_ja = suggest(node.name, self.enums)
+                self.diags.append(Diagnostic("PC0201", node.span, {
+                    "kind": "enum", "kind_ja": "列挙型", "name": node.name,
+                    "suggestion": hint, "suggestion_ja": hint_ja}))
+                return None
+            return t.Axis(node.name, enum)
+        key = self.type_of(node.type)
+        if key is None:
+            return None
+        if not isinstance(key, t.EnumType | t.IntType | t.DecimalType | t.YenType | t.RateType):
+            self.bad(node.span, f"axis {node.name} must be numeric (brackets) or an enum",
+                     f"軸「{node.name}」は数値型（区分）か列挙型です")
+            return None
+        return t.Axis(node.name, key)
+
+    def _table(self, node: n.TableType) -> t.Type | None:
+        axes = [self._axis(a) for a in node.axes]
+        value = self.type_of(node.value)
+        if value is None or any(a is None for a in axes):
+            return None
+        real = tuple(a for a in axes if a is not None)
+        if sum(a.is_bracket for a in real) > 1:
+            self.bad(node.span, "a table has at most one bracket axis",
+                     "表の区分（数値の範囲）の軸は一つまでです",
+                     "split it into several tables", "複数の表に分けてください")
+            return None
+        names = [a.name for a in real]
+        if len(set(names)) != len(names):
+            self.bad(node.span, "two axes of this table have the same name",
+                     "この表に同じ名前の軸が二つあります")
+            return None
+        return t.TableType(real, value)
+
+    def _record(self, decl: n.RecordDecl) -> t.RecordType | None:
+        if decl.name in self.records:
+            return self.records[decl.name]
+        self.resolving.add(decl.name)
+        fields = []
+        ok = True
+        seen: set[str] = set()
+        conv = t.Converter(self.diags, self.enums)
+        for f in decl.fields:
+            if f.name in seen:
+                self.diags.append(Diagnostic("PC0202", f.span, {"name": f"{decl.name}.{f.name}"}))
+                ok = False
+                continue
+            seen.add(f.name)
+            ft = self.type_of(f.type)
+            if ft is None:
+                ok = False
+                continue
+            default = None
+            label = None
+            for c in f.clauses:
+                if c.kind == "default" and c.arg is not None:
+                    default = conv.convert(f"{decl.name}.{f.name}", ft, c.arg)  # type: ignore[arg-type]
+                elif c.kind == "label":
+                    label = str(c.arg)
+            fields.append(t.Field(f.name, ft, default, label, f.span))
+        self.resolving.discard(decl.name)
+        if not ok:
+            return None
+        rec = t.RecordType(decl.name, tuple(fields), decl.name_span)
+        self.records[decl.name] = rec
+        return rec
+
+    def _alias(self, decl: n.TypeDecl) -> t.Type | None:
+        self.resolving.add(decl.name)
+        ty = self.type_of(decl.type)
+        self.resolving.discard(decl.name)
+        if ty is not None:
+            self.aliases[decl.name] = ty
+        return ty
+
+
+def _related_decl(span: Span) -> Related:
+    return Related(span, "first declared here", "最初の宣言")
+
+
+def _clause_text(text: str, span: Span) -> str:
+    return text[span.start : span.end]
+
+
+def build_core(files: Iterable[n.SourceFile], diags: list[Diagnostic]) -> Core | None:
+    """Resolve the declarations of one core (one or more files).  ``None`` if unusable."""
+    files = list(files)
+    b = _CoreBuilder(diags)
+    header: n.CoreHeader | None = None
+    stmts: list[tuple[n.SourceFile, n.Statement]] = [(f, s) for f in files for s in f.statements]
+    for f, s in stmts:
+        b.texts[f.path] = f.text
+        if isinstance(s, n.CoreHeader):
+            if header is not None:
+                b.declare("core", header.span)
+                b.declare("core", s.span)
+            header = s
+        elif isinstance(s, n.TenantHeader):
+            diags.append(Diagnostic("PC0203", s.span, {
+                "found": "tenant profile", "found_ja": "テナントプロファイル",
+                "expected": "package core", "expected_ja": "パッケージコア",
+                "fix": "pass this file to `paramcfg check` as a profile, and the core with --core",
+                "fix_ja": "このファイルはプロファイルとして指定し、コアは --core で指定してください"}))
+            return None
+    if header is None:
+        span = Span.point(files[0].path if files else "<core>")
+        diags.append(Diagnostic("PC0204", span, {
+            "header": "core", "example": 'core "名前" version 2024.4'}))
+        return None
+    # Pass 1: enums and the names of records and aliases (they may refer to each other).
+    for _f, s in stmts:
+        if isinstance(s, n.EnumDecl) and b.declare(s.name, s.name_span):
+            members = [m.name for m in s.members]
+            for i, m in enumerate(s.members):
+                if m.name in members[:i]:
+                    diags.append(Diagnostic("PC0202", m.span, {"name": f"{s.name}.{m.name}"}))
+            b.enums[s.name] = t.EnumType(
+                s.name, tuple(dict.fromkeys(members)),
+                tuple(m.label for m in s.members), s.name_span)
+        elif isinstance(s, n.RecordDecl) and b.declare(s.name, s.name_span):
+            b.record_nodes[s.name] = s
+        elif isinstance(s, n.TypeDecl) and b.declare(s.name, s.name_span):
+            b.alias_nodes[s.name] = s
+    for decl in b.record_nodes.values():
+        b._record(decl)  # noqa: SLF001 - builder internals
+    for alias in b.alias_nodes.values():
+        if alias.name not in b.aliases:
+            b._alias(alias)  # noqa: SLF001 - builder internals
+    # Pass 2: inputs, params, rules.
+    inputs: dict[str, Input] = {}
+    params: dict[str, Param] = {}
+    rules: dict[str, Rule] = {}
+    conv = t.Converter(diags, b.enums)
+    for f, s in stmts:
+        if isinstance(s, n.InputDecl) and b.declare(s.name, s.name_span):
+            ty = b.type_of(s.type)
+            if ty is not None:
+                inputs[s.name] = Input(s.name, ty, _label(s.clauses), s.span)
+        elif isinstance(s, n.ParamDecl) and b.declare(s.name, s.name_span):
+            p = _param(b, conv, f, s)
+            if p is not None:
+                params[s.name] = p
+        elif isinstance(s, n.RuleDecl) and b.declare(s.name, s.name_span):
+            r = _rule(b, s)
+            if r is not None:
+                rules[s.name] = r
+    blocks = _blocks(files, params, conv, diags, in_core=True)
+    return Core(
+        header.name, parse_version(header.version), tuple(f.path for f in files),
+        b.enums, b.records, b.aliases, inputs, params, rules, tuple(blocks), header.span,
+    )
+
+
+def _label(clauses: Iterable[n.Clause]) -> str | None:
+    return next((str(c.arg) for c in clauses if c.kind == "label"), None)
+
+
+def _param(b: _CoreBuilder, conv: t.Converter, f: n.SourceFile, s: n.ParamDecl) -> Param | None:
+    ty = b.type_of(s.type)
+    if ty is None:
+        return None
+    kinds = [c.kind for c in s.clauses]
+    for k in ("default", "required", "fixed", "label", "basis"):
+        if kinds.count(k) > 1:
+            dup = [c for c in s.clauses if c.kind == k][1]
+            b.bad(dup.span, f"`{k}` is given twice for {s.name}",
+                  f"「{s.name}」に {k} が二回あります")
+    required = "required" in kinds
+    fixed = "fixed" in kinds
+    default_clause = next((c for c in s.clauses if c.kind == "default"), None)
+    if required and fixed:
+        b.bad(s.name_span, f"{s.name} cannot be both required and fixed",
+              f"「{s.name}」を required と fixed の両方にはできません")
+    if required and default_clause is not None:
+        b.bad(default_clause.span, f"{s.name} is required, so it has no default",
+              f"「{s.name}」は required なので既定値は書けません",
+              "remove `required` or the default", "required か既定値のどちらかを削除してください")
+    if not required and default_clause is None:
+        b.bad(s.name_span, f"{s.name} needs a default value or `required`",
+              f"「{s.name}」には既定値（default）か required が必要です")
+    default = None
+    if default_clause is not None and default_clause.arg is not None:
+        default = conv.convert(s.name, ty, default_clause.arg)  # type: ignore[arg-type]
+    constraints = tuple(
+        Constraint(c.kind, c.arg, _clause_text(f.text, c.span), c.span)  # type: ignore[arg-type]
+        for c in s.clauses if c.kind in {"min", "max"}
+    )
+    monotone: list[tuple[str, str]] = []
+    for c in s.clauses:
+        if c.kind in {"increasing", "decreasing"}:
+            axis = next((a for a in getattr(ty, "axes", ()) if a.name == c.arg), None)
+            if axis is None or not axis.is_bracket:
+                b.bad(c.span, f"{c.kind} along {c.arg}: {s.name} has no bracket axis {c.arg}",
+                      f"「{s.name}」に数値の区分の軸「{c.arg}」がありません")
+            else:
+                monotone.append((c.kind, str(c.arg)))
+    return Param(
+        s.name, ty, required, fixed, default, constraints, tuple(monotone),
+        _label(s.clauses), next((str(c.arg) for c in s.clauses if c.kind == "basis"), None),
+        s.span, s.name_span, default_clause.span if default_clause else None,
+    )
+
+
+def _rule(b: _CoreBuilder, s: n.RuleDecl) -> Rule | None:
+    ty = b.type_of(s.type)
+    params = []
+    for p in s.params:
+        pt = b.type_of(p.type)
+        if pt is None:
+            return None
+        params.append((p.name, pt))
+    if ty is None:
+        return None
+    return Rule(s.name, tuple(params), ty, s.body, _label(s.clauses),
+                next((str(c.arg) for c in s.clauses if c.kind == "basis"), None), s.span)
+
+
+# ---- dated blocks (core and profile) -----------------------------------------------------
+
+
+def _blocks(
+    files: Iterable[n.SourceFile], params: Mapping[str, Param], conv: t.Converter,
+    diags: list[Diagnostic], *, in_core: bool, core_name: str = "",
+    rejected: set[str] | None = None,
+) -> list[Block]:
+    blocks: list[Block] = []
+    current: tuple[dt.date | None, Span, list[Assigned], dict[str, Span]] | None = None
+    previous: tuple[dt.date, Span] | None = None
+
+    def close() -> None:
+        if current is None:
+            return
+        date, span, assigned, _ = current
+        if not assigned:
+            diags.append(Diagnostic("PC0409", span, {"date": str(date or "?")}))
+        if date is not None:
+            blocks.append(Block(date, tuple(assigned), span))
+
+    for f in files:
+        for s in f.statements:
+            if isinstance(s, n.FromDecl):
+                close()
+                date = t.parse_date(s.date, diags)
+                if date is not None and previous is not None and date <= previous[0]:
+                    if date == previous[0]:
+                        diags.append(Diagnostic("PC0405", s.span, {
+                            "name": f"from {date}", "date": str(date)}))
+                    else:
+                        diags.append(Diagnostic("PC0407", s.span, {
+                            "date": str(date), "previous": str(previous[0])}))
+                    date = None  # its assignments are still checked, but not used
+                if date is not None:
+                    previous = (date, s.span)
+                current = (date, s.span, [], {})
+            elif isinstance(s, n.Assignment):
+                if current is None:
+                    diags.append(Diagnostic("PC0408", s.name_span, {"name": s.name}))
+                    continue
+                a = _assignment(s, params, conv, diags, current[3],
+                                in_core=in_core, core_name=core_name,
+                                date=current[0])
+                if a is not None:
+                    current[2].append(a)
+                elif rejected is not None:
+                    rejected.add(s.name)
+    close()
+    return blocks
+
+
+def _assignment(
+    s: n.Assignment, params: Mapping[str, Param], conv: t.Converter,
+    diags: list[Diagnostic], seen: dict[str, Span], *, in_core: bool, core_name: str,
+    date: dt.date | None,
+) -> Assigned | None:
+    p = params.get(s.name)
+    if p is None:
+        hint, hint_ja = suggest(s.name, [q for q in params if in_core or not params[q].fixed])
+        diags.append(Diagnostic("PC0404", s.name_span, {
+            "name": s.name, "core": core_name or "(this core)", "suggestion": hint,
+            "suggestion_ja": hint_ja}))
+        return None
+    if p.fixed and not in_core:
+        diags.append(Diagnostic("PC0402", s.name_span, {
+            "name": s.name, "basis": p.basis or "core-owned",
+            "basis_ja": p.basis or "コアで管理"}, related=(_decl_related(p),)))
+        return None
+    if s.name in seen:
+        diags.append(Diagnostic("PC0405", s.name_span, {
+            "name": s.name, "date": str(date or "this block"),
+            "date_ja": str(date or "このブロック")}))
+        return None
+    seen[s.name] = s.name_span
+    value = conv.convert(s.name, p.type, s.value)
+    if value is None:
+        return None
+    return Assigned(s.name, value, s.span, s.value.span)
+
+
+def _decl_related(p: Param) -> Related:
+    basis = f" ({p.basis})" if p.basis else ""
+    return Related(p.name_span, f"declared here{basis}", f"宣言{basis}")
+
+
+# ---- building a profile ----------------------------------------------------------------
+
+
+_CODE_RE = re.compile(r"[0-9]{6}")
+
+
+def build_profile(
+    file: n.SourceFile, core: Core, diags: list[Diagnostic]
+) -> Profile | None:
+    """Resolve a tenant profile against ``core``.  Customisations are diagnostics."""
+    header: n.TenantHeader | None = None
+    uses: n.Uses | None = None
+    for s in file.statements:
+        if isinstance(s, n.TenantHeader):
+            if header is not None:
+                diags.append(Diagnostic("PC0202", s.span, {"name": "tenant"},
+                                        related=(_related_decl(header.span),)))
+            else:
+                header = s
+        elif isinstance(s, n.Uses):
+            if uses is not None:
+                diags.append(Diagnostic("PC0202", s.span, {"name": "uses"}))
+            uses = s
+        elif isinstance(s, n.CoreHeader):
+            diags.append(Diagnostic("PC0203", s.span, {
+                "found": "package core", "found_ja": "パッケージコア",
+                "expected": "tenant profile", "expected_ja": "テナントプロファイル",
+                "fix": "give the core with --core, and a profile file to check",
+                "fix_ja": "コアは --core で指定し、チェックするプロファイルを指定してください"}))
+            return None
+        elif isinstance(s, n.Declaration):
+            what = type(s).__name__.removesuffix("Decl").lower()
+            diags.append(Diagnostic("PC0403", s.span, {"what": what}))
+    if header is None:
+        diags.append(Diagnostic("PC0204", Span.point(file.path), {
+            "header": "tenant", "example": 'tenant "町名" code 085421'}))
+        return None
+    conv = t.Converter(diags, core.enums)
+    rejected: set[str] = set()
+    blocks = _blocks([file], core.params, conv, diags, in_core=False, core_name=core.name,
+                     rejected=rejected)
+    return Profile(
+        file.path, header.name, header.code,
+        uses.core if uses else None, uses.op if uses else None,
+        parse_version(uses.version) if uses and uses.version else None,
+        tuple(blocks), header.span, header.code_span, uses.span if uses else None,
+        frozenset(rejected),
+    )
+
+
+def resolve(core: Core, profile: Profile | None, on: dt.date) -> dict[str, Resolved]:
+    """Every parameter's value as of ``on``: core default, then the core's dated values,
+    then the profile's, each replacing the one before."""
+    out: dict[str, Resolved] = {
+        name: Resolved(p.default, "default", p.default_span)
+        for name, p in core.params.items() if p.default is not None
+    }
+    for origin, blocks in (("core", core.blocks), ("profile", profile.blocks if profile else ())):
+        for block in blocks:
+            if block.date > on:
+                break
+            for a in block.assignments:
+                out[a.name] = Resolved(a.value, origin, a.span, block.date)
+    return out

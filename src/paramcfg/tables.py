@@ -1,0 +1,573 @@
+"""Tables: grids → verified lookup structures, and cell-by-cell comparisons.
+
+A table has at most one *bracket* axis (half-open numeric ranges ``[low, high)`` covering
+``[0, ∞)``) and any number of *category* axes (every member of an enum exactly once).
+Cells are stored flat, row-major over the axes in declared order; a bracket lookup is a
+``bisect`` over the sorted lower bounds.
+
+Grid layout (see docs/language.md): the header's leading cells name the row axes, each further
+header cell names one column by the members of the remaining axes; if every axis is a row axis
+there is one value column with a free header.  A bracket axis is always a row axis and then
+the only one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from paramcfg import nodes as n
+from paramcfg.diagnostics import Diagnostic, Span
+from paramcfg.types import Axis, EnumType, ScaleType, TableType, Type, format_typed, node_text
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+
+    from paramcfg.types import Converter
+
+__all__ = ["Brackets", "Table", "build_table", "check_monotone", "compare_cells"]
+
+Number = int | Decimal
+
+
+@attrs.frozen
+class Brackets:
+    """The brackets of one axis: ``lows[i] <= key < highs[i]``; the last high is ``None`` (∞)."""
+
+    lows: tuple[Number, ...]
+    highs: tuple[Number | None, ...]
+    spans: tuple[Span, ...] = attrs.field(eq=False)
+
+    def index(self, key: Number) -> int:
+        """The bracket that ``key`` falls in, or -1 below the first."""
+        return bisect.bisect_right(self.lows, key) - 1
+
+    def describe(self, i: int, t: Type) -> tuple[str, str]:
+        return describe_range(self.lows[i], self.highs[i], t)
+
+
+def describe_range(low: Number, high: Number | None, t: Type) -> tuple[str, str]:
+    lo = format_typed(low, t)
+    if high is None:
+        return f"from {lo} up", f"{lo} 以上"
+    hi = format_typed(high, t)
+    return f"from {lo} to below {hi}", f"{lo} 以上 {hi} 未満"
+
+
+@attrs.frozen
+class Table:
+    """A verified table value.  ``cells`` is flat and row-major over ``type.axes``."""
+
+    type: TableType | ScaleType
+    brackets: Brackets | None
+    cells: tuple[Any, ...]
+    cell_spans: tuple[Span, ...] = attrs.field(eq=False)
+
+    @property
+    def axes(self) -> tuple[Axis, ...]:
+        return self.type.axes
+
+    def _sizes(self) -> list[int]:
+        return [len(self.brackets.lows) if a.is_bracket and self.brackets is not None
+                else len(_enum(a).members) for a in self.axes]
+
+    def flat_index(self, keys: Sequence[object]) -> int:
+        """The cell index for one key per axis (a number for a bracket axis, a member name)."""
+        index = 0
+        for axis, size, key in zip(self.axes, self._sizes(), keys, strict=True):
+            if axis.is_bracket:
+                assert self.brackets is not None  # noqa: S101 - by construction
+                assert isinstance(key, int | Decimal)  # noqa: S101 - typed by the caller
+                i = self.brackets.index(key)
+                if i < 0:
+                    raise KeyError(key)
+            else:
+                assert isinstance(key, str)  # noqa: S101 - typed by the caller
+                i = _enum(axis).members.index(key)
+            index = index * size + i
+        return index
+
+    def lookup(self, *keys: object) -> Any:  # noqa: ANN401 - the table's value type
+        return self.cells[self.flat_index(keys)]
+
+    def positions(self) -> Iterator[tuple[tuple[int, ...], int]]:
+        """Every cell as (one index per axis, flat index)."""
+        for flat, idx in enumerate(itertools.product(*(range(s) for s in self._sizes()))):
+            yield idx, flat
+
+    def cell_label(self, idx: Sequence[int]) -> tuple[str, str, str]:
+        """How a cell is named in messages: its category members (``3号 標準``), and its
+        bracket in English and Japanese (empty when the table has no bracket axis)."""
+        members = []
+        rng = ("", "")
+        for axis, i in zip(self.axes, idx, strict=True):
+            if axis.is_bracket:
+                assert self.brackets is not None  # noqa: S101 - by construction
+                rng = self.brackets.describe(i, axis.key)
+            else:
+                members.append(_enum(axis).members[i])
+        return " ".join(members), rng[0], rng[1]
+
+    def map(self, fn: Callable[[Any], Any]) -> Table:
+        return Table(self.type, self.brackets, tuple(fn(c) for c in self.cells), self.cell_spans)
+
+
+def _enum(axis: Axis) -> EnumType:
+    assert isinstance(axis.key, EnumType)  # noqa: S101 - callers check is_bracket first
+    return axis.key
+
+
+# ---- building from a grid ------------------------------------------------------------------
+
+
+def _grid_problem(span: Span, en: str, ja: str, fix: str, fix_ja: str) -> Diagnostic:
+    return Diagnostic("PC0509", span, {"problem": en, "problem_ja": ja, "fix": fix,
+                                       "fix_ja": fix_ja})
+
+
+def _single_member(cell: n.Cell) -> str | None:
+    if len(cell.items) == 1 and isinstance(cell.items[0], n.Member):
+        return cell.items[0].name
+    return None
+
+
+def build_table(name: str, t: TableType | ScaleType, grid: n.Grid, conv: Converter) -> Table | None:
+    """Read ``grid`` as a value of ``t``; diagnostics go to ``conv.diags``."""
+    diags = conv.diags
+    before = len(diags)
+    header, *rows = grid.rows
+    axes = t.axes
+    # Row axes: the leading header cells that name axes, in declared order.
+    row_axes: list[int] = []
+    for cell in header.cells:
+        member = _single_member(cell)
+        idx = next((i for i, a in enumerate(axes) if a.name == member), None)
+        if idx is None or (row_axes and idx <= row_axes[-1]):
+            break
+        row_axes.append(idx)
+    bracket = next((i for i, a in enumerate(axes) if a.is_bracket), None)
+    if not row_axes:
+        first = header.cells[0] if header.cells else None
+        diags.append(_grid_problem(
+            first.span if first else header.span,
+            f"the header row must start with the row axis name: {axes[0].name}",
+            f"見出し行の先頭には行の軸の名前「{axes[0].name}」を書きます",
+            f"write | {axes[0].name} | … as the first row",
+            f"1行目を | {axes[0].name} | … としてください"))
+        return None
+    if bracket is not None and row_axes != [bracket]:
+        diags.append(_grid_problem(
+            header.span,
+            f"the rows of this table are keyed by {axes[bracket].name} alone",
+            f"この表の行は「{axes[bracket].name}」だけで区分します",
+            f"start the header with | {axes[bracket].name} |",
+            f"見出し行を | {axes[bracket].name} | で始めてください"))
+        return None
+    col_axes = [i for i in range(len(axes)) if i not in row_axes]
+    columns = _read_columns(header, len(row_axes), [axes[i] for i in col_axes], conv)
+    if columns is None:
+        return None
+    ncols = len(columns)
+    # Rows: keys, then one value per column.
+    lows: list[Number] = []
+    highs: list[Number | None] = []
+    key_spans: list[Span] = []
+    cat_rows: list[tuple[tuple[int, ...], Span]] = []
+    values: dict[tuple[int, ...], tuple[Any, Span]] = {}
+    prev_high: Number | None = 0
+    for r, row in enumerate(rows):
+        if len(row.cells) != len(row_axes) + ncols:
+            diags.append(_grid_problem(
+                row.span,
+                f"this row has {len(row.cells)} cells but the header has "
+                f"{len(row_axes) + ncols}",
+                f"この行のセルは {len(row.cells)} 個ですが、見出し行は {len(row_axes) + ncols} 個です",
+                "give every row as many cells as the header row",
+                "すべての行のセル数を見出し行と同じにしてください"))
+            continue
+        if bracket is not None:
+            key = _bracket_key(row.cells[0], prev_high, axes[bracket], conv)
+            if key is None:
+                prev_high = None
+                continue
+            low, high = key
+            lows.append(low)
+            highs.append(high)
+            key_spans.append(row.cells[0].span)
+            prev_high = high
+            row_key: tuple[int, ...] = (r,)
+        else:
+            keys: list[int] = []
+            for k, ax in enumerate(row_axes):
+                found = _member_of(row.cells[k], axes[ax], conv)
+                if found is None:
+                    break
+                keys.append(found)
+            if len(keys) != len(row_axes):
+                continue
+            row_key = tuple(keys)
+            cat_rows.append((row_key, row.cells[0].span))
+        for c, col in enumerate(columns):
+            cell = row.cells[len(row_axes) + c]
+            value = _cell_value(name, t.value, cell, conv)
+            if value is not None:
+                values[(*row_key, *col)] = (value, cell.span)
+    if len(diags) > before:
+        return None
+    if bracket is not None:
+        brackets = Brackets(tuple(lows), tuple(highs), tuple(key_spans))
+        if not verify_brackets(brackets, axes[bracket], grid, diags):
+            return None
+        # Row r of the grid is bracket r: map (r, *col) keys to (bracket index, *col).
+        cells, spans = _flatten(axes, row_axes, values, len(lows))
+        return Table(t, brackets, cells, spans)
+    if not _verify_categories(axes, row_axes, cat_rows, diags, grid):
+        return None
+    cells, spans = _flatten(axes, row_axes, values, 0)
+    return Table(t, None, cells, spans)
+
+
+def _read_columns(
+    header: n.Row, nrow: int, col_axes: list[Axis], conv: Converter
+) -> list[tuple[int, ...]] | None:
+    diags = conv.diags
+    cells = header.cells[nrow:]
+    if not col_axes:
+        if len(cells) != 1:
+            diags.append(_grid_problem(
+                header.span,
+                "this table has one value column after the key columns",
+                "この表はキーの列の後に値の列が一つだけです",
+                "keep exactly one value column, e.g. | 税額 |",
+                "値の列を一つにしてください（例: | 税額 |）"))
+            return None
+        return [()]
+    columns: list[tuple[int, ...]] = []
+    seen: dict[tuple[int, ...], Span] = {}
+    ok = True
+    for cell in cells:
+        names = [i.name for i in cell.items if isinstance(i, n.Member)]
+        if len(names) != len(cell.items) or len(names) != len(col_axes):
+            want = " ".join(_enum(a).members[0] for a in col_axes)
+            diags.append(_grid_problem(
+                cell.span,
+                f"a column header names one member of each of {', '.join(a.name for a in col_axes)}",
+                f"列の見出しには「{'」「'.join(a.name for a in col_axes)}」の区分を一つずつ書きます",
+                f"write the members separated by spaces, e.g. | {want} |",
+                f"区分を空白で区切って書いてください（例: | {want} |）"))
+            ok = False
+            continue
+        idx = []
+        for name_, axis, item in zip(names, col_axes, cell.items, strict=True):
+            enum = _enum(axis)
+            if name_ not in enum.members:
+                conv.unknown_member(enum, name_, item.span)
+                ok = False
+                break
+            idx.append(enum.members.index(name_))
+        else:
+            key = tuple(idx)
+            if key in seen:
+                diags.append(Diagnostic("PC0506", cell.span, {
+                    "axis": "/".join(a.name for a in col_axes), "member": " ".join(names),
+                    "where": "column", "where_ja": "列"}))
+                ok = False
+            seen[key] = cell.span
+            columns.append(key)
+    if not ok:
+        return None
+    for combo in itertools.product(*(range(len(_enum(a).members)) for a in col_axes)):
+        if combo not in seen:
+            member = " ".join(_enum(a).members[i] for a, i in zip(col_axes, combo, strict=True))
+            diags.append(Diagnostic("PC0505", header.span, {
+                "axis": "/".join(a.name for a in col_axes), "member": member,
+                "where": "column", "where_ja": "列"}))
+            ok = False
+    return columns if ok else None
+
+
+def _member_of(cell: n.Cell, axis: Axis, conv: Converter) -> int | None:
+    enum = _enum(axis)
+    member = _single_member(cell)
+    if member is None:
+        conv.diags.append(_grid_problem(
+            cell.span, f"this cell must name one member of {enum.name}",
+            f"このセルには「{enum.name}」の区分を一つ書きます",
+            f"write one of {', '.join(enum.members)}",
+            f"{'、'.join(enum.members)} のいずれかを書いてください"))
+        return None
+    if member not in enum.members:
+        conv.unknown_member(enum, member, cell.span)
+        return None
+    return enum.members.index(member)
+
+
+def _key_number(item: n.CellItem, axis: Axis, conv: Converter) -> Number | None:
+    if not isinstance(item, n.Lit):
+        conv.wrong(axis.name, axis.key, item if not isinstance(item, n.KeyOp) else
+                   n.Member(item.op, item.span))
+        return None
+    value = conv.convert(axis.name, axis.key, item)
+    if value is None:
+        return None
+    assert isinstance(value, int | Decimal)  # noqa: S101 - numeric key types only
+    return value
+
+
+def _bracket_key(
+    cell: n.Cell, prev_high: Number | None, axis: Axis, conv: Converter
+) -> tuple[Number, Number | None] | None:
+    """``< X`` / ``X ..< Y`` / ``>= X`` → (low, high).  ``< X`` starts where the row above
+    ended (0 for the first row)."""
+    items = cell.items
+    ops = [i.op for i in items if isinstance(i, n.KeyOp)]
+    shape = "".join("op" if isinstance(i, n.KeyOp) else "v" for i in items)
+    if shape == "opv" and ops == ["<"]:
+        high = _key_number(items[1], axis, conv)
+        if high is None:
+            return None
+        return (prev_high if prev_high is not None else high, high)
+    if shape == "opv" and ops == [">="]:
+        low = _key_number(items[1], axis, conv)
+        return None if low is None else (low, None)
+    if shape == "vopv" and ops == ["..<"]:
+        low = _key_number(items[0], axis, conv)
+        high = _key_number(items[2], axis, conv)
+        return None if low is None or high is None else (low, high)
+    conv.diags.append(_grid_problem(
+        cell.span,
+        f"`{' '.join(node_text(i) for i in items)}` is not a bracket of {axis.name}",
+        f"「{' '.join(node_text(i) for i in items)}」は「{axis.name}」の区分の書き方ではありません",
+        "write `< 48,600円`, `48,600円 ..< 97,000円`, or `>= 397,000円` for the last row",
+        "「< 48,600円」「48,600円 ..< 97,000円」、最後の行は「>= 397,000円」のように書いてください"))
+    return None
+
+
+def _cell_value(name: str, t: Type, cell: n.Cell, conv: Converter) -> Any:  # noqa: ANN401
+    if len(cell.items) != 1 or isinstance(cell.items[0], n.KeyOp):
+        conv.diags.append(_grid_problem(
+            cell.span,
+            "each cell holds exactly one value" if cell.items else "this cell is empty",
+            "セルには値を一つだけ書きます" if cell.items else "このセルが空です",
+            "write one value such as 16,000円", "16,000円 のように値を一つ書いてください"))
+        return None
+    return conv.convert(name, t, cell.items[0])
+
+
+def verify_brackets(b: Brackets, axis: Axis, grid: n.Grid, diags: list[Diagnostic]) -> bool:
+    """Sorted, no gap, no overlap, covering ``[0, ∞)``.  Reports every problem found."""
+    ok = True
+    t = axis.key
+    if not b.lows:
+        diags.append(Diagnostic("PC0504", grid.span, {
+            "axis": axis.name, "range": "at all", "range_ja": "全範囲",
+            "fix": "add rows", "fix_ja": "行を追加してください"}))
+        return False
+    if b.lows[0] > 0:
+        en, ja = describe_range(0, b.lows[0], t)
+        diags.append(Diagnostic("PC0504", b.spans[0], {
+            "axis": axis.name, "range": en, "range_ja": ja,
+            "fix": "start the first row with `< …`, or begin it at 0",
+            "fix_ja": "最初の行を「< …」で書くか、0 から始めてください"}))
+        ok = False
+    for i in range(len(b.lows)):
+        low, high = b.lows[i], b.highs[i]
+        if high is not None and high <= low:
+            prev = format_typed(b.lows[i - 1], t) if i else format_typed(0, t)
+            diags.append(Diagnostic("PC0501", b.spans[i], {
+                "this": describe_range(low, high, t)[0], "previous": prev, "axis": axis.name}))
+            ok = False
+            continue
+        if i == 0:
+            continue
+        prev_low, prev_high = b.lows[i - 1], b.highs[i - 1]
+        if low < prev_low or prev_high is None:
+            diags.append(Diagnostic("PC0501", b.spans[i], {
+                "this": describe_range(low, high, t)[0],
+                "previous": describe_range(prev_low, prev_high, t)[0], "axis": axis.name}))
+            ok = False
+        elif low > prev_high:
+            en, ja = describe_range(prev_high, low, t)
+            diags.append(Diagnostic("PC0502", b.spans[i], {
+                "axis": axis.name, "low": format_typed(prev_high, t),
+                "high": format_typed(low, t)}))
+            ok = False
+        elif low < prev_high:
+            diags.append(Diagnostic("PC0503", b.spans[i], {
+                "axis": axis.name, "low": format_typed(low, t),
+                "high": format_typed(min(prev_high, high) if high is not None else prev_high, t)}))
+            ok = False
+    if b.highs[-1] is not None:
+        last = b.highs[-1]
+        en, ja = describe_range(last, None, t)
+        diags.append(Diagnostic("PC0504", b.spans[-1], {
+            "axis": axis.name, "range": en, "range_ja": ja,
+            "fix": f"end with a row `>= {format_typed(last, t)}`",
+            "fix_ja": f"最後の行を「>= {format_typed(last, t)}」としてください"}))
+        ok = False
+    return ok
+
+
+def _verify_categories(
+    axes: tuple[Axis, ...], row_axes: list[int], rows: list[tuple[tuple[int, ...], Span]],
+    diags: list[Diagnostic], grid: n.Grid,
+) -> bool:
+    ok = True
+    seen: set[tuple[int, ...]] = set()
+    names = "/".join(axes[i].name for i in row_axes)
+    for key, span in rows:
+        member = " ".join(_enum(axes[a]).members[k] for a, k in zip(row_axes, key, strict=True))
+        if key in seen:
+            diags.append(Diagnostic("PC0506", span, {
+                "axis": names, "member": member, "where": "row", "where_ja": "行"}))
+            ok = False
+        seen.add(key)
+    for combo in itertools.product(*(range(len(_enum(axes[a]).members)) for a in row_axes)):
+        if combo not in seen:
+            member = " ".join(_enum(axes[a]).members[k]
+                              for a, k in zip(row_axes, combo, strict=True))
+            diags.append(Diagnostic("PC0505", grid.span, {
+                "axis": names, "member": member, "where": "row", "where_ja": "行"}))
+            ok = False
+    return ok
+
+
+def _flatten(
+    axes: tuple[Axis, ...], row_axes: list[int],
+    values: dict[tuple[int, ...], tuple[Any, Span]], nbrackets: int,
+) -> tuple[tuple[Any, ...], tuple[Span, ...]]:
+    sizes = [nbrackets if a.is_bracket else len(_enum(a).members) for a in axes]
+    col_axes = [i for i in range(len(axes)) if i not in row_axes]
+    cells: list[Any] = []
+    spans: list[Span] = []
+    for idx in itertools.product(*(range(s) for s in sizes)):
+        key = tuple(idx[i] for i in row_axes) + tuple(idx[i] for i in col_axes)
+        value, span = values[key]
+        cells.append(value)
+        spans.append(span)
+    return tuple(cells), tuple(spans)
+
+
+# ---- comparisons -----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Excess:
+    """A cell of ``table`` above ``bound`` over the key range [low, high) (whole cell if no
+    bracket axis)."""
+
+    index: tuple[int, ...]
+    flat: int
+    value: Any
+    bound: Any
+    low: Number | None
+    high: Number | None
+    split: Number | None  # where the bound changes inside the cell's bracket, if it does
+
+
+def _category_flat(table: Table, cat_idx: dict[int, int], bracket_i: int | None) -> int:
+    flat = 0
+    for k, axis in enumerate(table.axes):
+        size = (len(table.brackets.lows) if axis.is_bracket and table.brackets is not None
+                else len(_enum(axis).members))
+        i = bracket_i if axis.is_bracket else cat_idx[k]
+        assert i is not None  # noqa: S101 - a bracket index is given for a bracket table
+        flat = flat * size + i
+    return flat
+
+
+def compare_cells(
+    table: Table, bound: Table | Number, *, above: bool = True
+) -> list[Excess]:
+    """Cells of ``table`` that are above (``above=True``) or below ``bound``.
+
+    ``bound`` is a number or a table over the same category axes and a bracket axis with the
+    same key, possibly with different breakpoints: the two bracket lists are merged and the
+    comparison runs over every merged interval, so the report names the exact key range.
+    """
+    def worse(v: Any, b: Any) -> bool:  # noqa: ANN401
+        return bool(v > b) if above else bool(v < b)
+
+    out: list[Excess] = []
+    if not isinstance(bound, Table):
+        for idx, flat in table.positions():
+            v = table.cells[flat]
+            if worse(v, bound):
+                low, high = _cell_range(table, idx)
+                out.append(Excess(idx, flat, v, bound, low, high, None))
+        return out
+    if table.brackets is None or bound.brackets is None:
+        for idx, flat in table.positions():
+            b = bound.cells[flat]
+            if worse(table.cells[flat], b):
+                out.append(Excess(idx, flat, table.cells[flat], b, None, None, None))
+        return out
+    tb, bb = table.brackets, bound.brackets
+    for idx, flat in table.positions():
+        cat = {k: i for k, (a, i) in enumerate(zip(table.axes, idx, strict=True))
+               if not a.is_bracket}
+        bi = next(i for a, i in zip(table.axes, idx, strict=True) if a.is_bracket)
+        low, high = tb.lows[bi], tb.highs[bi]
+        v = table.cells[flat]
+        # Walk the bound's brackets that meet [low, high).
+        j = max(bb.index(low), 0)
+        first: tuple[Number, Any] | None = None
+        end: Number | None = None
+        split = None
+        while j < len(bb.lows) and (high is None or bb.lows[j] < high):
+            b = bound.cells[_category_flat(bound, cat, j)]
+            seg_low = max(low, bb.lows[j])
+            seg_high = _min_high(bb.highs[j], high)
+            if worse(v, b):
+                if first is None:
+                    first = (seg_low, b)
+                    split = seg_low if seg_low > low else (
+                        seg_high if seg_high is not None and seg_high != high else None)
+                end = seg_high
+            elif first is not None:
+                break
+            j += 1
+        if first is not None:
+            out.append(Excess(idx, flat, v, first[1], first[0], end, split))
+    return out
+
+
+def _min_high(a: Number | None, b: Number | None) -> Number | None:
+    """The lower of two upper bounds, ``None`` being infinity."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
+def _cell_range(table: Table, idx: Sequence[int]) -> tuple[Number | None, Number | None]:
+    if table.brackets is None:
+        return None, None
+    bi = next(i for a, i in zip(table.axes, idx, strict=True) if a.is_bracket)
+    return table.brackets.lows[bi], table.brackets.highs[bi]
+
+
+def check_monotone(table: Table, axis_name: str, direction: str) -> list[tuple[int, int]]:
+    """Pairs (flat index, flat index of the row above) where ``direction`` is broken along the
+    bracket axis ``axis_name`` ("increasing": never decreases; equal neighbours are fine)."""
+    if table.brackets is None:
+        return []
+    out = []
+    k = next(i for i, a in enumerate(table.axes) if a.name == axis_name)
+    stride = 1
+    sizes = table._sizes()  # noqa: SLF001 - same module
+    for s in sizes[k + 1:]:
+        stride *= s
+    for idx, flat in table.positions():
+        if idx[k] == 0:
+            continue
+        prev = flat - stride
+        v, p = table.cells[flat], table.cells[prev]
+        if (direction == "increasing" and v < p) or (direction == "decreasing" and v > p):
+            out.append((flat, prev))
+    return out
