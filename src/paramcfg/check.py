@@ -210,13 +210,16 @@ class _ValueChecker:
         ty = value.type.value
         bracket = next((a for a in value.axes if a.is_bracket), None)
         for ex in compare_cells(value, bound, above=above):
-            if ex.low is not None and bracket is not None:
-                rng_en, rng_ja = describe_range(ex.low, ex.high, bracket.key)
-                split = (t.format_typed(ex.split, bracket.key) if ex.split is not None
-                         else "its boundary")
-            else:
-                rng_en = rng_ja = ""
-                split = "-"
+            if ex.low is None or bracket is None or not above:
+                # No key range to report (a table of categories), or a floor: the cell is
+                # simply outside its cross-parameter bound.
+                self._scalar_report(p, c, _cell_ref(p.name, value, ex.index), ex.value,
+                                    ex.bound, ty, value.cell_spans[ex.flat],
+                                    literal=False, above=above)
+                continue
+            rng_en, rng_ja = describe_range(ex.low, ex.high, bracket.key)
+            split = (t.format_typed(ex.split, bracket.key) if ex.split is not None
+                     else "its boundary")
             cats, _, _ = value.cell_label(ex.index)
             self.add(Diagnostic("PC0507", value.cell_spans[ex.flat], {
                 "name": p.name, "cell": cats,

@@ -463,12 +463,13 @@ def _blocks(
     blocks: list[Block] = []
     current: tuple[dt.date | None, Span, list[Assigned], dict[str, Span]] | None = None
     previous: tuple[dt.date, Span] | None = None
+    written = 0  # assignment lines in the current block, accepted or not
 
     def close() -> None:
         if current is None:
             return
         date, span, assigned, _ = current
-        if not assigned:
+        if not written:
             diags.append(Diagnostic("PC0409", span, {"date": str(date or "?")}))
         if date is not None:
             blocks.append(Block(date, tuple(assigned), span))
@@ -480,8 +481,8 @@ def _blocks(
                 date = t.parse_date(s.date, diags)
                 if date is not None and previous is not None and date <= previous[0]:
                     if date == previous[0]:
-                        diags.append(Diagnostic("PC0405", s.span, {
-                            "name": f"from {date}", "date": str(date)}))
+                        diags.append(Diagnostic("PC0410", s.span, {
+                            "date": str(date), "line": str(previous[1].line)}))
                     else:
                         diags.append(Diagnostic("PC0407", s.span, {
                             "date": str(date), "previous": str(previous[0])}))
@@ -489,10 +490,12 @@ def _blocks(
                 if date is not None:
                     previous = (date, s.span)
                 current = (date, s.span, [], {})
+                written = 0
             elif isinstance(s, n.Assignment):
                 if current is None:
                     diags.append(Diagnostic("PC0408", s.name_span, {"name": s.name}))
                     continue
+                written += 1
                 a = _assignment(s, params, conv, diags, current[3],
                                 in_core=in_core, core_name=core_name,
                                 date=current[0])
@@ -541,6 +544,11 @@ def _decl_related(p: Param) -> Related:
 # ---- building a profile ----------------------------------------------------------------
 
 
+def _first_word(s: n.Statement) -> str:
+    return {n.EnumDecl: "enum", n.RecordDecl: "record", n.TypeDecl: "type",
+            n.InputDecl: "input", n.ParamDecl: "param", n.RuleDecl: "rule"}.get(type(s), "?")
+
+
 _CODE_RE = re.compile(r"[0-9]{6}")
 
 
@@ -569,7 +577,7 @@ def build_profile(
                 "fix_ja": "コアは --core で指定し、チェックするプロファイルを指定してください"}))
             return None
         elif isinstance(s, n.Declaration):
-            what = type(s).__name__.removesuffix("Decl").lower()
+            what = _first_word(s)
             diags.append(Diagnostic("PC0403", s.span, {"what": what}))
     if header is None:
         diags.append(Diagnostic("PC0204", Span.point(file.path), {

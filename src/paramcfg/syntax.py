@@ -12,8 +12,9 @@ A line continues the statement above when
 * the line above ends with an operator, ``=``, ``,`` or ``->``, or
 * the line above starts with ``let`` (a rule body goes on below its bindings).
 
-A line that starts with a statement keyword (``param``, ``from`` …) always starts a new
-statement, so an unclosed bracket cannot swallow the rest of the file.
+A line that starts with a statement keyword (``param``, ``from`` …), or an assignment
+(``名前 =``) indented no deeper than the statement's first line, always starts a new statement,
+so an unclosed bracket cannot swallow the lines after it.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ CONTINUATION_KEYWORDS: Final = frozenset(
 # Line endings after which the statement goes on (an operator waits for its right side).
 _CONTINUES_AFTER = re.compile(r"(?:[=+\-*/<>,(\[{]|->|\.\.<|\b(?:then|else|and|or|not))[ \t]*$")
 _FIRST_WORD = re.compile(r"[ \t]*([^\W\d]\w*|\|)?")
+_ASSIGNMENT_START = re.compile(r"[ \t]*[^\W\d][\w.]*[ \t]*=(?!=)")
 _OPENERS: Final = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS: Final = {")": "(", "]": "[", "}": "{"}
 
@@ -118,6 +120,7 @@ def segment(text: str) -> tuple[list[Segment], list[tuple[str, int]]]:
     prev_code = ""
     let_pending = False  # a `let` binding was completed: the rule body is still to come
     logical_first = ""
+    cur_indent = 0
     offset = 0
     for lineno, line in enumerate(text.split("\n"), start=1):
         line_start = offset
@@ -127,7 +130,10 @@ def segment(text: str) -> tuple[list[Segment], list[tuple[str, int]]]:
             continue  # blank and comment-only lines neither start nor end a statement
         m = _FIRST_WORD.match(line)
         first = (m.group(1) or "") if m else ""
-        continues = cur_start >= 0 and first not in STATEMENT_KEYWORDS and (
+        indent = len(line) - len(line.lstrip(" \t"))
+        fresh_assignment = indent <= cur_indent and _ASSIGNMENT_START.match(line) is not None
+        continues = cur_start >= 0 and first not in STATEMENT_KEYWORDS and not (
+            fresh_assignment) and (
             bool(stack)
             or first == "|"
             or first in CONTINUATION_KEYWORDS
@@ -143,6 +149,7 @@ def segment(text: str) -> tuple[list[Segment], list[tuple[str, int]]]:
             let_pending = False
             cur_start = line_start
             cur_line = lineno
+            cur_indent = indent
         if not stack:
             logical_first = first  # the line that opens a (possibly multi-line) expression
         scan = _scan_line(line, line_start, stack)
@@ -153,7 +160,7 @@ def segment(text: str) -> tuple[list[Segment], list[tuple[str, int]]]:
             # line is the body itself (or an ordinary statement).
             let_pending = logical_first == "let"
         prev_code = scan.code_end
-        cur_end = line_start + len(line.rstrip())
+        cur_end = line_start + len(scan.code_end)  # a trailing comment is not the statement's
     if cur_start >= 0:
         segments.append(Segment(cur_start, cur_end, cur_line))
         problems.extend(stack)
@@ -334,16 +341,19 @@ class _ToNodes(Transformer[Token, Any]):
     def member(self, c: list[Token]) -> n.Member:
         return n.Member(str(c[0]), self._sp(c[0]))
 
+    @staticmethod
+    def _inner(c: list[Any]) -> tuple[Any, ...]:
+        # Children of a `!` rule: drop the punctuation tokens, keep the nodes.
+        return tuple(i for i in c if i is not None and not isinstance(i, Token))
+
     def list_value(self, c: list[Any]) -> n.ListValue:
-        items = tuple(i for i in c if i is not None)
-        return n.ListValue(items, self._cover(items) if items else self.loc.span(0, 0))
+        return n.ListValue(self._inner(c), self._cover(c))
 
     def field_value(self, c: list[Any]) -> n.FieldValue:
         return n.FieldValue(str(c[0]), self._sp(c[0]), c[1], self._cover(c))
 
     def record_value(self, c: list[Any]) -> n.RecordValue:
-        fields = tuple(i for i in c if i is not None)
-        return n.RecordValue(fields, self._cover(fields) if fields else self.loc.span(0, 0))
+        return n.RecordValue(self._inner(c), self._cover(c))
 
     def key_op(self, c: list[Token]) -> n.KeyOp:
         return n.KeyOp(str(c[0]), self._sp(c[0]))
@@ -424,8 +434,7 @@ class _ToNodes(Transformer[Token, Any]):
         return n.Let(str(c[0]), c[1], c[2], self._cover(c))
 
     def list_expr(self, c: list[Any]) -> n.ListExpr:
-        items = tuple(i for i in c if i is not None)
-        return n.ListExpr(items, self._cover(items) if items else self.loc.span(0, 0))
+        return n.ListExpr(self._inner(c), self._cover(c))
 
     # -- clauses
     def _clause(self, kind: str, c: list[Any]) -> n.Clause:
@@ -569,7 +578,14 @@ def _describe_token(tok: Token) -> tuple[str, str]:
     return f"unexpected `{tok}`", f"「{tok}」はここに書けません"
 
 
+_VALUE_STARTS: Final = frozenset({"YEN", "PERCENT", "NUMBER", "STRING", "DATE"})
+
+
 def _expected(names: set[str], parser: Lark) -> tuple[str, str]:
+    if _VALUE_STARTS <= names:
+        # Where any value may stand, listing every token helps nobody.
+        return ("a value such as 1.4%, 48,600円, 2024-04-01 or \"text\"",
+                "値（1.4%、48,600円、2024-04-01、\"文字列\" など）")
     described = sorted({describe_terminal(x, parser) for x in names if x != "_NL"})
     if len(described) > 6:
         en = ", ".join(d[0] for d in described[:6]) + ", …"

@@ -374,23 +374,30 @@ def verify_brackets(b: Brackets, axis: Axis, grid: n.Grid, diags: list[Diagnosti
             "fix": "start the first row with `< …`, or begin it at 0",
             "fix_ja": "最初の行を「< …」で書くか、0 から始めてください"}))
         ok = False
+    # Rows out of order first; gaps and overlaps are then judged in sorted order, so that
+    # one misplaced row is one finding and not a cascade of gaps.
+    order = []
     for i in range(len(b.lows)):
         low, high = b.lows[i], b.highs[i]
-        if high is not None and high <= low:
-            prev = format_typed(b.lows[i - 1], t) if i else format_typed(0, t)
+        prev = (b.lows[i - 1], b.highs[i - 1]) if i else None
+        inverted = high is not None and high <= low
+        if inverted or (prev is not None and (low < prev[0] or prev[1] is None)):
             diags.append(Diagnostic("PC0501", b.spans[i], {
-                "this": describe_range(low, high, t)[0], "previous": prev, "axis": axis.name}))
+                "this": describe_range(low, high, t)[0] if not inverted
+                        else f"`< {format_typed(high, t)}`",
+                "previous": describe_range(*prev, t)[0] if prev else format_typed(0, t),
+                "axis": axis.name}))
             ok = False
-            continue
-        if i == 0:
-            continue
-        prev_low, prev_high = b.lows[i - 1], b.highs[i - 1]
-        if low < prev_low or prev_high is None:
-            diags.append(Diagnostic("PC0501", b.spans[i], {
-                "this": describe_range(low, high, t)[0],
-                "previous": describe_range(prev_low, prev_high, t)[0], "axis": axis.name}))
-            ok = False
-        elif low > prev_high:
+        if not inverted:
+            order.append(i)
+    order.sort(key=lambda i: b.lows[i])
+    for k in range(1, len(order)):
+        i = order[k]
+        low, high = b.lows[i], b.highs[i]
+        prev_low, prev_high = b.lows[order[k - 1]], b.highs[order[k - 1]]
+        if prev_high is None:
+            continue  # an open-ended row not at the end: already reported as out of order
+        if low > prev_high:
             en, ja = describe_range(prev_high, low, t)
             diags.append(Diagnostic("PC0502", b.spans[i], {
                 "axis": axis.name, "low": format_typed(prev_high, t),
@@ -401,8 +408,8 @@ def verify_brackets(b: Brackets, axis: Axis, grid: n.Grid, diags: list[Diagnosti
                 "axis": axis.name, "low": format_typed(low, t),
                 "high": format_typed(min(prev_high, high) if high is not None else prev_high, t)}))
             ok = False
-    if b.highs[-1] is not None:
-        last = b.highs[-1]
+    if all(h is not None for h in b.highs):
+        last = max(h for h in b.highs if h is not None)
         en, ja = describe_range(last, None, t)
         diags.append(Diagnostic("PC0504", b.spans[-1], {
             "axis": axis.name, "range": en, "range_ja": ja,

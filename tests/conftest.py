@@ -1,0 +1,26 @@
+"""Shared fixtures: the shipped core and the small core the golden profiles are checked against."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import CORE_DIR, ROOT
+
+from paramcfg.engine import CoreResult, load_core
+
+
+def _load(path) -> CoreResult:
+    result = load_core(path)
+    assert result.ok, [f"{d.span}: {d.message()}" for d in result.diagnostics]
+    return result
+
+
+@pytest.fixture(scope="session")
+def core() -> CoreResult:
+    """The shipped sample core, package_core/."""
+    return _load(CORE_DIR)
+
+
+@pytest.fixture(scope="session")
+def golden_core() -> CoreResult:
+    """A small core with one parameter of each kind, for the golden profiles."""
+    return _load(ROOT / "tests" / "golden" / "golden_core" / "golden.pcore")

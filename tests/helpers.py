@@ -1,0 +1,26 @@
+"""Test helpers: paths, and inline expectations in golden files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE_DIR = ROOT / "package_core"
+PROFILES = sorted((ROOT / "tenant_profiles").glob("*.pcfg"))
+
+# `#! PC0302@3 PC0405@7` on a line: exactly these diagnostics (code@column) on that line.
+# `#!@12 PC0103@9` anywhere: the same for line 12 (for lines that cannot carry a comment).
+_EXPECT = re.compile(r"#!(?:@(\d+))?((?:\s+PC\d{4}@\d+)+)")
+
+
+def expectations(text: str) -> set[tuple[str, int, int]]:
+    out = set()
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        m = _EXPECT.search(line)
+        if m:
+            target = int(m.group(1)) if m.group(1) else lineno
+            for item in m.group(2).split():
+                code, col = item.split("@")
+                out.add((code, target, int(col)))
+    return out
