@@ -6,12 +6,15 @@ missing diagnostic, on an extra one, and on a wrong line or column.
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from helpers import ROOT, expectations
 
 from paramcfg.engine import CoreResult, check_profile, load_core
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 GOLDEN = ROOT / "tests" / "golden"
 PROFILE_CASES = sorted((GOLDEN / "profiles").glob("*.pcfg"))

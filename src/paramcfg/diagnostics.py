@@ -121,7 +121,7 @@ CODES: Final[dict[str, Code]] = {
         # ---- PC00xx: the file itself ------------------------------------------------------
         _code("PC0001", "invalid-encoding", E,
               ("the file is not valid UTF-8 ({detail})",
-               "ファイルが UTF-8 ではありません（{detail}）"),
+               "ファイルが UTF-8 ではありません（{detail_ja}）"),
               ('save the file as UTF-8 (in Excel: "CSV UTF-8"; in Notepad: "UTF-8")',
                "ファイルを UTF-8 で保存し直してください（メモ帳なら「UTF-8」を選択）")),
         _code("PC0002", "byte-order-mark", W,
@@ -141,7 +141,7 @@ CODES: Final[dict[str, Code]] = {
                "半角の {meant} で入力してください（数字・記号は IME をオフにして入力）")),
         _code("PC0005", "limit-exceeded", E,
               ("{what} exceeds the limit of {limit}",
-               "{what}が上限 {limit} を超えています"),
+               "{what_ja}が上限 {limit} を超えています"),
               ("split the file or shorten the value; see docs/limits.md",
                "ファイルを分けるか値を短くしてください（docs/limits.md 参照）")),
         # ---- PC01xx: syntax ---------------------------------------------------------------
@@ -166,8 +166,8 @@ CODES: Final[dict[str, Code]] = {
         _code("PC0201", "unknown-name", E,
               ("unknown {kind} `{name}`{suggestion}",
                "{kind_ja}「{name}」はありません{suggestion_ja}"),
-              ("use a name the core declares; `paramcfg explain PC0201` tells how to list them",
-               "コアで宣言された名前を使ってください")),
+              ("check the spelling against the names the core declares",
+               "コアで宣言された名前と綴りを見比べてください")),
         _code("PC0202", "duplicate-declaration", E,
               ("{name} is declared twice", "「{name}」が二重に宣言されています"),
               ("rename or remove one of them", "どちらかの名前を変えるか削除してください")),

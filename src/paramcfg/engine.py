@@ -45,6 +45,7 @@ class CoreResult:
 
     core: model.Core | None
     diagnostics: tuple[Diagnostic, ...]
+    #: Each file's text as typed, for showing source lines under diagnostics.
     sources: Mapping[str, str]
 
     @property
@@ -98,7 +99,7 @@ def load_core(path: str | os.PathLike[str]) -> CoreResult:
             "header": "core", "example": 'core "名前" version 2024.4'}))
     for f in files:
         src = _read(f)
-        sources[src.path] = src.text
+        sources[src.path] = src.shown
         diags.extend(src.diagnostics)
         if src.ok:
             result = parse_text(src.text, src.path)
@@ -121,7 +122,7 @@ def _check(src: Source, core: CoreResult) -> CheckResult:
         if profile is not None:
             checks.check_profile_values(core.core, profile, diags)
     diags.sort(key=Diagnostic.sort_key)
-    return CheckResult(src.path, profile, tuple(diags), {**core.sources, src.path: src.text})
+    return CheckResult(src.path, profile, tuple(diags), {**core.sources, src.path: src.shown})
 
 
 def check_profile(path: str | os.PathLike[str], core: CoreResult) -> CheckResult:

@@ -51,6 +51,9 @@ class Source:
     text: str
     diagnostics: tuple[Diagnostic, ...]
     ok: bool
+    #: The text as the person typed it (before the look-alike mapping), for showing source
+    #: lines: same lines and columns as ``text``, but ``＝`` stays ``＝`` under its caret.
+    shown: str = ""
 
 
 # ---- positions ---------------------------------------------------------------------------
@@ -96,8 +99,11 @@ _UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
 #: How much of the file the UTF-16 guess looks at: the first lines tell.
 _UTF16_SAMPLE: Final = 1024
 
-# A Japanese character in the cp932 reading: kana, kanji, full-width and half-width forms.
-_JAPANESE: Final = re.compile("[\u3040-\u30ff\u4e00-\u9fff\uff00-\uffef]")
+# Characters of Japanese text: CJK punctuation, kana, kanji, full-width and half-width forms.
+_JAPANESE: Final = re.compile("[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
+_KANA_KANJI: Final = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
+# What cp932 makes of bytes that Shift_JIS text does not hold (0x80, 0xA0, 0xFD to 0xFF).
+_NOT_CP932_TEXT: Final = re.compile("[\x80\uf8f0-\uf8f3]")
 
 
 def _format_size(n: int) -> str:
@@ -123,11 +129,23 @@ def _looks_like_utf16(data: bytes) -> bool:
 
 
 def _looks_like_cp932(data: bytes) -> bool:
+    """True when ``data`` reads as Japanese in cp932 and worse than that as UTF-8.
+
+    UTF-8 Japanese often decodes as cp932 too (as mojibake), so one corrupt byte in a UTF-8
+    file must not make it "Shift_JIS".  Read as UTF-8, a Shift_JIS file is mostly errors and
+    stray letters of other scripts, with the odd kanji by chance (保育料 gives one).
+    """
     try:
         text = data.decode("cp932")
     except UnicodeDecodeError:
         return False
-    return _JAPANESE.search(text) is not None
+    if _KANA_KANJI.search(text) is None or _NOT_CP932_TEXT.search(text) is not None:
+        return False
+    as_utf8 = data.decode("utf-8", "replace")
+    errors = as_utf8.count("\ufffd")
+    japanese = _JAPANESE.subn("", as_utf8)[1]
+    other = len(as_utf8) - len(as_utf8.encode("ascii", "ignore")) - errors - japanese
+    return errors + other > japanese
 
 
 def _fold_line_ends(text: str) -> str:
@@ -187,11 +205,13 @@ def decode(data: bytes, path: str, *, max_bytes: int = MAX_FILE_BYTES) -> Source
     text = _fold_line_ends(text)
     text, found = _replace_controls(text, path)
     diagnostics.extend(found)
+    shown = text
     text, found = normalise(text, path)
     diagnostics.extend(found)
     if text and not text.endswith("\n"):
         text += "\n"
-    return Source(path, text, _sorted(diagnostics), ok=True)
+        shown += "\n"
+    return Source(path, text, _sorted(diagnostics), ok=True, shown=shown)
 
 
 def read_source(

@@ -394,7 +394,7 @@ def verify_brackets(b: Brackets, axis: Axis, grid: n.Grid, diags: list[Diagnosti
     for k in range(1, len(order)):
         i = order[k]
         low, high = b.lows[i], b.highs[i]
-        prev_low, prev_high = b.lows[order[k - 1]], b.highs[order[k - 1]]
+        prev_high = b.highs[order[k - 1]]
         if prev_high is None:
             continue  # an open-ended row not at the end: already reported as out of order
         if low > prev_high:
