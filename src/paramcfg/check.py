@@ -148,8 +148,8 @@ class _ValueChecker:
     def related(self, p: Param, c: Constraint | None = None) -> tuple[Related, ...]:
         basis = f" ({p.basis})" if p.basis else ""
         if c is not None:
-            return (Related(c.span, f"the core requires `{c.text}`{basis}",
-                            f"コアの制約「{c.text}」{basis}"),)
+            return (Related(c.span, f"the core requires `{c.kind} {c.text}`{basis}",
+                            f"コアの制約「{c.kind} {c.text}」{basis}"),)
         return (Related(p.name_span, f"declared here{basis}", f"宣言{basis}"),)
 
     def check(self, p: Param, r: Resolved, values: Mapping[str, Resolved]) -> None:
@@ -195,7 +195,7 @@ class _ValueChecker:
                        ty: t.Type, span: Span, *, literal: bool, above: bool) -> None:
         v, b = t.format_typed(value, ty), t.format_typed(bound, ty)
         args = {
-            "name": name, "value": v, "bound": b, "bound_expr": c.text.split(None, 1)[-1],
+            "name": name, "value": v, "bound": b, "bound_expr": c.text,
             "relation": "above" if above else "below",
             "relation_ja": "超えて" if above else "下回って",
             "bound_kind": "maximum" if above else "minimum",
@@ -224,7 +224,7 @@ class _ValueChecker:
             self.add(Diagnostic("PC0507", value.cell_spans[ex.flat], {
                 "name": p.name, "cell": cats,
                 "value": t.format_typed(ex.value, ty),
-                "bound_name": c.text.split(None, 1)[-1], "bound": t.format_typed(ex.bound, ty),
+                "bound_name": c.text, "bound": t.format_typed(ex.bound, ty),
                 "axis": bracket.name if bracket else "", "range": rng_en, "range_ja": rng_ja,
                 "split": split,
             }, related=self.related(p, c)))

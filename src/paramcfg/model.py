@@ -47,7 +47,7 @@ class Constraint:
 
     kind: str  # "min" | "max"
     expr: n.Expr
-    text: str
+    text: str  # the expression as written, for messages
     span: Span = attrs.field(eq=False)
 
 
