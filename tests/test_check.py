@@ -11,7 +11,8 @@ from helpers import ROOT
 from paramcfg.check import code_check_digit
 from paramcfg.engine import check_profile_text
 from paramcfg.model import resolve
-from paramcfg.tables import Table
+from paramcfg import types as t
+from paramcfg.tables import Brackets, Table, compare_cells
 
 HEADER = 'tenant "五霞町" code 085421\nuses "golden" >= 2024.4\n'
 NOTICE = '  通知書 = { 表題 = "通知書", 首長名 = "太郎" }\n'
@@ -119,12 +120,8 @@ def test_ceiling_merged_over_different_breakpoints(golden_core):
 def test_ceiling_exceeded_only_in_a_later_part_of_the_bracket():
     # compare_cells directly: a cell of 2,500 over [150k, 300k) against ceiling 2,000 on
     # [100k, 200k) and 3,000 on [200k, ∞): exceeded on [150k, 200k), split at 200k.
-    from paramcfg import types as t
-
     axis = t.Axis("所得", t.YenType())
     ty = t.TableType((axis,), t.YenType())
-    from paramcfg.tables import Brackets, compare_cells
-
     town = Table(ty, Brackets((0, 150_000, 300_000), (150_000, 300_000, None), ()),
                  (1_000, 2_500, 2_600), ())
     ceiling = Table(ty, Brackets((0, 100_000, 200_000), (100_000, 200_000, None), ()),

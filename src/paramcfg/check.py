@@ -147,10 +147,11 @@ class _ValueChecker:
 
     def related(self, p: Param, c: Constraint | None = None) -> tuple[Related, ...]:
         basis = f" ({p.basis})" if p.basis else ""
+        basis_ja = f"（{p.basis}）" if p.basis else ""
         if c is not None:
             return (Related(c.span, f"the core requires `{c.kind} {c.text}`{basis}",
-                            f"コアの制約「{c.kind} {c.text}」{basis}"),)
-        return (Related(p.name_span, f"declared here{basis}", f"宣言{basis}"),)
+                            f"コアの制約「{c.kind} {c.text}」{basis_ja}"),)
+        return (Related(p.name_span, f"declared here{basis}", f"宣言{basis_ja}"),)
 
     def check(self, p: Param, r: Resolved, values: Mapping[str, Resolved]) -> None:
         span = r.span or p.name_span
@@ -210,7 +211,7 @@ class _ValueChecker:
         ty = value.type.value
         bracket = next((a for a in value.axes if a.is_bracket), None)
         for ex in compare_cells(value, bound, above=above):
-            if ex.low is None or bracket is None or not above:
+            if ex.low is None or bracket is None or not above or bound.brackets is None:
                 # No key range to report (a table of categories), or a floor: the cell is
                 # simply outside its cross-parameter bound.
                 self._scalar_report(p, c, _cell_ref(p.name, value, ex.index), ex.value,

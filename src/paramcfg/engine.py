@@ -6,29 +6,39 @@ result together with every diagnostic; none raises for bad input.
 
 from __future__ import annotations
 
+import bisect
+import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
 from paramcfg import check as checks
 from paramcfg import model
+from paramcfg.compile import CompiledRules, compile_rules
 from paramcfg.diagnostics import Diagnostic, Severity, Span
+from paramcfg.errors import CheckFailed, EvaluationError
+from paramcfg.interpret import Interpreter, Step
+from paramcfg.rules import TypedRule, type_rules
 from paramcfg.source import Source, decode, read_source
 from paramcfg.syntax import parse_text
 
 if TYPE_CHECKING:
+    import datetime as dt
     import os
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
 __all__ = [
     "CheckResult",
     "CoreResult",
+    "Tenant",
     "check_profile",
     "check_profile_text",
     "find_core",
     "load_core",
+    "load_tenant",
+    "load_tenant_text",
 ]
 
 CORE_SUFFIX = ".pcore"
@@ -47,6 +57,8 @@ class CoreResult:
     diagnostics: tuple[Diagnostic, ...]
     #: Each file's text as typed, for showing source lines under diagnostics.
     sources: Mapping[str, str]
+    #: The rules that type-check, by name.
+    rules: Mapping[str, TypedRule] = attrs.field(factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -106,10 +118,12 @@ def load_core(path: str | os.PathLike[str]) -> CoreResult:
             diags.extend(result.diagnostics)
             parsed.append(result.file)
     core = model.build_core(parsed, diags) if parsed else None
+    rules: dict[str, TypedRule] = {}
     if core is not None:
         checks.check_core_values(core, diags)
+        rules = type_rules(core, diags)
     diags.sort(key=Diagnostic.sort_key)
-    return CoreResult(core, tuple(diags), sources)
+    return CoreResult(core, tuple(diags), sources, rules)
 
 
 def _check(src: Source, core: CoreResult) -> CheckResult:
@@ -146,3 +160,152 @@ def find_core(start: str | os.PathLike[str]) -> Path | None:
         if candidate.is_dir():
             return candidate
     return None
+
+
+# ---- evaluation -------------------------------------------------------------------------------
+
+
+class Tenant:
+    """One town's profile over a core, ready to evaluate rules as of any date.
+
+    Compiled rules are cached per effective period (the span between two dates on which some
+    value changes); the cache is safe to fill from several threads at once.  Obtain one with
+    :func:`load_tenant` or :func:`load_tenant_text`.
+    """
+
+    def __init__(self, core: CoreResult, profile: model.Profile, result: CheckResult) -> None:
+        if core.core is None:  # pragma: no cover - load_tenant checks this
+            raise CheckFailed("the core could not be loaded", core.diagnostics)
+        self._core_result = core
+        self.core: model.Core = core.core
+        self.profile = profile
+        self.check_result = result
+        dates = {b.date for b in self.core.blocks} | {b.date for b in profile.blocks}
+        self.start: dt.date | None = profile.blocks[0].date if profile.blocks else None
+        self._dates = sorted(d for d in dates if self.start is None or d >= self.start)
+        self._lock = threading.RLock()  # compiled() holds it while values() takes it
+        self._values: dict[dt.date, Mapping[str, model.Resolved]] = {}
+        self._compiled: dict[dt.date, CompiledRules] = {}
+
+    @property
+    def name(self) -> str:
+        return self.profile.name
+
+    @property
+    def rules(self) -> Mapping[str, TypedRule]:
+        return self._core_result.rules
+
+    def period(self, on: dt.date) -> dt.date:
+        """The first day of the effective period that contains ``on``.
+
+        :raises EvaluationError: if ``on`` is before the profile's first effective date.
+        """
+        if self.start is None or on < self.start:
+            first = self.start.isoformat() if self.start else "(none)"
+            raise EvaluationError(
+                f"{self.name} has no values before its first effective date {first}; "
+                f"{on.isoformat()} is too early", name=self.name)
+        return self._dates[bisect.bisect_right(self._dates, on) - 1]
+
+    def values(self, on: dt.date) -> Mapping[str, model.Resolved]:
+        """Every parameter's value as of ``on``, with where it was set."""
+        start = self.period(on)
+        found = self._values.get(start)
+        if found is None:
+            found = model.resolve(self.core, self.profile, start)
+            with self._lock:
+                found = self._values.setdefault(start, found)
+        return found
+
+    def parameters(self, on: dt.date) -> dict[str, object]:
+        """Every parameter's exact value as of ``on`` (tables as :class:`Table`)."""
+        return {name: r.value for name, r in self.values(on).items()}
+
+    def compiled(self, on: dt.date) -> CompiledRules:
+        start = self.period(on)
+        found = self._compiled.get(start)
+        if found is None:
+            with self._lock:
+                found = self._compiled.get(start)
+                if found is None:
+                    label = f"{self.profile.code}:{start.isoformat()}"
+                    found = compile_rules(self.rules, self.values(start), start, label)
+                    self._compiled[start] = found
+        return found
+
+    def _rule(self, rule: str) -> TypedRule:
+        found = self.rules.get(rule)
+        if found is None:
+            if rule in self.core.rules:
+                raise CheckFailed(f"rule {rule} has errors in the core; run paramcfg check")
+            from paramcfg.names import suggest  # noqa: PLC0415 - only on this error path
+
+            hint, _ = suggest(rule, self.rules)
+            raise EvaluationError(f"no rule {rule} in core {self.core.name}{hint}", name=rule)
+        return found
+
+    def evaluate(self, rule: str, inputs: Mapping[str, object], on: dt.date,
+                 args: Sequence[object] = ()) -> object:
+        """The exact value of ``rule`` (``int`` yen, ``Decimal`` rates …) for ``inputs`` as of
+        ``on``.
+
+        :raises EvaluationError: a missing or ill-typed input, a date before the first
+            effective date, a key outside every bracket.
+        """
+        self._rule(rule)
+        return self.compiled(on).entries[rule](inputs, *args)
+
+    def evaluate_many(self, rule: str, rows: Iterable[Mapping[str, object]],
+                      on: dt.date) -> list[object]:
+        """:meth:`evaluate` for many rows as of one date (compiled once, looked up once)."""
+        self._rule(rule)
+        fn = self.compiled(on).entries[rule]
+        return [fn(row) for row in rows]
+
+    def interpret(self, rule: str, inputs: Mapping[str, object], on: dt.date,
+                  args: Sequence[object] = ()) -> object:
+        """Like :meth:`evaluate`, by the reference interpreter (slow, simple, the oracle)."""
+        self._rule(rule)
+        return Interpreter(self.rules, self.values(on), on).run(rule, inputs, tuple(args))
+
+    def explain(self, rule: str, inputs: Mapping[str, object], on: dt.date,
+                args: Sequence[object] = ()) -> Step:
+        """Evaluate and explain: each rule applied, each parameter used with the profile line
+        it came from, each table bracket and cell chosen."""
+        self._rule(rule)
+        return Interpreter(self.rules, self.values(on), on).explain(rule, inputs, tuple(args))
+
+    def structure(self, cls: type[T], on: dt.date, *, prefix: str = "") -> T:
+        """The parameters as of ``on`` structured into a vendor's attrs class with cattrs.
+
+        Attribute names are the parameter names with ``prefix`` removed and dots replaced by
+        underscores (``固定資産税.税率`` → ``固定資産税_税率``).
+        """
+        from paramcfg.export import structure_parameters  # noqa: PLC0415 - cattrs is imported late
+
+        return structure_parameters(self.parameters(on), cls, prefix=prefix)
+
+
+T = TypeVar("T")
+
+
+def load_tenant(path: str | os.PathLike[str], core: CoreResult) -> Tenant:
+    """Load a tenant profile for evaluation.
+
+    :raises CheckFailed: if the core or the profile has errors (run ``paramcfg check``).
+    :raises OSError: if the file cannot be read.
+    """
+    return _tenant(check_profile(path, core), core)
+
+
+def load_tenant_text(text: str, core: CoreResult, path: str = "<profile>") -> Tenant:
+    """Like :func:`load_tenant`, from text."""
+    return _tenant(check_profile_text(text, core, path), core)
+
+
+def _tenant(result: CheckResult, core: CoreResult) -> Tenant:
+    if not core.ok:
+        raise CheckFailed("the package core has errors; run paramcfg check", core.diagnostics)
+    if not result.ok or result.profile is None:
+        raise CheckFailed(f"{result.path} has errors; run paramcfg check", result.diagnostics)
+    return Tenant(core, result.profile, result)

@@ -494,6 +494,8 @@ def _blocks(
             elif isinstance(s, n.Assignment):
                 if current is None:
                     diags.append(Diagnostic("PC0408", s.name_span, {"name": s.name}))
+                    if rejected is not None:
+                        rejected.add(s.name)  # not "missing" as well: one finding, one line
                     continue
                 written += 1
                 a = _assignment(s, params, conv, diags, current[3],
@@ -521,8 +523,8 @@ def _assignment(
         return None
     if p.fixed and not in_core:
         diags.append(Diagnostic("PC0402", s.name_span, {
-            "name": s.name, "basis": p.basis or "core-owned",
-            "basis_ja": p.basis or "コアで管理"}, related=(_decl_related(p),)))
+            "name": s.name, "basis": f" ({p.basis})" if p.basis else "",
+            "basis_ja": f"（{p.basis}）" if p.basis else ""}, related=(_decl_related(p),)))
         return None
     if s.name in seen:
         diags.append(Diagnostic("PC0405", s.name_span, {
@@ -538,7 +540,8 @@ def _assignment(
 
 def _decl_related(p: Param) -> Related:
     basis = f" ({p.basis})" if p.basis else ""
-    return Related(p.name_span, f"declared here{basis}", f"宣言{basis}")
+    basis_ja = f"（{p.basis}）" if p.basis else ""
+    return Related(p.name_span, f"declared here{basis}", f"宣言{basis_ja}")
 
 
 # ---- building a profile ----------------------------------------------------------------
@@ -561,13 +564,13 @@ def build_profile(
     for s in file.statements:
         if isinstance(s, n.TenantHeader):
             if header is not None:
-                diags.append(Diagnostic("PC0202", s.span, {"name": "tenant"},
+                diags.append(Diagnostic("PC0202", s.span, {"name": "the `tenant` line"},
                                         related=(_related_decl(header.span),)))
             else:
                 header = s
         elif isinstance(s, n.Uses):
             if uses is not None:
-                diags.append(Diagnostic("PC0202", s.span, {"name": "uses"}))
+                diags.append(Diagnostic("PC0202", s.span, {"name": "the `uses` line"}))
             uses = s
         elif isinstance(s, n.CoreHeader):
             diags.append(Diagnostic("PC0203", s.span, {

@@ -35,4 +35,4 @@ def suggest(name: str, candidates: Iterable[str]) -> tuple[str, str]:
         return "", ""
     en = " or ".join(f"`{c}`" for c in found)
     ja = "、".join(f"「{c}」" for c in found)
-    return f"; did you mean {en}?", f"。{ja} の誤りではありませんか"
+    return f"; did you mean {en}?", f"。{ja}の誤りではありませんか"

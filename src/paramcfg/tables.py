@@ -382,11 +382,12 @@ def verify_brackets(b: Brackets, axis: Axis, grid: n.Grid, diags: list[Diagnosti
         prev = (b.lows[i - 1], b.highs[i - 1]) if i else None
         inverted = high is not None and high <= low
         if inverted or (prev is not None and (low < prev[0] or prev[1] is None)):
+            this = (describe_range(low, high, t) if not inverted
+                    else (f"`< {format_typed(high, t)}`", f"「< {format_typed(high, t)}」"))
+            before = describe_range(*prev, t) if prev else (format_typed(0, t),) * 2
             diags.append(Diagnostic("PC0501", b.spans[i], {
-                "this": describe_range(low, high, t)[0] if not inverted
-                        else f"`< {format_typed(high, t)}`",
-                "previous": describe_range(*prev, t)[0] if prev else format_typed(0, t),
-                "axis": axis.name}))
+                "this": this[0], "this_ja": this[1], "previous": before[0],
+                "previous_ja": before[1], "axis": axis.name}))
             ok = False
         if not inverted:
             order.append(i)
@@ -476,13 +477,24 @@ class Excess:
     split: Number | None  # where the bound changes inside the cell's bracket, if it does
 
 
-def _category_flat(table: Table, cat_idx: dict[int, int], bracket_i: int | None) -> int:
+def _bound_flat(table: Table, bound: Table, idx: tuple[int, ...],
+                bracket_i: int | None) -> int | None:
+    """The flat index in ``bound`` of the cell with the same category members as cell ``idx``
+    of ``table`` (and bracket ``bracket_i`` of ``bound``); ``None`` if ``bound`` has an axis
+    that ``table`` lacks."""
+    members = {a.name: _enum(a).members[i]
+               for a, i in zip(table.axes, idx, strict=True) if not a.is_bracket}
     flat = 0
-    for k, axis in enumerate(table.axes):
-        size = (len(table.brackets.lows) if axis.is_bracket and table.brackets is not None
-                else len(_enum(axis).members))
-        i = bracket_i if axis.is_bracket else cat_idx[k]
-        assert i is not None  # noqa: S101 - a bracket index is given for a bracket table
+    for axis, size in zip(bound.axes, bound._sizes(), strict=True):  # noqa: SLF001 - same module
+        if axis.is_bracket:
+            if bracket_i is None:
+                return None
+            i = bracket_i
+        else:
+            member = members.get(axis.name)
+            if member is None or member not in _enum(axis).members:
+                return None
+            i = _enum(axis).members.index(member)
         flat = flat * size + i
     return flat
 
@@ -492,41 +504,40 @@ def compare_cells(
 ) -> list[Excess]:
     """Cells of ``table`` that are above (``above=True``) or below ``bound``.
 
-    ``bound`` is a number or a table over the same category axes and a bracket axis with the
-    same key, possibly with different breakpoints: the two bracket lists are merged and the
+    ``bound`` is a number, or a table whose category axes are among ``table``'s (matched by
+    axis name and member) with or without a bracket axis of its own.  When both have bracket
+    axes, possibly with different breakpoints, the two bracket lists are merged and the
     comparison runs over every merged interval, so the report names the exact key range.
     """
     def worse(v: Any, b: Any) -> bool:  # noqa: ANN401
         return bool(v > b) if above else bool(v < b)
 
     out: list[Excess] = []
-    if not isinstance(bound, Table):
-        for idx, flat in table.positions():
-            v = table.cells[flat]
-            if worse(v, bound):
-                low, high = _cell_range(table, idx)
-                out.append(Excess(idx, flat, v, bound, low, high, None))
-        return out
-    if table.brackets is None or bound.brackets is None:
-        for idx, flat in table.positions():
-            b = bound.cells[flat]
-            if worse(table.cells[flat], b):
-                out.append(Excess(idx, flat, table.cells[flat], b, None, None, None))
-        return out
-    tb, bb = table.brackets, bound.brackets
     for idx, flat in table.positions():
-        cat = {k: i for k, (a, i) in enumerate(zip(table.axes, idx, strict=True))
-               if not a.is_bracket}
-        bi = next(i for a, i in zip(table.axes, idx, strict=True) if a.is_bracket)
-        low, high = tb.lows[bi], tb.highs[bi]
         v = table.cells[flat]
+        low, high = _cell_range(table, idx)
+        if not isinstance(bound, Table):
+            if worse(v, bound):
+                out.append(Excess(idx, flat, v, bound, low, high, None))
+            continue
+        if bound.brackets is None:
+            bflat = _bound_flat(table, bound, idx, None)
+            if bflat is not None and worse(v, bound.cells[bflat]):
+                out.append(Excess(idx, flat, v, bound.cells[bflat], low, high, None))
+            continue
+        if low is None:
+            continue  # a bracketed bound for a table without brackets: nothing to compare
+        bb = bound.brackets
         # Walk the bound's brackets that meet [low, high).
         j = max(bb.index(low), 0)
         first: tuple[Number, Any] | None = None
         end: Number | None = None
         split = None
         while j < len(bb.lows) and (high is None or bb.lows[j] < high):
-            b = bound.cells[_category_flat(bound, cat, j)]
+            bflat = _bound_flat(table, bound, idx, j)
+            if bflat is None:
+                break
+            b = bound.cells[bflat]
             seg_low = max(low, bb.lows[j])
             seg_high = _min_high(bb.highs[j], high)
             if worse(v, b):

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from paramcfg.tables import Table
 
 __all__ = [
+    "AmountType",
     "Axis",
     "BoolType",
     "DateType",
@@ -115,6 +116,17 @@ class YenType(Type):
 
     def __str__(self) -> str:
         return "yen"
+
+
+@attrs.frozen
+class AmountType(Type):
+    """A fractional amount of yen (``yen × rate``): must be rounded before it is ``yen``."""
+
+    name_en = "a fractional amount of yen (round it first)"
+    name_ja = "端数のある金額（先に端数処理が必要）"
+
+    def __str__(self) -> str:
+        return "amount"
 
 
 @attrs.frozen
@@ -324,15 +336,20 @@ _MONTHDAY_RE = re.compile(r"([0-9]{1,2})月(?:([0-9]{1,2})日|末日)")
 
 def parse_date(lit: n.Lit, diags: list[Diagnostic]) -> dt.date | None:
     m = _DATE_RE.fullmatch(str(lit.value))
-    detail = ""
+    detail = detail_ja = ""
     if m is not None:
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError as exc:  # 2024-02-30: the calendar says why
-            detail = f" ({exc})"
-    diags.append(
-        Diagnostic("PC0406", lit.span, {"text": lit.text, "detail": detail, "detail_ja": ""})
-    )
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if 1 <= month <= 12 and 1 <= day <= calendar.monthrange(max(year, 1), month)[1] \
+                and year >= 1:
+            return dt.date(year, month, day)
+        if not 1 <= month <= 12:
+            detail, detail_ja = f" (there is no month {month})", f"（{month}月はありません）"
+        else:
+            last = calendar.monthrange(max(year, 1), month)[1]
+            detail = f" ({calendar.month_name[month]} {year} has {last} days)"
+            detail_ja = f"（{year}年{month}月は{last}日までです）"
+    diags.append(Diagnostic("PC0406", lit.span, {
+        "text": lit.text, "detail": detail, "detail_ja": detail_ja}))
     return None
 
 
@@ -387,7 +404,8 @@ class Converter:
             self.diags.append(
                 Diagnostic("PC0005", node.span, {
                     "what": "the number", "what_ja": "数値の桁数",
-                    "limit": f"{MAX_LITERAL_DIGITS} digits"})
+                    "limit": f"{MAX_LITERAL_DIGITS} digits",
+                    "limit_ja": f"{MAX_LITERAL_DIGITS} 桁"})
             )
             return None
         if isinstance(t, ListType):
@@ -424,7 +442,7 @@ class Converter:
             Diagnostic(
                 "PC0201",
                 span,
-                {"kind": f"member of {t.name}", "kind_ja": f"{t.name} の区分", "name": name,
+                {"kind": f"member of {t.name}", "kind_ja": f"{t.name}の区分", "name": name,
                  "suggestion": hint_en, "suggestion_ja": hint_ja},
             )
         )
@@ -503,7 +521,7 @@ class Converter:
 
                 hint_en, hint_ja = suggest(fv.name, [f.name for f in t.fields])
                 self.diags.append(Diagnostic("PC0201", fv.name_span, {
-                    "kind": f"field of {t.name}", "kind_ja": f"{t.name} の項目",
+                    "kind": f"field of {t.name}", "kind_ja": f"{t.name}の項目",
                     "name": fv.name, "suggestion": hint_en, "suggestion_ja": hint_ja}))
                 ok = False
             elif fv.name in given:

@@ -1,0 +1,403 @@
+"""Compile typed rules to Python functions, once per (tenant, effective period).
+
+Parameters are folded in as constants; bracket lookups become ``bisect`` over tuples; enum keys
+become dict lookups.  **No user text ever reaches the generated source**: rules, inputs and
+constants get generated names (``_r0``, ``_i1``, ``_c2``) and every value — numbers, member
+names, tables — enters through the module's namespace.  The source is registered in
+``linecache`` as ``<paramcfg rule TENANT:PERIOD>`` and every generated line maps back to the
+rule's span, so an error inside generated code names the rule's file and line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import linecache
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from paramcfg import rules as r
+from paramcfg import runtime as rt
+from paramcfg import types as t
+from paramcfg.diagnostics import Span
+from paramcfg.errors import EvaluationError
+from paramcfg.tables import Table
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from paramcfg.model import Resolved
+
+__all__ = ["CompiledRules", "compile_rules"]
+
+_counter = itertools.count()
+_counter_lock = threading.Lock()
+
+# Input checks that are a plain `type(x) is …` test, inlined for speed; the rest call
+# runtime.check_input.
+_FAST_TYPES: Final = {t.YenType: "int", t.IntType: "int", t.BoolType: "bool"}
+
+
+@attrs.frozen
+class CompiledRules:
+    """The compiled rules of one tenant for one effective period."""
+
+    entries: Mapping[str, Callable[..., object]]
+    source: str = attrs.field(repr=False)
+    filename: str
+    line_map: tuple[Span | None, ...] = attrs.field(repr=False)
+
+    def run(self, name: str, inputs: Mapping[str, object], args: tuple[object, ...] = ()) -> object:
+        return self.entries[name](inputs, *args)
+
+
+def _inputs_of(node: r.IR) -> set[str]:
+    found: set[str] = set()
+    _walk(node, lambda x: found.add(x.name) if isinstance(x, r.InputRef) else None)
+    return found
+
+
+def _transitive_inputs(rules: Mapping[str, r.TypedRule]) -> dict[str, list[str]]:
+    direct = {name: _inputs_of(rule.body) for name, rule in rules.items()}
+    out: dict[str, list[str]] = {}
+
+    def close(name: str, seen: frozenset[str]) -> set[str]:
+        acc = set(direct[name])
+        for callee in rules[name].calls:
+            if callee not in seen:
+                acc |= close(callee, seen | {callee})
+        return acc
+
+    for name in rules:
+        out[name] = sorted(close(name, frozenset({name})))
+    return out
+
+
+def _walk(node: r.IR, fn: Callable[[r.IR], object]) -> None:
+    fn(node)
+    for field in attrs.fields(type(node)):
+        value = getattr(node, field.name)
+        if isinstance(value, tuple):
+            for v in value:
+                if attrs.has(type(v)) and hasattr(v, "type"):
+                    _walk(v, fn)
+        elif attrs.has(type(value)) and hasattr(value, "type") and not isinstance(value, t.Type):
+            _walk(value, fn)
+
+
+class _Gen:
+    """Writes one module: a function per rule, plus an entry per rule that checks inputs."""
+
+    def __init__(self, rules: Mapping[str, r.TypedRule], values: Mapping[str, Resolved],
+                 on: dt.date) -> None:
+        self.rules = rules
+        self.values = values
+        self.on = on
+        self.lines: list[str] = []
+        self.spans: list[Span | None] = []
+        self.ns: dict[str, Any] = {
+            "_div": rt.div, "_round": rt.round_to, "_scale": rt.scale,
+            "_bisect": bisect.bisect_right, "_check": rt.check_input,
+            "_Err": EvaluationError, "_dates": rt.DATE_FUNCTIONS, "_Decimal": Decimal,
+            "_bracket_error": _bracket_error, "_missing": _missing, "_bad_type": _bad_type,
+        }
+        self.consts: dict[tuple[type, object], str] = {}
+        self.rule_names = {name: f"_r{i}" for i, name in enumerate(rules)}
+        self.inputs = _transitive_inputs(rules)
+        all_inputs = sorted({i for names in self.inputs.values() for i in names})
+        self.input_names = {name: f"_i{i}" for i, name in enumerate(all_inputs)}
+        self.input_types: dict[str, t.Type] = {}
+        for rule in rules.values():
+            _walk(rule.body, self._note_input)
+        self.locals = itertools.count()
+
+    def _note_input(self, node: r.IR) -> None:
+        if isinstance(node, r.InputRef):
+            self.input_types.setdefault(node.name, node.type)
+
+    # -- output
+    def line(self, text: str, span: Span | None = None, indent: int = 0) -> None:
+        self.lines.append("    " * indent + text)
+        self.spans.append(span)
+
+    def const(self, value: object) -> str:
+        """A generated name bound to ``value`` in the namespace (never its text)."""
+        key = (type(value), value if _hashable(value) else id(value))
+        name = self.consts.get(key)
+        if name is None:
+            name = f"_c{len(self.consts)}"
+            self.consts[key] = name
+            self.ns[name] = value
+        return name
+
+    # -- rules
+    def rule(self, name: str, rule: r.TypedRule) -> None:
+        params = [f"_a{i}" for i in range(len(rule.params))]
+        inputs = [self.input_names[i] for i in self.inputs[name]]
+        self.line(f"def {self.rule_names[name]}({', '.join(params + inputs)}):", rule.span)
+        env = {p: a for (p, _), a in zip(rule.params, params, strict=True)}
+        body = rule.body
+        # Top-level `let`s become statements: one generated line each, mapped to its span.
+        while isinstance(body, r.LetIn):
+            local = f"_l{next(self.locals)}"
+            self.line(f"{local} = {self.expr(body.value, env)}", body.value.span, 1)
+            env = {**env, body.name: local}
+            body = body.body
+        self.line(f"return {self.expr(body, env)}", body.span, 1)
+        self.line("")
+
+    def entry(self, name: str, rule: r.TypedRule, index: int) -> None:
+        """``entry(inputs, *args)``: look up and check each input once, then run."""
+        fn = f"_e{index}"
+        params = [f"_a{i}" for i in range(len(rule.params))]
+        self.line(f"def {fn}(_inp, {', '.join(params)}):" if params else f"def {fn}(_inp):",
+                  rule.span)
+        rule_c = self.const(name)
+        for input_name in self.inputs[name]:
+            var = self.input_names[input_name]
+            key = self.const(input_name)
+            ty = self.rules_input_type(input_name)
+            self.line("try:", rule.span, 1)
+            self.line(f"{var} = _inp[{key}]", rule.span, 2)
+            self.line("except KeyError:", rule.span, 1)
+            self.line(f"raise _missing({rule_c}, {key}) from None", rule.span, 2)
+            fast = _FAST_TYPES.get(type(ty))
+            if fast is not None:
+                self.line(f"if type({var}) is not {fast}:", rule.span, 1)
+                self.line(f"_bad_type({rule_c}, {key}, {self.const(ty)}, {var})", rule.span, 2)
+            else:
+                self.line(f"{var} = _check({rule_c}, {key}, {self.const(ty)}, {var})",
+                          rule.span, 1)
+        for i, (_, ptype) in enumerate(rule.params):
+            self.line(f"_a{i} = _check({rule_c}, {self.const(f'argument {i + 1}')}, "
+                      f"{self.const(ptype)}, _a{i})", rule.span, 1)
+        call_args = params + [self.input_names[i] for i in self.inputs[name]]
+        self.line(f"return {self.rule_names[name]}({', '.join(call_args)})", rule.span, 1)
+        self.line("")
+
+    def rules_input_type(self, name: str) -> t.Type:
+        return self.input_types[name]
+
+    # -- expressions: each returns Python source built only from generated names
+    def expr(self, node: r.IR, env: Mapping[str, str]) -> str:
+        if isinstance(node, r.Const):
+            return self.const(node.value)
+        if isinstance(node, r.InputRef):
+            return self.input_names[node.name]
+        if isinstance(node, r.LocalRef):
+            return env[node.name]
+        if isinstance(node, r.ParamRef):
+            return self.param(node)
+        if isinstance(node, r.AsOf):
+            return self.const(self.on)
+        if isinstance(node, r.FieldGet):
+            return f"{self.expr(node.obj, env)}[{self.const(node.field)}]"
+        if isinstance(node, r.Arith):
+            a, b = self.expr(node.left, env), self.expr(node.right, env)
+            if node.op == "/":
+                return f"_div({a}, {b})"
+            return f"({a} {node.op} {b})"
+        if isinstance(node, r.Neg):
+            return f"(-{self.expr(node.operand, env)})"
+        if isinstance(node, r.Compare):
+            return f"({self.expr(node.left, env)} {node.op} {self.expr(node.right, env)})"
+        if isinstance(node, r.Logic):
+            return f"({self.expr(node.left, env)} {node.op} {self.expr(node.right, env)})"
+        if isinstance(node, r.Not):
+            return f"(not {self.expr(node.operand, env)})"
+        if isinstance(node, r.Cond):
+            return (f"({self.expr(node.then, env)} if {self.expr(node.cond, env)} "
+                    f"else {self.expr(node.else_, env)})")
+        if isinstance(node, r.LetIn):
+            local = f"_l{next(self.locals)}"
+            value = self.expr(node.value, env)
+            body = self.expr(node.body, {**env, node.name: local})
+            return f"(({local} := {value}), {body})[1]"
+        if isinstance(node, r.RuleCall):
+            call = [self.expr(a, env) for a in node.args]
+            call += [self.input_names[i] for i in self.inputs[node.rule]]
+            return f"{self.rule_names[node.rule]}({', '.join(call)})"
+        if isinstance(node, r.TableLookup):
+            return self.lookup(node, env)
+        if isinstance(node, r.ScaleCalc):
+            table = self.table_value(node.param)
+            return f"_scale({self.const(table)}, {self.expr(node.key, env)})"
+        if isinstance(node, r.RoundTo):
+            x = self.expr(node.operand, env)
+            unit = self.const(node.unit)
+            if node.mode == "floor" and isinstance(node.operand.type, t.YenType | t.IntType) \
+                    and isinstance(node.unit, int):
+                return f"({x} // {unit} * {unit})"  # exact on int: the common case, inline
+            return f"_round({self.const(node.mode)}, {x}, {unit})"
+        if isinstance(node, r.Extremum):
+            return f"{node.op}({', '.join(self.expr(a, env) for a in node.args)})"
+        if isinstance(node, r.Clamp):
+            x, lo, hi = (self.expr(a, env) for a in (node.operand, node.low, node.high))
+            return f"min(max({x}, {lo}), {hi})"
+        if isinstance(node, r.Aggregate):
+            return self.aggregate(node, env)
+        if isinstance(node, r.DateFunc):
+            args = ", ".join(self.expr(a, env) for a in node.args)
+            return f"_dates[{self.const(node.name)}]({args})"
+        raise TypeError(node)  # pragma: no cover - every IR node is handled above
+
+    def param(self, node: r.ParamRef) -> str:
+        resolved = self.values.get(node.name)
+        if resolved is None:
+            # Fold a raise: the rule compiles, and fails only if this branch is taken.
+            msg = self.const(f"parameter {node.name} has no value on {self.on}")
+            return f"_missing_param({msg})"
+        return self.const(resolved.value)
+
+    def table_value(self, name: str) -> Table:
+        resolved = self.values.get(name)
+        if resolved is None or not isinstance(resolved.value, Table):
+            raise EvaluationError(f"table {name} has no value on {self.on}", name=name)
+        return resolved.value
+
+    def lookup(self, node: r.TableLookup, env: Mapping[str, str]) -> str:
+        table = self.table_value(node.param)
+        sizes = [len(table.brackets.lows) if a.is_bracket and table.brackets is not None
+                 else len(a.key.members) if isinstance(a.key, t.EnumType) else 0
+                 for a in table.axes]
+        key_src = [self.expr(k, env) for k in node.keys]
+        if len(table.axes) == 1 and not table.axes[0].is_bracket:
+            # One category axis: a dict from member to value.
+            enum = table.axes[0].key
+            assert isinstance(enum, t.EnumType)  # noqa: S101 - not a bracket axis
+            mapping = dict(zip(enum.members, table.cells, strict=True))
+            return f"{self.const(mapping)}[{key_src[0]}]"
+        parts = []
+        stride = 1
+        for axis, size, key in reversed(list(zip(table.axes, sizes, key_src, strict=True))):
+            if axis.is_bracket:
+                assert table.brackets is not None  # noqa: S101 - a bracket axis
+                lows = self.const(table.brackets.lows)
+                where = self.const(node.param)
+                index = f"(_bisect({lows}, {key}) - 1 if {key} >= 0 else _bracket_error({where}, {key}))"
+            else:
+                assert isinstance(axis.key, t.EnumType)  # noqa: S101 - a category axis
+                index = f"{self.const({m: i for i, m in enumerate(axis.key.members)})}[{key}]"
+            parts.append(index if stride == 1 else f"{index} * {stride}")
+            stride *= size
+        return f"{self.const(table.cells)}[{' + '.join(reversed(parts))}]"
+
+    def aggregate(self, node: r.Aggregate, env: Mapping[str, str]) -> str:
+        source = self.expr(node.source, env)
+        if node.body is None or node.var is None:
+            item = "_x"
+            body = item
+        else:
+            item = f"_v{next(self.locals)}"
+            body = self.expr(node.body, {**env, node.var: item})
+        gen = f"{body} for {item} in {source}"
+        if node.kind == "sum":
+            return f"sum(({gen}), 0)"
+        if node.kind == "count":
+            return f"len({source})" if node.body is None else f"sum(1 for {item} in {source} if {body})"
+        if node.kind in {"any", "all"}:
+            return f"{node.kind}({gen})"
+        return f"{node.kind}(({gen}))"
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return not isinstance(value, Table)
+
+
+def _missing(rule: str, name: str) -> EvaluationError:
+    return EvaluationError(
+        f"rule {rule} needs input {name}, which was not given (a missing input is never taken "
+        "as zero)", rule=rule, name=name)
+
+
+def _bad_type(rule: str, name: str, ty: t.Type, value: object) -> None:
+    rt.check_input(rule, name, ty, value)  # raises with the full message
+
+
+def _bracket_error(table: str, key: object) -> int:
+    raise EvaluationError(f"{t.format_value(key)} is outside every bracket of {table}",
+                          name=table)
+
+
+def _missing_param(msg: str) -> object:
+    raise EvaluationError(msg)
+
+
+def compile_rules(
+    rules: Mapping[str, r.TypedRule], values: Mapping[str, Resolved], on: dt.date, label: str,
+) -> CompiledRules:
+    """Generate, compile and load the functions of ``rules`` with ``values`` folded in.
+
+    :param label: names the module in tracebacks (``<paramcfg rule LABEL>``); it is used
+        only as a file name, never as code.
+    """
+    gen = _Gen(rules, values, on)
+    gen.ns["_missing_param"] = _missing_param
+    for name, rule in rules.items():
+        gen.rule(name, rule)
+    for i, (name, rule) in enumerate(rules.items()):
+        gen.entry(name, rule, i)
+    source = "\n".join(gen.lines) + "\n"
+    with _counter_lock:
+        serial = next(_counter)
+    filename = f"<paramcfg rule {label}#{serial}>"
+    code = compile(source, filename, "exec")
+    # The generated code sees only the builtins it uses.
+    builtins = {"min": min, "max": max, "sum": sum, "len": len, "any": any, "all": all,
+                "type": type, "int": int, "bool": bool, "KeyError": KeyError}
+    namespace: dict[str, Any] = {"__builtins__": builtins}
+    namespace.update(gen.ns)
+    exec(code, namespace)  # noqa: S102 - generated from typed IR with generated names only
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    line_map = tuple(gen.spans)
+    entries = {}
+    for i, (name, rule) in enumerate(rules.items()):
+        entries[name] = _with_location(namespace[f"_e{i}"], name, rule, filename, line_map)
+    return CompiledRules(entries, source, filename, line_map)
+
+
+def _with_location(
+    fn: Callable[..., object], name: str, rule: r.TypedRule, filename: str,
+    line_map: tuple[Span | None, ...],
+) -> Callable[..., object]:
+    """Turn an error raised inside generated code into one that names the DSL rule and line."""
+
+    def entry(inputs: Mapping[str, object], *args: object) -> object:
+        try:
+            return fn(inputs, *args)
+        except EvaluationError as exc:
+            if exc.span is None or not exc.rule:
+                raise EvaluationError(exc.msg, exc.span or rule.span, rule=exc.rule or name,
+                                      name=exc.name) from None
+            raise
+        except (ArithmeticError, TypeError, ValueError, KeyError) as exc:
+            span = _span_of(exc, filename, line_map) or rule.span
+            raise EvaluationError(f"{type(exc).__name__} in rule {name}: {exc}", span,
+                                  rule=name) from exc
+
+    entry.__name__ = f"paramcfg_rule_{abs(hash(name)) % 10**8}"
+    return entry
+
+
+def _span_of(exc: BaseException, filename: str, line_map: tuple[Span | None, ...]) -> Span | None:
+    tb = exc.__traceback__
+    found = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename and 0 < tb.tb_lineno <= len(line_map):
+            found = line_map[tb.tb_lineno - 1]
+        tb = tb.tb_next
+    return found
+
+
+# Keep linecache from dropping our entries on `linecache.checkcache()`: an entry whose mtime is
+# None is kept (it is not a file on disk).
+assert sys.version_info >= (3, 11)  # noqa: S101 - documents the linecache behaviour relied on

@@ -1,0 +1,310 @@
+"""The reference interpreter: walks the typed IR, simply and obviously.
+
+It is the oracle the compiler is tested against, and it serves ``explain``: with a tracer it
+records every rule applied, every parameter value used (with the profile line it came from)
+and every table cell chosen.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from paramcfg import rules as r
+from paramcfg import runtime as rt
+from paramcfg import types as t
+from paramcfg.diagnostics import Span
+from paramcfg.errors import EvaluationError
+from paramcfg.tables import Table
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Callable, Mapping
+
+    from paramcfg.model import Resolved
+
+__all__ = ["Interpreter", "Step"]
+
+
+@attrs.frozen
+class Step:
+    """One line of an explanation: a rule applied, a value used, a cell chosen."""
+
+    kind: str  # rule | param | input | lookup | scale
+    name: str
+    value: object
+    detail: str = ""
+    span: Span | None = attrs.field(default=None, eq=False)
+    children: tuple[Step, ...] = ()
+
+
+class _Frame:
+    def __init__(self, name: str, args: tuple[object, ...]) -> None:
+        self.name = name
+        self.args = args
+        self.children: list[Step] = []
+        self.seen: set[tuple[str, str]] = set()
+
+    def add(self, step: Step, key: tuple[str, str] | None = None) -> None:
+        if key is not None:
+            if key in self.seen:
+                return
+            self.seen.add(key)
+        self.children.append(step)
+
+
+class Interpreter:
+    """Evaluate typed rules for one set of parameter values (one tenant, one date)."""
+
+    def __init__(
+        self,
+        rules: Mapping[str, r.TypedRule],
+        values: Mapping[str, Resolved],
+        on: dt.date,
+        *,
+        trace: bool = False,
+    ) -> None:
+        self.rules = rules
+        self.values = values
+        self.on = on
+        self.trace = trace
+        self.frames: list[_Frame] = []
+        self.inputs: Mapping[str, object] = {}
+        self.checked: dict[str, object] = {}
+        self.rule_name = ""
+        self._dispatch: dict[type, Callable[[Any, dict[str, object]], object]] = {
+            r.Const: self._const, r.InputRef: self._input, r.ParamRef: self._param,
+            r.LocalRef: self._local, r.AsOf: self._as_of, r.FieldGet: self._field,
+            r.Arith: self._arith, r.Neg: self._neg, r.Compare: self._compare,
+            r.Logic: self._logic, r.Not: self._not, r.Cond: self._cond, r.LetIn: self._let,
+            r.RuleCall: self._call, r.TableLookup: self._lookup, r.ScaleCalc: self._scale,
+            r.RoundTo: self._round, r.Extremum: self._extremum, r.Clamp: self._clamp,
+            r.Aggregate: self._aggregate, r.DateFunc: self._date,
+        }
+
+    # -- entry
+    def run(self, name: str, inputs: Mapping[str, object], args: tuple[object, ...] = ()) -> object:
+        """The value of rule ``name``; ``inputs`` by input name."""
+        self.inputs = inputs
+        self.checked = {}
+        self.frames = []
+        self.rule_name = name
+        return self._apply(name, args)
+
+    def explain(self, name: str, inputs: Mapping[str, object],
+                args: tuple[object, ...] = ()) -> Step:
+        """Evaluate with tracing and return the explanation tree."""
+        self.trace = True
+        self.inputs = inputs
+        self.checked = {}
+        self.rule_name = name
+        root = _Frame("", ())
+        self.frames = [root]
+        self._apply(name, args)
+        return root.children[0]
+
+    def _apply(self, name: str, args: tuple[object, ...]) -> object:
+        rule = self.rules[name]
+        env = dict(zip((p for p, _ in rule.params), args, strict=True))
+        if not self.trace:
+            return self.eval(rule.body, env)
+        frame = _Frame(name, args)
+        self.frames.append(frame)
+        try:
+            value = self.eval(rule.body, env)
+        finally:
+            self.frames.pop()
+        detail = ", ".join(f"{p} = {t.format_typed(a, ty)}"
+                           for (p, ty), a in zip(rule.params, args, strict=True))
+        self.frames[-1].add(Step("rule", name, value, detail, rule.span, tuple(frame.children)))
+        return value
+
+    def _note(self, step: Step, key: tuple[str, str] | None = None) -> None:
+        if self.trace and self.frames:
+            self.frames[-1].add(step, key)
+
+    def eval(self, node: r.IR, env: dict[str, object]) -> object:
+        return self._dispatch[type(node)](node, env)
+
+    # -- leaves
+    def _const(self, node: r.Const, env: dict[str, object]) -> object:
+        return node.value
+
+    def _input(self, node: r.InputRef, env: dict[str, object]) -> object:
+        if node.name in self.checked:
+            value = self.checked[node.name]
+        else:
+            if node.name not in self.inputs:
+                raise EvaluationError(
+                    f"rule {self.rule_name} needs input {node.name}, which was not given "
+                    "(a missing input is never taken as zero)",
+                    node.span, rule=self.rule_name, name=node.name)
+            value = rt.check_input(self.rule_name, node.name, node.type, self.inputs[node.name])
+            self.checked[node.name] = value
+        self._note(Step("input", node.name, value, t.format_typed(value, node.type)),
+                   ("input", node.name))
+        return value
+
+    def _param(self, node: r.ParamRef, env: dict[str, object]) -> object:
+        resolved = self.values.get(node.name)
+        if resolved is None:
+            raise EvaluationError(
+                f"parameter {node.name} has no value on {self.on} (rule {self.rule_name})",
+                node.span, rule=self.rule_name, name=node.name)
+        if not isinstance(resolved.value, Table):
+            self._note(Step("param", node.name, resolved.value,
+                            t.format_typed(resolved.value, node.type), resolved.span),
+                       ("param", node.name))
+        return resolved.value
+
+    def _local(self, node: r.LocalRef, env: dict[str, object]) -> object:
+        return env[node.name]
+
+    def _as_of(self, node: r.AsOf, env: dict[str, object]) -> object:
+        return self.on
+
+    def _field(self, node: r.FieldGet, env: dict[str, object]) -> object:
+        obj = self.eval(node.obj, env)
+        if isinstance(obj, t.RecordValue):
+            return obj.get(node.field)
+        assert isinstance(obj, dict)  # noqa: S101 - records are dicts once checked
+        return obj[node.field]
+
+    # -- operators
+    def _arith(self, node: r.Arith, env: dict[str, object]) -> object:
+        a = self.eval(node.left, env)
+        b = self.eval(node.right, env)
+        assert isinstance(a, int | Decimal)  # noqa: S101 - typed
+        assert isinstance(b, int | Decimal)  # noqa: S101 - typed
+        if node.op == "+":
+            return a + b
+        if node.op == "-":
+            return a - b
+        if node.op == "*":
+            return a * b
+        return rt.div(a, b)
+
+    def _neg(self, node: r.Neg, env: dict[str, object]) -> object:
+        value = self.eval(node.operand, env)
+        assert isinstance(value, int | Decimal)  # noqa: S101 - typed
+        return -value
+
+    def _compare(self, node: r.Compare, env: dict[str, object]) -> object:
+        a: Any = self.eval(node.left, env)
+        b: Any = self.eval(node.right, env)
+        op = node.op
+        if op == "==":
+            return a == b
+        if op == "!=":
+            return a != b
+        if op == "<":
+            return a < b
+        if op == "<=":
+            return a <= b
+        if op == ">":
+            return a > b
+        return a >= b
+
+    def _logic(self, node: r.Logic, env: dict[str, object]) -> object:
+        left = self.eval(node.left, env)
+        if node.op == "and":
+            return left and self.eval(node.right, env)
+        return left or self.eval(node.right, env)
+
+    def _not(self, node: r.Not, env: dict[str, object]) -> object:
+        return not self.eval(node.operand, env)
+
+    def _cond(self, node: r.Cond, env: dict[str, object]) -> object:
+        if self.eval(node.cond, env):
+            return self.eval(node.then, env)
+        return self.eval(node.else_, env)
+
+    def _let(self, node: r.LetIn, env: dict[str, object]) -> object:
+        return self.eval(node.body, {**env, node.name: self.eval(node.value, env)})
+
+    def _call(self, node: r.RuleCall, env: dict[str, object]) -> object:
+        args = tuple(self.eval(a, env) for a in node.args)
+        return self._apply(node.rule, args)
+
+    # -- tables
+    def _table(self, name: str, span: Span) -> Table:
+        resolved = self.values.get(name)
+        if resolved is None:
+            raise EvaluationError(f"table {name} has no value on {self.on} (rule {self.rule_name})",
+                                  span, rule=self.rule_name, name=name)
+        table = resolved.value
+        assert isinstance(table, Table)  # noqa: S101 - typed
+        return table
+
+    def _lookup(self, node: r.TableLookup, env: dict[str, object]) -> object:
+        table = self._table(node.param, node.span)
+        keys = tuple(self.eval(k, env) for k in node.keys)
+        try:
+            flat = table.flat_index(keys)
+        except KeyError:
+            raise EvaluationError(
+                f"{t.format_value(keys[0]) if keys else '?'} is outside every bracket of "
+                f"{node.param} (rule {self.rule_name})", node.span, rule=self.rule_name,
+                name=node.param) from None
+        value = table.cells[flat]
+        if self.trace:
+            idx = next(i for i, f in table.positions() if f == flat)
+            cats, _rng, rng_ja = table.cell_label(idx)
+            axis = next((a.name for a in table.axes if a.is_bracket), "")
+            where = " / ".join(p for p in (f"{axis} {rng_ja}" if rng_ja else "", cats) if p)
+            self._note(Step("lookup", node.param, value, where, table.cell_spans[flat]))
+        return value
+
+    def _scale(self, node: r.ScaleCalc, env: dict[str, object]) -> object:
+        table = self._table(node.param, node.span)
+        key = self.eval(node.key, env)
+        assert isinstance(key, int | Decimal)  # noqa: S101 - typed
+        if key < 0:
+            raise EvaluationError(f"{key} is below the first bracket of {node.param}",
+                                  node.span, rule=self.rule_name, name=node.param)
+        value = rt.scale(table, key)
+        self._note(Step("scale", node.param, value, t.format_value(key)))
+        return value
+
+    # -- functions
+    def _round(self, node: r.RoundTo, env: dict[str, object]) -> object:
+        x = self.eval(node.operand, env)
+        assert isinstance(x, int | Decimal)  # noqa: S101 - typed
+        return rt.round_to(node.mode, x, node.unit)
+
+    def _extremum(self, node: r.Extremum, env: dict[str, object]) -> object:
+        values: list[Any] = [self.eval(a, env) for a in node.args]
+        return min(values) if node.op == "min" else max(values)
+
+    def _clamp(self, node: r.Clamp, env: dict[str, object]) -> object:
+        x: Any = self.eval(node.operand, env)
+        lo: Any = self.eval(node.low, env)
+        hi: Any = self.eval(node.high, env)
+        return min(max(x, lo), hi)
+
+    def _aggregate(self, node: r.Aggregate, env: dict[str, object]) -> object:
+        items = self.eval(node.source, env)
+        assert isinstance(items, tuple)  # noqa: S101 - lists are tuples once checked
+        if node.body is None or node.var is None:
+            values: list[Any] = list(items)
+        else:
+            values = [self.eval(node.body, {**env, node.var: item}) for item in items]
+        kind = node.kind
+        if kind == "count":
+            return len(values) if node.body is None else sum(1 for v in values if v)
+        if kind == "any":
+            return any(values)
+        if kind == "all":
+            return all(values)
+        if kind == "sum":
+            return sum(values, 0)
+        if not values:
+            raise EvaluationError(f"{kind} of an empty list (rule {self.rule_name})", node.span,
+                                  rule=self.rule_name)
+        return min(values) if kind == "min" else max(values)
+
+    def _date(self, node: r.DateFunc, env: dict[str, object]) -> object:
+        args: list[Any] = [self.eval(a, env) for a in node.args]
+        return rt.DATE_FUNCTIONS[node.name](*args)

@@ -1,0 +1,162 @@
+"""Helpers that evaluated rules call: exact rounding, division, scales, dates, input checks.
+
+Both the reference interpreter and the generated code use these, so the two can only differ
+in how they walk the rule, never in arithmetic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final
+
+from paramcfg import types as t
+from paramcfg.errors import EvaluationError
+
+if TYPE_CHECKING:
+    from paramcfg.tables import Table
+
+__all__ = ["check_input", "div", "round_to", "scale"]
+
+#: Arithmetic context: far more digits than any tax needs, and traps instead of NaN/Infinity.
+CONTEXT: Final = decimal.Context(
+    prec=50,
+    rounding=decimal.ROUND_HALF_EVEN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+_MODES: Final = {
+    "floor": decimal.ROUND_FLOOR,
+    "ceil": decimal.ROUND_CEILING,
+    "round_half_up": decimal.ROUND_HALF_UP,
+    "round_half_even": decimal.ROUND_HALF_EVEN,
+}
+_ONE: Final = Decimal(1)
+
+
+def div(a: int | Decimal, b: int | Decimal) -> Decimal:
+    """Exact-as-can-be division (50 significant digits); division by zero raises."""
+    if not b:
+        raise EvaluationError("division by zero")
+    return CONTEXT.divide(Decimal(a), Decimal(b))
+
+
+def round_to(mode: str, x: int | Decimal, unit: int | Decimal) -> int | Decimal:
+    """Round ``x`` to a multiple of ``unit`` with a named mode (floor, ceil, round_half_up —
+    ties away from zero —, round_half_even).  Integral results are ``int``."""
+    if isinstance(x, int) and isinstance(unit, int):
+        if mode == "floor":
+            return x // unit * unit
+        if mode == "ceil":
+            return -(-x // unit) * unit
+    q = CONTEXT.divide(Decimal(x), Decimal(unit)).quantize(_ONE, rounding=_MODES[mode],
+                                                           context=CONTEXT)
+    result = q * unit
+    return int(result) if isinstance(unit, int) else result
+
+
+def scale(table: Table, x: int | Decimal) -> Decimal:
+    """Marginal-rate scale: each slice ``[low, high)`` of ``x`` at its own rate."""
+    assert table.brackets is not None  # noqa: S101 - a scale is always bracketed
+    total = Decimal(0)
+    for low, high, rate in zip(table.brackets.lows, table.brackets.highs, table.cells,
+                               strict=True):
+        if x <= low:
+            break
+        top = x if high is None or x < high else high
+        total += (top - low) * rate
+    return total
+
+
+def fiscal_year(d: dt.date) -> int:
+    """Japanese fiscal year: 1 April to 31 March, named by the year it starts in."""
+    return d.year if d.month >= 4 else d.year - 1
+
+
+def age_on(birth: dt.date, on: dt.date) -> int:
+    """Age in completed years on the date ``on`` (birthday reached → one year older)."""
+    years = on.year - birth.year
+    return years - 1 if (on.month, on.day) < (birth.month, birth.day) else years
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from ``start`` to ``end``; negative when ``end`` is earlier."""
+    if end < start:
+        return -months_between(end, start)
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+DATE_FUNCTIONS: Final[dict[str, Callable[..., int]]] = {
+    "fiscal_year": fiscal_year, "age_on": age_on, "months_between": months_between}
+
+
+def _bad(rule: str, name: str, ty: t.Type, value: object, why: str = "") -> EvaluationError:
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    extra = f" ({why})" if why else ""
+    return EvaluationError(
+        f"input {name} of rule {rule} must be {ty.name_en}, not {shown}{extra}", rule=rule,
+        name=name)
+
+
+def check_input(rule: str, name: str, ty: t.Type, value: object) -> object:
+    """``value`` as the exact value of type ``ty``; raises :class:`EvaluationError` if it is not.
+
+    A ``float`` is never accepted where money or a rate is expected: it cannot be exact.
+    """
+    if isinstance(ty, t.YenType | t.IntType):
+        if type(value) is int:
+            return value
+        why = "use int yen, never float" if isinstance(value, float) else ""
+        raise _bad(rule, name, ty, value, why)
+    if isinstance(ty, t.DecimalType | t.RateType):
+        if type(value) is int or isinstance(value, Decimal):
+            if isinstance(value, Decimal) and not value.is_finite():
+                raise _bad(rule, name, ty, value)
+            return value
+        why = 'use Decimal("…"), never float' if isinstance(value, float) else ""
+        raise _bad(rule, name, ty, value, why)
+    if isinstance(ty, t.BoolType):
+        if isinstance(value, bool):
+            return value
+        raise _bad(rule, name, ty, value)
+    if isinstance(ty, t.DateType):
+        if type(value) is dt.date:
+            return value
+        raise _bad(rule, name, ty, value)
+    if isinstance(ty, t.TextType):
+        if isinstance(value, str):
+            return value
+        raise _bad(rule, name, ty, value)
+    if isinstance(ty, t.EnumType):
+        if isinstance(value, str) and value in ty.members:
+            return value
+        raise _bad(rule, name, ty, value)
+    if isinstance(ty, t.MonthDayType):
+        if isinstance(value, t.MonthDay):
+            return value
+        raise _bad(rule, name, ty, value)
+    if isinstance(ty, t.ListType):
+        if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+            return tuple(check_input(rule, f"{name}[{i + 1}]", ty.element, v)
+                         for i, v in enumerate(value))
+        raise _bad(rule, name, ty, value)
+    if isinstance(ty, t.RecordType):
+        if isinstance(value, t.RecordValue):
+            value = value.as_dict()
+        if not isinstance(value, Mapping):
+            raise _bad(rule, name, ty, value)
+        out = {}
+        for f in ty.fields:
+            if f.name in value:
+                out[f.name] = check_input(rule, f"{name}.{f.name}", f.type, value[f.name])
+            elif f.default is not None:
+                out[f.name] = f.default
+            else:
+                raise EvaluationError(f"input {name} of rule {rule} has no {f.name}",
+                                      rule=rule, name=f"{name}.{f.name}")
+        return out
+    raise _bad(rule, name, ty, value)
