@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from helpers import ROOT
 
+from paramcfg import types as t
 from paramcfg.check import code_check_digit
 from paramcfg.engine import check_profile_text
 from paramcfg.model import resolve
-from paramcfg import types as t
 from paramcfg.tables import Brackets, Table, compare_cells
 
 HEADER = 'tenant "五霞町" code 085421\nuses "golden" >= 2024.4\n'
