@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import traceback
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, TextIO
 
@@ -19,7 +20,8 @@ from paramcfg.diagnostics import Diagnostic, render_text, to_json_obj
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from paramcfg.engine import CheckResult, CoreResult
+    from paramcfg.engine import CheckResult, CoreResult, Tenant
+    from paramcfg.types import Type
 
 EXIT_OK: Final = 0
 EXIT_FINDINGS: Final = 1
@@ -40,6 +42,23 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "no_core": ("no package core found for {path}: give one with --core DIR",
                 "{path} に対応するパッケージコアが見つかりません。--core DIR で指定してください"),
     "unreadable": ("cannot read {path}: {error}", "{path} を読み込めません: {error}"),
+    "no_rule": ("no rule {rule} in core {core}{hint}",
+                "コア {core} にルール「{rule}」はありません{hint_ja}"),
+    "bad_input": ("--input {name}: {value!r} is not {expected}",
+                  "--input {name}: {value!r} は{expected_ja}ではありません"),
+    "bad_assignment": ("--input takes NAME=VALUE, not {text!r}",
+                       "--input は 名前=値 の形で指定します（{text!r} ではなく）"),
+    "unknown_input": ("rule {rule} has no input or argument {name}{hint}",
+                      "ルール「{rule}」に入力・引数「{name}」はありません{hint_ja}"),
+    "bad_json": ("cannot read {path} as JSON: {error}",
+                 "{path} を JSON として読み込めません: {error}"),
+    "bad_date": ("--on takes a date such as 2024-04-01, not {text!r}",
+                 "--on には 2024-04-01 のような日付を指定します（{text!r} ではなく）"),
+    "not_clean": ("{path} has errors; run paramcfg check {path}",
+                  "{path} にエラーがあります。paramcfg check {path} で確認してください"),
+    "eval_error": ("cannot evaluate: {error}", "評価できません: {error}"),
+    "result": ("{rule} = {value}   ({tenant}, as of {on})",
+               "{rule} = {value}  （{tenant}、{on} 時点）"),
     "unknown_code": ("unknown diagnostic code {code}; codes look like PC0301",
                      "診断コード {code} はありません。PC0301 のような形です"),
     "internal": (("internal error in paramcfg (a bug, not your file's fault); please report "
@@ -103,6 +122,20 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--lang", choices=("ja", "en"), help="language of messages "
                        "(default: PARAMCFG_LANG, else the locale)")
+
+    ev = sub.add_parser("eval", help="evaluate a rule for one tenant as of a date")
+    ev.add_argument("profile", metavar="PROFILE")
+    ev.add_argument("rule", metavar="RULE")
+    ev.add_argument("--input", action="append", default=[], metavar="NAME=VALUE",
+                    help="an input or rule argument, e.g. 所得割額=100,000円 (repeatable)")
+    ev.add_argument("--inputs", metavar="FILE.json",
+                    help="inputs as a JSON object (numbers are read exactly, never as float)")
+    ev.add_argument("--on", metavar="DATE", help="evaluate as of this date (default: today)")
+    ev.add_argument("--explain", action="store_true",
+                    help="show the rules applied, parameters used and table cells chosen")
+    ev.add_argument("--core", metavar="PATH")
+    ev.add_argument("--format", choices=("text", "json"), default="text")
+    ev.add_argument("--lang", choices=("ja", "en"))
 
     explain = sub.add_parser("explain", help="explain a diagnostic code, e.g. PC0302")
     explain.add_argument("code", metavar="CODE")
@@ -192,6 +225,119 @@ def _emit(
                    warnings=summary.warnings)
 
 
+def _read_inputs(args: argparse.Namespace, report: Report) -> dict[str, object] | None:
+    raw: dict[str, object] = {}
+    if args.inputs:
+        try:
+            with Path(args.inputs).open(encoding="utf-8") as f:
+                data = json.load(f, parse_float=Decimal)
+        except (OSError, ValueError) as exc:
+            report.fail("bad_json", path=args.inputs, error=exc)
+            return None
+        if not isinstance(data, dict):
+            report.fail("bad_json", path=args.inputs, error="not an object {…}")
+            return None
+        raw.update(data)
+    for item in args.input:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            report.fail("bad_assignment", text=item)
+            return None
+        raw[name.strip()] = value.strip()
+    return raw
+
+
+def _cmd_eval(args: argparse.Namespace, report: Report) -> None:
+    import datetime as dt  # noqa: PLC0415 - keep `--help` fast
+
+    from paramcfg.engine import check_profile, find_core  # noqa: PLC0415
+    from paramcfg.errors import EvaluationError  # noqa: PLC0415
+    from paramcfg.export import parse_input, unstructure_value  # noqa: PLC0415
+    from paramcfg.interpret import render_explanation, step_to_json  # noqa: PLC0415
+    from paramcfg.names import suggest  # noqa: PLC0415
+    from paramcfg.types import format_typed  # noqa: PLC0415
+
+    core_path = Path(args.core) if args.core else find_core(args.profile)
+    if core_path is None:
+        report.fail("no_core", path=args.profile)
+        return
+    try:
+        on = dt.date.fromisoformat(args.on) if args.on else dt.date.today()  # noqa: DTZ011
+    except ValueError:
+        report.fail("bad_date", text=args.on)
+        return
+    try:
+        core = _load_core(core_path, {})
+        result = check_profile(args.profile, core)
+    except OSError as exc:
+        report.fail("unreadable", path=args.profile, error=exc.strerror or exc)
+        return
+    if not core.ok or not result.ok or result.profile is None:
+        report.out.write(render_text(list(core.diagnostics or result.diagnostics),
+                                     result.sources, report.lang))
+        report.fail("not_clean", path=args.profile)
+        return
+    from paramcfg.engine import Tenant  # noqa: PLC0415
+
+    tenant = Tenant(core, result.profile, result)
+    rule = tenant.rules.get(args.rule)
+    if rule is None:
+        hint, hint_ja = suggest(args.rule, tenant.rules)
+        report.fail("no_rule", rule=args.rule, core=tenant.core.name, hint=hint, hint_ja=hint_ja)
+        return
+    raw = _read_inputs(args, report)
+    if raw is None:
+        return
+    declared = {name: inp.type for name, inp in tenant.core.inputs.items()}
+    params = dict(rule.params)
+    inputs: dict[str, object] = {}
+    rule_args: dict[str, object] = {}
+    for name, value in raw.items():
+        ty = params.get(name) or declared.get(name)
+        if ty is None:
+            hint, hint_ja = suggest(name, [*params, *declared])
+            report.fail("unknown_input", rule=args.rule, name=name, hint=hint, hint_ja=hint_ja)
+            return
+        try:
+            parsed = parse_input(value, ty)
+        except ValueError:
+            report.fail("bad_input", name=name, value=value, expected=ty.name_en,
+                        expected_ja=ty.name_ja)
+            return
+        (rule_args if name in params else inputs)[name] = parsed
+    ordered = tuple(rule_args.get(p) for p in params)
+    try:
+        value = tenant.evaluate(args.rule, inputs, on, ordered)
+        step = tenant.explain(args.rule, inputs, on, ordered) if args.explain else None
+    except EvaluationError as exc:
+        report.fail("eval_error", error=exc)
+        return
+    types = _explain_types(tenant)
+    if args.format == "json":
+        out: dict[str, object] = {
+            "rule": args.rule, "tenant": tenant.name, "code": tenant.profile.code,
+            "on": on.isoformat(), "value": unstructure_value(value),
+        }
+        if step is not None:
+            out["explain"] = step_to_json(step)
+        print(json.dumps(out, ensure_ascii=False, indent=2, default=str), file=report.out)
+        return
+    report.say("result", rule=args.rule, value=format_typed(value, rule.type),
+               tenant=tenant.name, on=on.isoformat())
+    if step is not None:
+        print(render_explanation(step, types), file=report.out)
+
+
+def _explain_types(tenant: Tenant) -> dict[str, Type]:
+    from paramcfg.types import ScaleType, TableType  # noqa: PLC0415
+
+    types: dict[str, Type] = {name: i.type for name, i in tenant.core.inputs.items()}
+    for name, p in tenant.core.params.items():
+        types[name] = p.type.value if isinstance(p.type, TableType | ScaleType) else p.type
+    types.update({name: r.type for name, r in tenant.rules.items()})
+    return types
+
+
 def _cmd_explain(args: argparse.Namespace, report: Report) -> None:
     from paramcfg.explain import explain_code  # noqa: PLC0415 - keep `--help` fast
 
@@ -211,7 +357,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     report = Report(detect_lang(getattr(args, "lang", None)), sys.stdout, sys.stderr)
     try:
-        {"check": _cmd_check, "explain": _cmd_explain}[args.command](args, report)
+        {"check": _cmd_check, "eval": _cmd_eval, "explain": _cmd_explain}[args.command](
+            args, report)
     except KeyboardInterrupt:
         return 130
     except Exception:  # noqa: BLE001 - the last line of defence: never a bare traceback

@@ -16,10 +16,8 @@ import attrs
 
 from paramcfg import check as checks
 from paramcfg import model
-from paramcfg.compile import CompiledRules, compile_rules
 from paramcfg.diagnostics import Diagnostic, Severity, Span
 from paramcfg.errors import CheckFailed, EvaluationError
-from paramcfg.interpret import Interpreter, Step
 from paramcfg.rules import TypedRule, type_rules
 from paramcfg.source import Source, decode, read_source
 from paramcfg.syntax import parse_text
@@ -28,6 +26,9 @@ if TYPE_CHECKING:
     import datetime as dt
     import os
     from collections.abc import Iterable, Sequence
+
+    from paramcfg.compile import CompiledRules
+    from paramcfg.interpret import Step
 
 __all__ = [
     "CheckResult",
@@ -155,10 +156,12 @@ def check_profile_text(text: str, core: CoreResult, path: str = "<profile>") -> 
 def find_core(start: str | os.PathLike[str]) -> Path | None:
     """The ``package_core`` folder in the folder of ``start`` or the nearest one above it."""
     here = Path(start).resolve()
+    cwd = Path.cwd()
     for folder in (here if here.is_dir() else here.parent, *here.parents):
         candidate = folder / "package_core"
         if candidate.is_dir():
-            return candidate
+            # Shown in messages: relative to the working folder when it is below it.
+            return candidate.relative_to(cwd) if candidate.is_relative_to(cwd) else candidate
     return None
 
 
@@ -225,6 +228,8 @@ class Tenant:
         start = self.period(on)
         found = self._compiled.get(start)
         if found is None:
+            from paramcfg.compile import compile_rules  # noqa: PLC0415 - not needed by `check`
+
             with self._lock:
                 found = self._compiled.get(start)
                 if found is None:
@@ -265,6 +270,8 @@ class Tenant:
     def interpret(self, rule: str, inputs: Mapping[str, object], on: dt.date,
                   args: Sequence[object] = ()) -> object:
         """Like :meth:`evaluate`, by the reference interpreter (slow, simple, the oracle)."""
+        from paramcfg.interpret import Interpreter  # noqa: PLC0415 - not needed by `check`
+
         self._rule(rule)
         return Interpreter(self.rules, self.values(on), on).run(rule, inputs, tuple(args))
 
@@ -272,6 +279,8 @@ class Tenant:
                 args: Sequence[object] = ()) -> Step:
         """Evaluate and explain: each rule applied, each parameter used with the profile line
         it came from, each table bracket and cell chosen."""
+        from paramcfg.interpret import Interpreter  # noqa: PLC0415 - not needed by `check`
+
         self._rule(rule)
         return Interpreter(self.rules, self.values(on), on).explain(rule, inputs, tuple(args))
 

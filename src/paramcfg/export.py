@@ -8,15 +8,17 @@ attrs class goes through the same converter.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any, TypeVar
 
 import cattrs
 
+from paramcfg import types as t
 from paramcfg.tables import Table
 from paramcfg.types import MonthDay, RecordValue
 
-__all__ = ["converter", "structure_parameters", "unstructure_value"]
+__all__ = ["converter", "parse_input", "structure_parameters", "unstructure_value"]
 
 T = TypeVar("T")
 
@@ -79,3 +81,64 @@ def structure_parameters(values: dict[str, object], cls: type[T], *, prefix: str
     fields = {f.name for f in cls.__attrs_attrs__}  # type: ignore[attr-defined]
     return converter.structure({k: v for k, v in data.items() if k in fields}, cls)
 
+
+
+_AMOUNT = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+
+
+def _number(raw: object, suffix: str) -> Decimal:
+    if isinstance(raw, bool):
+        raise ValueError(raw)
+    if isinstance(raw, int | Decimal):
+        return Decimal(raw)
+    if isinstance(raw, str):
+        text = raw.strip().removesuffix(suffix).strip()
+        if _AMOUNT.fullmatch(text):
+            return Decimal(text.replace(",", ""))
+    raise ValueError(raw)
+
+
+def parse_input(raw: object, ty: t.Type) -> object:
+    """Plain data (command-line text, or JSON read with ``parse_float=Decimal``) as the exact
+    value of ``ty``: ``"48,600円"`` → ``48600``, ``"1.4%"`` → ``Decimal("0.014")``.
+
+    :raises ValueError: if ``raw`` is not a value of ``ty``; a ``float`` never is.
+    """
+    if isinstance(raw, float):
+        raise ValueError(f"{raw!r} is a float; give the exact figure as text")
+    if isinstance(ty, t.YenType | t.IntType):
+        value = _number(raw, "円" if isinstance(ty, t.YenType) else "")
+        if value != value.to_integral_value():
+            raise ValueError(raw)
+        return int(value)
+    if isinstance(ty, t.RateType):
+        if isinstance(raw, str) and raw.strip().endswith("%"):
+            return _number(raw, "%") / 100
+        return _number(raw, "")
+    if isinstance(ty, t.DecimalType):
+        return _number(raw, "")
+    if isinstance(ty, t.BoolType):
+        if isinstance(raw, bool):
+            return raw
+        if raw in {"true", "false"}:
+            return raw == "true"
+        raise ValueError(raw)
+    if isinstance(ty, t.DateType):
+        if isinstance(raw, dt.date):
+            return raw
+        if isinstance(raw, str):
+            return dt.date.fromisoformat(raw)
+        raise ValueError(raw)
+    if isinstance(ty, t.EnumType | t.TextType):
+        if isinstance(raw, str):
+            return raw
+        raise ValueError(raw)
+    if isinstance(ty, t.ListType):
+        if isinstance(raw, list | tuple):
+            return [parse_input(v, ty.element) for v in raw]
+        raise ValueError(raw)
+    if isinstance(ty, t.RecordType):
+        if isinstance(raw, dict):
+            return {f.name: parse_input(raw[f.name], f.type) for f in ty.fields if f.name in raw}
+        raise ValueError(raw)
+    raise ValueError(raw)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from paramcfg.model import Resolved
 
-__all__ = ["Interpreter", "Step"]
+__all__ = ["Interpreter", "Step", "render_explanation", "step_to_json"]
 
 
 @attrs.frozen
@@ -308,3 +308,51 @@ class Interpreter:
     def _date(self, node: r.DateFunc, env: dict[str, object]) -> object:
         args: list[Any] = [self.eval(a, env) for a in node.args]
         return rt.DATE_FUNCTIONS[node.name](*args)
+
+
+def render_explanation(step: Step, types: Mapping[str, t.Type] | None = None) -> str:
+    """The explanation tree as text: one line per step, with the place each value came from."""
+    lines: list[str] = []
+
+    def value_text(s: Step) -> str:
+        ty = (types or {}).get(s.name)
+        return t.format_typed(s.value, ty) if ty is not None else t.format_value(s.value)
+
+    def walk(s: Step, prefix: str, last: bool, top: bool) -> None:
+        where = f"   [{s.span}]" if s.span is not None else ""
+        label = {
+            "rule": f"{s.name}({s.detail})" if s.detail else s.name,
+            "param": f"parameter {s.name}",
+            "input": f"input {s.name}",
+            "lookup": f"table {s.name}[{s.detail}]",
+            "scale": f"scale {s.name}({s.detail})",
+        }[s.kind]
+        text = f"{label} = {s.detail if s.kind == 'input' else value_text(s)}"
+        if s.kind == "param":
+            text = f"{label} = {s.detail}"
+        if top:
+            lines.append(text + where)
+            child_prefix = ""
+        else:
+            lines.append(f"{prefix}{'└─ ' if last else '├─ '}{text}{where}")
+            child_prefix = prefix + ("   " if last else "│  ")
+        for i, child in enumerate(s.children):
+            walk(child, child_prefix, i == len(s.children) - 1, top=False)
+
+    walk(step, "", last=True, top=True)
+    return "\n".join(lines)
+
+
+def step_to_json(step: Step) -> dict[str, object]:
+    from paramcfg.export import unstructure_value  # noqa: PLC0415 - cattrs only when asked
+
+    return {
+        "kind": step.kind,
+        "name": step.name,
+        "value": unstructure_value(step.value),
+        "detail": step.detail,
+        "file": step.span.file if step.span else None,
+        "line": step.span.line if step.span else None,
+        "col": step.span.col if step.span else None,
+        "children": [step_to_json(c) for c in step.children],
+    }
