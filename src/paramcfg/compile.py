@@ -38,6 +38,10 @@ __all__ = ["CompiledRules", "compile_rules"]
 _counter = itertools.count()
 _counter_lock = threading.Lock()
 
+# `as_of` (the evaluation date) travels like an input: code is shared by every date of a
+# period, so the date cannot be folded in.  No input can have this name (it is not a word).
+AS_OF_KEY: Final = "\x00as_of"
+
 # Input checks that are a plain `type(x) is …` test, inlined for speed; the rest call
 # runtime.check_input.
 _FAST_TYPES: Final = {t.YenType: "int", t.IntType: "int", t.BoolType: "bool"}
@@ -52,13 +56,20 @@ class CompiledRules:
     filename: str
     line_map: tuple[Span | None, ...] = attrs.field(repr=False)
 
-    def run(self, name: str, inputs: Mapping[str, object], args: tuple[object, ...] = ()) -> object:
-        return self.entries[name](inputs, *args)
+    def run(self, name: str, inputs: Mapping[str, object], on: dt.date,
+            args: tuple[object, ...] = ()) -> object:
+        return self.entries[name](inputs, on, *args)
 
 
 def _inputs_of(node: r.IR) -> set[str]:
     found: set[str] = set()
-    _walk(node, lambda x: found.add(x.name) if isinstance(x, r.InputRef) else None)
+    def note(x: r.IR) -> None:
+        if isinstance(x, r.InputRef):
+            found.add(x.name)
+        elif isinstance(x, r.AsOf):
+            found.add(AS_OF_KEY)
+
+    _walk(node, note)
     return found
 
 
@@ -155,11 +166,13 @@ class _Gen:
         """``entry(inputs, *args)``: look up and check each input once, then run."""
         fn = f"_e{index}"
         params = [f"_a{i}" for i in range(len(rule.params))]
-        self.line(f"def {fn}(_inp, {', '.join(params)}):" if params else f"def {fn}(_inp):",
-                  rule.span)
+        self.line(f"def {fn}({', '.join(['_inp', '_on', *params])}):", rule.span)
         rule_c = self.const(name)
         for input_name in self.inputs[name]:
             var = self.input_names[input_name]
+            if input_name == AS_OF_KEY:
+                self.line(f"{var} = _on", rule.span, 1)
+                continue
             key = self.const(input_name)
             ty = self.rules_input_type(input_name)
             self.line("try:", rule.span, 1)
@@ -194,7 +207,7 @@ class _Gen:
         if isinstance(node, r.ParamRef):
             return self.param(node)
         if isinstance(node, r.AsOf):
-            return self.const(self.on)
+            return self.input_names[AS_OF_KEY]
         if isinstance(node, r.FieldGet):
             return f"{self.expr(node.obj, env)}[{self.const(node.field)}]"
         if isinstance(node, r.Arith):
@@ -371,9 +384,9 @@ def _with_location(
 ) -> Callable[..., object]:
     """Turn an error raised inside generated code into one that names the DSL rule and line."""
 
-    def entry(inputs: Mapping[str, object], *args: object) -> object:
+    def entry(inputs: Mapping[str, object], on: dt.date, *args: object) -> object:
         try:
-            return fn(inputs, *args)
+            return fn(inputs, on, *args)
         except EvaluationError as exc:
             if exc.span is None or not exc.rule:
                 raise EvaluationError(exc.msg, exc.span or rule.span, rule=exc.rule or name,

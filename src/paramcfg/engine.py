@@ -258,14 +258,14 @@ class Tenant:
             effective date, a key outside every bracket.
         """
         self._rule(rule)
-        return self.compiled(on).entries[rule](inputs, *args)
+        return self.compiled(on).entries[rule](inputs, on, *args)
 
     def evaluate_many(self, rule: str, rows: Iterable[Mapping[str, object]],
                       on: dt.date) -> list[object]:
         """:meth:`evaluate` for many rows as of one date (compiled once, looked up once)."""
         self._rule(rule)
         fn = self.compiled(on).entries[rule]
-        return [fn(row) for row in rows]
+        return [fn(row, on) for row in rows]
 
     def interpret(self, rule: str, inputs: Mapping[str, object], on: dt.date,
                   args: Sequence[object] = ()) -> object:

@@ -1,0 +1,189 @@
+"""Evaluation: errors that name the rule and input, safety of generated code, threads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import linecache
+import threading
+from decimal import Decimal
+
+import pytest
+from helpers import ROOT
+
+import paramcfg
+from paramcfg.engine import load_core, load_tenant_text
+
+ON = dt.date(2024, 6, 1)
+
+CORE = '''core "eval-test" version 1.0
+enum 区分 { 甲, 乙 }
+record 世帯員 { 年齢 : int, 所得 : yen }
+input 所得 : yen
+input 区 : 区分
+input 世帯 : list of 世帯員
+input 生年月日 : date
+param 率 : rate default 1.4%
+param 料金 : table[所得 : yen, 区分] of yen
+  required
+rule 税 : yen = floor(floor(所得, 1000) * 率, 100)
+rule 料 : yen = 料金(所得, 区)
+rule 合計 : yen = sum(世帯, m -> max(m.所得 - 430,000円, 0円))
+rule 人数 : int = count(世帯, m -> m.年齢 >= 40 and m.年齢 < 65)
+rule 年齢 : int = age_on(生年月日, as_of)
+rule 割 : yen = floor(所得 / 0, 1)
+'''
+
+PROFILE = '''tenant "五霞町" code 085421
+uses "eval-test"
+from 2024-04-01
+  料金 =
+    | 所得        |    甲 |    乙 |
+    | < 100,000円 | 100円 | 200円 |
+    | >= 100,000円 | 300円 | 400円 |
+from 2025-04-01
+  率 = 1.5%
+'''
+
+
+@pytest.fixture(scope="module")
+def tenant(tmp_path_factory):
+    path = tmp_path_factory.mktemp("core") / "eval.pcore"
+    path.write_text(CORE, encoding="utf-8")
+    core = load_core(path)
+    assert core.ok, [d.message() for d in core.diagnostics]
+    return load_tenant_text(PROFILE, core, "五霞町.pcfg")
+
+
+def test_values_follow_the_effective_date(tenant):
+    # 1,234,567 → 1,234,000 × 1.4% = 17,276 → 17,200; from 2025-04-01 × 1.5% = 18,510 → 18,500.
+    assert tenant.evaluate("税", {"所得": 1_234_567}, ON) == 17_200
+    assert tenant.evaluate("税", {"所得": 1_234_567}, dt.date(2025, 4, 1)) == 18_500
+    assert tenant.evaluate("税", {"所得": 1_234_567}, dt.date(2025, 3, 31)) == 17_200
+
+
+def test_half_open_brackets(tenant):
+    assert tenant.evaluate("料", {"所得": 99_999, "区": "乙"}, ON) == 200
+    assert tenant.evaluate("料", {"所得": 100_000, "区": "乙"}, ON) == 400
+
+
+def test_list_inputs_of_records(tenant):
+    members = [{"年齢": 45, "所得": 1_000_000}, {"年齢": 70, "所得": 300_000},
+               {"年齢": 40, "所得": 430_000}]
+    # (1,000,000 − 430,000) + max(300,000 − 430,000, 0) + (430,000 − 430,000) = 570,000
+    assert tenant.evaluate("合計", {"世帯": members}, ON) == 570_000
+    assert tenant.evaluate("人数", {"世帯": members}, ON) == 2  # 45 and 40
+    assert tenant.evaluate("合計", {"世帯": []}, ON) == 0
+
+
+def test_age_on_the_evaluation_date(tenant):
+    assert tenant.evaluate("年齢", {"生年月日": dt.date(1984, 6, 2)}, ON) == 39
+    assert tenant.evaluate("年齢", {"生年月日": dt.date(1984, 6, 1)}, ON) == 40
+
+
+@pytest.mark.parametrize("how", ["evaluate", "interpret"])
+def test_missing_input_is_never_zero(tenant, how):
+    with pytest.raises(paramcfg.EvaluationError) as err:
+        getattr(tenant, how)("料", {"所得": 1}, ON)
+    assert err.value.name == "区"
+    assert err.value.rule == "料"
+    assert "区" in str(err.value)
+
+
+@pytest.mark.parametrize("how", ["evaluate", "interpret"])
+@pytest.mark.parametrize(("inputs", "bad"), [
+    ({"所得": 100000.0}, "所得"),          # a float is never money
+    ({"所得": True}, "所得"),              # nor is a bool
+    ({"所得": "100000"}, "所得"),
+])
+def test_wrong_input_type(tenant, how, inputs, bad):
+    with pytest.raises(paramcfg.EvaluationError) as err:
+        getattr(tenant, how)("税", inputs, ON)
+    assert err.value.name == bad
+
+
+def test_unknown_enum_member_input(tenant):
+    with pytest.raises(paramcfg.EvaluationError, match="区"):
+        tenant.evaluate("料", {"所得": 1, "区": "丙"}, ON)
+
+
+def test_date_before_the_first_effective_date(tenant):
+    with pytest.raises(paramcfg.EvaluationError, match="2024-04-01"):
+        tenant.evaluate("税", {"所得": 1}, dt.date(2024, 3, 31))
+
+
+def test_key_outside_every_bracket(tenant):
+    with pytest.raises(paramcfg.EvaluationError, match="outside every bracket") as err:
+        tenant.evaluate("料", {"所得": -1, "区": "甲"}, ON)
+    assert err.value.rule == "料"
+
+
+def test_an_error_inside_generated_code_names_the_rule_line(tenant):
+    with pytest.raises(paramcfg.EvaluationError) as err:
+        tenant.evaluate("割", {"所得": 5}, ON)
+    assert err.value.rule == "割"
+    assert err.value.span is not None
+    assert err.value.span.line == CORE.splitlines().index(
+        "rule 割 : yen = floor(所得 / 0, 1)") + 1
+
+
+def test_generated_source_holds_no_user_text(tenant):
+    compiled = tenant.compiled(ON)
+    source = compiled.source
+    for text in ("所得", "区分", "料金", "甲", "乙", "五霞町", "1.4", "100"):
+        assert text not in source
+    # It is registered for tracebacks under a generated name.
+    assert linecache.getlines(compiled.filename) == source.splitlines(keepends=True)
+
+
+def test_python_looking_names_are_data(tmp_path):
+    core_text = ('core "x" version 1.0\nenum 区分 { __import__, __class__ }\n'
+                 'input k : 区分\nparam 表 : table[区分] of yen\n  required\n'
+                 "rule r : yen = 表(k)\n")
+    path = tmp_path / "x.pcore"
+    path.write_text(core_text, encoding="utf-8")
+    core = load_core(path)
+    assert core.ok
+    tenant = load_tenant_text('tenant "五霞町" code 085421\nuses "x"\nfrom 2024-04-01\n'
+                              "  表 =\n    | 区分 | 額 |\n    | __import__ | 1円 |\n"
+                              "    | __class__ | 2円 |\n", core)
+    assert tenant.evaluate("r", {"k": "__import__"}, ON) == 1
+    assert "__import__" not in tenant.compiled(ON).source
+
+
+def test_results_are_exact(tenant):
+    result = tenant.evaluate("税", {"所得": 10**15 + 999}, ON)
+    # 10^15 + 999 → 10^15; × 0.014 = 1.4 × 10^13 exactly.
+    assert result == 14 * 10**12
+    assert type(result) is int
+    assert tenant.parameters(ON)["率"] == Decimal("0.014")
+
+
+def test_threads_get_the_results_of_a_sequential_run():
+    core = load_core(ROOT / "package_core")
+    towns = [paramcfg.load_tenant(p, core) for p in sorted((ROOT / "tenant_profiles").glob("*.pcfg"))]
+    cases = [(town, income, date) for town in towns for income in range(0, 600_000, 7_919)
+             for date in (ON, dt.date(2025, 6, 1))]
+
+    def fee(town, income, date):
+        return town.evaluate("保育料.月額計算", {
+            "所得割額": income, "認定": "3号", "時間": "標準", "生活保護世帯": False,
+            "非課税世帯": False, "多子順位.未就学児": 1, "多子順位.全兄弟": 2}, date)
+
+    expected = [fee(*case) for case in cases]
+    # Fresh tenants, so that the threads race to fill the caches on first use.
+    towns = [paramcfg.load_tenant(p, core) for p in sorted((ROOT / "tenant_profiles").glob("*.pcfg"))]
+    cases = [(towns[i // (len(cases) // 4)], inc, d) for i, (_, inc, d) in enumerate(cases)]
+    results: list[object] = [None] * len(cases)
+    barrier = threading.Barrier(8)
+
+    def work(k: int) -> None:
+        barrier.wait()
+        for i in range(k, len(cases), 8):
+            results[i] = fee(*cases[i])
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert results == expected
