@@ -15,7 +15,7 @@ from paramcfg.engine import load_core, load_tenant_text
 
 ON = dt.date(2024, 6, 1)
 
-CORE = '''core "eval-test" version 1.0
+CORE = """core "eval-test" version 1.0
 enum 区分 { 甲, 乙 }
 record 世帯員 { 年齢 : int, 所得 : yen }
 input 所得 : yen
@@ -31,9 +31,9 @@ rule 合計 : yen = sum(世帯, m -> max(m.所得 - 430,000円, 0円))
 rule 人数 : int = count(世帯, m -> m.年齢 >= 40 and m.年齢 < 65)
 rule 年齢 : int = age_on(生年月日, as_of)
 rule 割 : yen = floor(所得 / 0, 1)
-'''
+"""
 
-PROFILE = '''tenant "五霞町" code 085421
+PROFILE = """tenant "五霞町" code 085421
 uses "eval-test"
 from 2024-04-01
   料金 =
@@ -42,7 +42,7 @@ from 2024-04-01
     | >= 100,000円 | 300円 | 400円 |
 from 2025-04-01
   率 = 1.5%
-'''
+"""
 
 
 @pytest.fixture(scope="module")
