@@ -38,10 +38,6 @@ __all__ = ["CompiledRules", "compile_rules"]
 _counter = itertools.count()
 _counter_lock = threading.Lock()
 
-# `as_of` (the evaluation date) travels like an input: code is shared by every date of a
-# period, so the date cannot be folded in.  No input can have this name (it is not a word).
-AS_OF_KEY: Final = "\x00as_of"
-
 # Input checks that are a plain `type(x) is …` test, inlined for speed; the rest call
 # runtime.check_input.
 _FAST_TYPES: Final = {t.YenType: "int", t.IntType: "int", t.BoolType: "bool"}
@@ -61,51 +57,12 @@ class CompiledRules:
         return self.entries[name](inputs, on, *args)
 
 
-def _inputs_of(node: r.IR) -> set[str]:
-    found: set[str] = set()
-    def note(x: r.IR) -> None:
-        if isinstance(x, r.InputRef):
-            found.add(x.name)
-        elif isinstance(x, r.AsOf):
-            found.add(AS_OF_KEY)
-
-    _walk(node, note)
-    return found
-
-
-def _transitive_inputs(rules: Mapping[str, r.TypedRule]) -> dict[str, list[str]]:
-    direct = {name: _inputs_of(rule.body) for name, rule in rules.items()}
-    out: dict[str, list[str]] = {}
-
-    def close(name: str, seen: frozenset[str]) -> set[str]:
-        acc = set(direct[name])
-        for callee in rules[name].calls:
-            if callee not in seen:
-                acc |= close(callee, seen | {callee})
-        return acc
-
-    for name in rules:
-        out[name] = sorted(close(name, frozenset({name})))
-    return out
-
-
-def _walk(node: r.IR, fn: Callable[[r.IR], object]) -> None:
-    fn(node)
-    for field in attrs.fields(type(node)):
-        value = getattr(node, field.name)
-        if isinstance(value, tuple):
-            for v in value:
-                if attrs.has(type(v)) and hasattr(v, "type"):
-                    _walk(v, fn)
-        elif attrs.has(type(value)) and hasattr(value, "type") and not isinstance(value, t.Type):
-            _walk(value, fn)
-
-
 class _Gen:
     """Writes one module: a function per rule, plus an entry per rule that checks inputs."""
 
     def __init__(self, rules: Mapping[str, r.TypedRule], values: Mapping[str, Resolved],
-                 on: dt.date) -> None:
+                 on: dt.date, inputs: Mapping[str, list[str]],
+                 input_types: Mapping[str, t.Type]) -> None:
         self.rules = rules
         self.values = values
         self.on = on
@@ -119,17 +76,11 @@ class _Gen:
         }
         self.consts: dict[tuple[type, object], str] = {}
         self.rule_names = {name: f"_r{i}" for i, name in enumerate(rules)}
-        self.inputs = _transitive_inputs(rules)
+        self.inputs = inputs
         all_inputs = sorted({i for names in self.inputs.values() for i in names})
         self.input_names = {name: f"_i{i}" for i, name in enumerate(all_inputs)}
-        self.input_types: dict[str, t.Type] = {}
-        for rule in rules.values():
-            _walk(rule.body, self._note_input)
+        self.input_types = input_types
         self.locals = itertools.count()
-
-    def _note_input(self, node: r.IR) -> None:
-        if isinstance(node, r.InputRef):
-            self.input_types.setdefault(node.name, node.type)
 
     # -- output
     def line(self, text: str, span: Span | None = None, indent: int = 0) -> None:
@@ -163,38 +114,43 @@ class _Gen:
         self.line("")
 
     def entry(self, name: str, rule: r.TypedRule, index: int) -> None:
-        """``entry(inputs, *args)``: look up and check each input once, then run."""
+        """``entry(inputs, on, *args)``: fetch and check each input once, then run.
+
+        Errors the generated code raises are mapped back to the rule by ``_located``.
+        """
         fn = f"_e{index}"
         params = [f"_a{i}" for i in range(len(rule.params))]
         self.line(f"def {fn}({', '.join(['_inp', '_on', *params])}):", rule.span)
         rule_c = self.const(name)
+        self.line("try:", rule.span, 1)
         for input_name in self.inputs[name]:
             var = self.input_names[input_name]
-            if input_name == AS_OF_KEY:
-                self.line(f"{var} = _on", rule.span, 1)
+            if input_name == r.AS_OF_KEY:
+                self.line(f"{var} = _on", rule.span, 2)
                 continue
             key = self.const(input_name)
-            ty = self.rules_input_type(input_name)
-            self.line("try:", rule.span, 1)
+            ty = self.input_types[input_name]
+            # A KeyError here is turned into "needs input …" by _located (one `try` for all).
             self.line(f"{var} = _inp[{key}]", rule.span, 2)
-            self.line("except KeyError:", rule.span, 1)
-            self.line(f"raise _missing({rule_c}, {key}) from None", rule.span, 2)
             fast = _FAST_TYPES.get(type(ty))
             if fast is not None:
-                self.line(f"if type({var}) is not {fast}:", rule.span, 1)
-                self.line(f"_bad_type({rule_c}, {key}, {self.const(ty)}, {var})", rule.span, 2)
+                self.line(f"if type({var}) is not {fast}:", rule.span, 2)
+                self.line(f"_bad_type({rule_c}, {key}, {self.const(ty)}, {var})", rule.span, 3)
+            elif isinstance(ty, t.EnumType):
+                members = self.const(frozenset(ty.members))
+                self.line(f"if type({var}) is not str or {var} not in {members}:", rule.span, 2)
+                self.line(f"_bad_type({rule_c}, {key}, {self.const(ty)}, {var})", rule.span, 3)
             else:
                 self.line(f"{var} = _check({rule_c}, {key}, {self.const(ty)}, {var})",
-                          rule.span, 1)
+                          rule.span, 2)
         for i, (_, ptype) in enumerate(rule.params):
             self.line(f"_a{i} = _check({rule_c}, {self.const(f'argument {i + 1}')}, "
-                      f"{self.const(ptype)}, _a{i})", rule.span, 1)
+                      f"{self.const(ptype)}, _a{i})", rule.span, 2)
         call_args = params + [self.input_names[i] for i in self.inputs[name]]
-        self.line(f"return {self.rule_names[name]}({', '.join(call_args)})", rule.span, 1)
+        self.line(f"return {self.rule_names[name]}({', '.join(call_args)})", rule.span, 2)
+        self.line("except Exception as _exc:", rule.span, 1)
+        self.line(f"raise _located(_exc, {rule_c}, {index}, _inp) from _exc", rule.span, 2)
         self.line("")
-
-    def rules_input_type(self, name: str) -> t.Type:
-        return self.input_types[name]
 
     # -- expressions: each returns Python source built only from generated names
     def expr(self, node: r.IR, env: Mapping[str, str]) -> str:
@@ -207,7 +163,7 @@ class _Gen:
         if isinstance(node, r.ParamRef):
             return self.param(node)
         if isinstance(node, r.AsOf):
-            return self.input_names[AS_OF_KEY]
+            return self.input_names[r.AS_OF_KEY]
         if isinstance(node, r.FieldGet):
             return f"{self.expr(node.obj, env)}[{self.const(node.field)}]"
         if isinstance(node, r.Arith):
@@ -243,9 +199,17 @@ class _Gen:
         if isinstance(node, r.RoundTo):
             x = self.expr(node.operand, env)
             unit = self.const(node.unit)
-            if node.mode == "floor" and isinstance(node.operand.type, t.YenType | t.IntType) \
+            whole = (t.YenType, t.IntType)
+            if node.mode == "floor" and isinstance(node.operand.type, whole) \
                     and isinstance(node.unit, int):
                 return f"({x} // {unit} * {unit})"  # exact on int: the common case, inline
+            op = node.operand
+            if node.mode == "floor" and isinstance(node.unit, int) and isinstance(op, r.Arith) \
+                    and op.op == "/" and isinstance(op.left.type, whole) \
+                    and isinstance(op.right.type, whole):
+                # floor(a / b, u) on integers is a // (b * u) * u, exactly (any signs).
+                a, b = self.expr(op.left, env), self.expr(op.right, env)
+                return f"({a} // ({b} * {unit}) * {unit})"
             return f"_round({self.const(node.mode)}, {x}, {unit})"
         if isinstance(node, r.Extremum):
             return f"{node.op}({', '.join(self.expr(a, env) for a in node.args)})"
@@ -326,8 +290,8 @@ def _hashable(value: object) -> bool:
     return not isinstance(value, Table)
 
 
-def _missing(rule: str, name: str) -> EvaluationError:
-    return EvaluationError(
+def _missing(rule: str, name: str) -> object:
+    raise EvaluationError(
         f"rule {rule} needs input {name}, which was not given (a missing input is never taken "
         "as zero)", rule=rule, name=name)
 
@@ -353,11 +317,16 @@ def compile_rules(
     :param label: names the module in tracebacks (``<paramcfg rule LABEL>``); it is used
         only as a file name, never as code.
     """
-    gen = _Gen(rules, values, on)
+    from paramcfg.fold import fold_rules  # noqa: PLC0415 - fold imports rules, as we do
+
+    # Inputs are taken from the rules as written, so that an input that folding made
+    # unreachable is still required, exactly as the interpreter requires it.
+    gen = _Gen(fold_rules(rules, values), values, on, r.transitive_inputs(rules),
+               r.input_types(rules))
     gen.ns["_missing_param"] = _missing_param
-    for name, rule in rules.items():
+    for name, rule in gen.rules.items():
         gen.rule(name, rule)
-    for i, (name, rule) in enumerate(rules.items()):
+    for i, (name, rule) in enumerate(gen.rules.items()):
         gen.entry(name, rule, i)
     source = "\n".join(gen.lines) + "\n"
     with _counter_lock:
@@ -366,39 +335,37 @@ def compile_rules(
     code = compile(source, filename, "exec")
     # The generated code sees only the builtins it uses.
     builtins = {"min": min, "max": max, "sum": sum, "len": len, "any": any, "all": all,
-                "type": type, "int": int, "bool": bool, "KeyError": KeyError}
+                "type": type, "int": int, "bool": bool, "str": str, "Exception": Exception}
     namespace: dict[str, Any] = {"__builtins__": builtins}
+    line_map = tuple(gen.spans)
+    spans = [rule.span for rule in gen.rules.values()]
+
+    def located(exc: Exception, name: str, index: int, inputs: object) -> Exception:
+        """An error raised inside generated code, as one that names the DSL rule and line."""
+        if isinstance(exc, KeyError) and exc.__traceback__ is not None \
+                and exc.__traceback__.tb_next is None and isinstance(inputs, Mapping):
+            # Raised by the entry itself: an input was not given.
+            wanted = [i for i in gen.inputs[name] if i != r.AS_OF_KEY and i not in inputs]
+            if wanted:
+                return EvaluationError(
+                    f"rule {name} needs input {wanted[0]}, which was not given (a missing "
+                    "input is never taken as zero)", spans[index], rule=name, name=wanted[0])
+        if isinstance(exc, EvaluationError):
+            if exc.span is not None and exc.rule:
+                return exc
+            return EvaluationError(exc.msg, exc.span or spans[index], rule=exc.rule or name,
+                                   name=exc.name)
+        if isinstance(exc, ArithmeticError | TypeError | ValueError | KeyError):
+            span = _span_of(exc, filename, line_map) or spans[index]
+            return EvaluationError(f"{type(exc).__name__} in rule {name}: {exc}", span, rule=name)
+        return exc  # not ours to translate (KeyboardInterrupt is not an Exception anyway)
+
     namespace.update(gen.ns)
+    namespace["_located"] = located
     exec(code, namespace)  # noqa: S102 - generated from typed IR with generated names only
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
-    line_map = tuple(gen.spans)
-    entries = {}
-    for i, (name, rule) in enumerate(rules.items()):
-        entries[name] = _with_location(namespace[f"_e{i}"], name, rule, filename, line_map)
+    entries = {name: namespace[f"_e{i}"] for i, name in enumerate(gen.rules)}
     return CompiledRules(entries, source, filename, line_map)
-
-
-def _with_location(
-    fn: Callable[..., object], name: str, rule: r.TypedRule, filename: str,
-    line_map: tuple[Span | None, ...],
-) -> Callable[..., object]:
-    """Turn an error raised inside generated code into one that names the DSL rule and line."""
-
-    def entry(inputs: Mapping[str, object], on: dt.date, *args: object) -> object:
-        try:
-            return fn(inputs, on, *args)
-        except EvaluationError as exc:
-            if exc.span is None or not exc.rule:
-                raise EvaluationError(exc.msg, exc.span or rule.span, rule=exc.rule or name,
-                                      name=exc.name) from None
-            raise
-        except (ArithmeticError, TypeError, ValueError, KeyError) as exc:
-            span = _span_of(exc, filename, line_map) or rule.span
-            raise EvaluationError(f"{type(exc).__name__} in rule {name}: {exc}", span,
-                                  rule=name) from exc
-
-    entry.__name__ = f"paramcfg_rule_{abs(hash(name)) % 10**8}"
-    return entry
 
 
 def _span_of(exc: BaseException, filename: str, line_map: tuple[Span | None, ...]) -> Span | None:

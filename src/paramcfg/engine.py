@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from paramcfg.compile import CompiledRules
     from paramcfg.interpret import Step
+    from paramcfg.types import Type
 
 __all__ = [
     "CheckResult",
@@ -189,6 +190,7 @@ class Tenant:
         self._lock = threading.RLock()  # compiled() holds it while values() takes it
         self._values: dict[dt.date, Mapping[str, model.Resolved]] = {}
         self._compiled: dict[dt.date, CompiledRules] = {}
+        self._needed: tuple[dict[str, list[str]], dict[str, Type]] | None = None
 
     @property
     def name(self) -> str:
@@ -273,7 +275,8 @@ class Tenant:
         from paramcfg.interpret import Interpreter  # noqa: PLC0415 - not needed by `check`
 
         self._rule(rule)
-        return Interpreter(self.rules, self.values(on), on).run(rule, inputs, tuple(args))
+        return Interpreter(self.rules, self.values(on), on, needed=self._inputs_needed()).run(
+            rule, inputs, tuple(args))
 
     def explain(self, rule: str, inputs: Mapping[str, object], on: dt.date,
                 args: Sequence[object] = ()) -> Step:
@@ -282,7 +285,15 @@ class Tenant:
         from paramcfg.interpret import Interpreter  # noqa: PLC0415 - not needed by `check`
 
         self._rule(rule)
-        return Interpreter(self.rules, self.values(on), on).explain(rule, inputs, tuple(args))
+        return Interpreter(self.rules, self.values(on), on, needed=self._inputs_needed()).explain(
+            rule, inputs, tuple(args))
+
+    def _inputs_needed(self) -> tuple[dict[str, list[str]], dict[str, Type]]:
+        if self._needed is None:
+            from paramcfg.rules import input_types, transitive_inputs  # noqa: PLC0415
+
+            self._needed = (transitive_inputs(self.rules), input_types(self.rules))
+        return self._needed
 
     def structure(self, cls: type[T], on: dt.date, *, prefix: str = "") -> T:
         """The parameters as of ``on`` structured into a vendor's attrs class with cattrs.

@@ -65,6 +65,7 @@ class Interpreter:
         on: dt.date,
         *,
         trace: bool = False,
+        needed: tuple[dict[str, list[str]], dict[str, t.Type]] | None = None,
     ) -> None:
         self.rules = rules
         self.values = values
@@ -74,6 +75,8 @@ class Interpreter:
         self.inputs: Mapping[str, object] = {}
         self.checked: dict[str, object] = {}
         self.rule_name = ""
+        self._needed: dict[str, list[str]] | None = needed[0] if needed else None
+        self._types: dict[str, t.Type] = needed[1] if needed else {}
         self._dispatch: dict[type, Callable[[Any, dict[str, object]], object]] = {
             r.Const: self._const, r.InputRef: self._input, r.ParamRef: self._param,
             r.LocalRef: self._local, r.AsOf: self._as_of, r.FieldGet: self._field,
@@ -85,21 +88,36 @@ class Interpreter:
         }
 
     # -- entry
-    def run(self, name: str, inputs: Mapping[str, object], args: tuple[object, ...] = ()) -> object:
-        """The value of rule ``name``; ``inputs`` by input name."""
+    def _start(self, name: str, inputs: Mapping[str, object]) -> None:
+        """Check every input the rule may read, before evaluating (as compiled code does)."""
         self.inputs = inputs
         self.checked = {}
-        self.frames = []
         self.rule_name = name
+        if self._needed is None:
+            self._needed = r.transitive_inputs(self.rules)
+            self._types = r.input_types(self.rules)
+        for input_name in self._needed[name]:
+            if input_name == r.AS_OF_KEY:
+                continue
+            if input_name not in inputs:
+                raise EvaluationError(
+                    f"rule {name} needs input {input_name}, which was not given "
+                    "(a missing input is never taken as zero)",
+                    self.rules[name].span, rule=name, name=input_name)
+            self.checked[input_name] = rt.check_input(
+                name, input_name, self._types[input_name], inputs[input_name])
+
+    def run(self, name: str, inputs: Mapping[str, object], args: tuple[object, ...] = ()) -> object:
+        """The value of rule ``name``; ``inputs`` by input name."""
+        self._start(name, inputs)
+        self.frames = []
         return self._apply(name, args)
 
     def explain(self, name: str, inputs: Mapping[str, object],
                 args: tuple[object, ...] = ()) -> Step:
         """Evaluate with tracing and return the explanation tree."""
         self.trace = True
-        self.inputs = inputs
-        self.checked = {}
-        self.rule_name = name
+        self._start(name, inputs)
         root = _Frame("", ())
         self.frames = [root]
         self._apply(name, args)
@@ -107,6 +125,10 @@ class Interpreter:
 
     def _apply(self, name: str, args: tuple[object, ...]) -> object:
         rule = self.rules[name]
+        if not self.frames or len(self.frames) == 1:
+            # Arguments from the caller of the top rule are checked like inputs.
+            args = tuple(rt.check_input(name, f"argument {i + 1}", ty, a)
+                         for i, ((_, ty), a) in enumerate(zip(rule.params, args, strict=True)))
         env = dict(zip((p for p, _ in rule.params), args, strict=True))
         if not self.trace:
             return self.eval(rule.body, env)

@@ -23,16 +23,19 @@ from paramcfg.model import Rule
 from paramcfg.names import suggest
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from paramcfg.model import Core
 
-__all__ = ["ROUNDING", "TypedRule", "type_rules"]
+__all__ = ["AS_OF_KEY", "ROUNDING", "TypedRule", "input_types", "transitive_inputs", "type_rules", "walk"]
 
 ROUNDING: Final = ("floor", "ceil", "round_half_up", "round_half_even")
 AGGREGATES: Final = ("sum", "count", "any", "all", "min", "max")
 DATE_FUNCTIONS: Final = ("fiscal_year", "age_on", "months_between")
 AS_OF: Final = "as_of"  # the evaluation date, usable in any rule
+# `as_of` travels like an input: compiled code is shared by every date of a period, so the
+# date cannot be folded in.  No input can have this name (it is not a word).
+AS_OF_KEY: Final = "\x00as_of"
 
 MONEY = (t.YenType, t.AmountType)
 DIMLESS = (t.IntType, t.DecimalType, t.RateType)
@@ -786,3 +789,60 @@ def type_rules(core: Core, diags: list[Diagnostic]) -> dict[str, TypedRule]:
                 changed = True
     return typed
 
+
+def _inputs_of(node: IR) -> set[str]:
+    found: set[str] = set()
+
+    def note(x: IR) -> None:
+        if isinstance(x, InputRef):
+            found.add(x.name)
+        elif isinstance(x, AsOf):
+            found.add(AS_OF_KEY)
+
+    walk(node, note)
+    return found
+
+
+def transitive_inputs(rules: Mapping[str, TypedRule]) -> dict[str, list[str]]:
+    """For each rule, every input it or a rule it calls may read (sorted), with
+    :data:`AS_OF_KEY` when it reads the evaluation date.  Both evaluators check all of them
+    before evaluating, so a missing input fails the same way whichever branch is taken."""
+    direct = {name: _inputs_of(rule.body) for name, rule in rules.items()}
+    out: dict[str, list[str]] = {}
+
+    def close(name: str, seen: frozenset[str]) -> set[str]:
+        acc = set(direct[name])
+        for callee in rules[name].calls:
+            if callee not in seen:
+                acc |= close(callee, seen | {callee})
+        return acc
+
+    for name in rules:
+        out[name] = sorted(close(name, frozenset({name})))
+    return out
+
+
+def input_types(rules: Mapping[str, TypedRule]) -> dict[str, t.Type]:
+    """The type of every input that some rule reads."""
+    found: dict[str, t.Type] = {}
+
+    def note(x: IR) -> None:
+        if isinstance(x, InputRef):
+            found.setdefault(x.name, x.type)
+
+    for rule in rules.values():
+        walk(rule.body, note)
+    return found
+
+
+def walk(node: IR, fn: Callable[[IR], object]) -> None:
+    """Call ``fn`` on ``node`` and every IR node below it."""
+    fn(node)
+    for field in attrs.fields(type(node)):
+        value = getattr(node, field.name)
+        if isinstance(value, tuple):
+            for v in value:
+                if attrs.has(type(v)) and hasattr(v, "type"):
+                    walk(v, fn)
+        elif attrs.has(type(value)) and hasattr(value, "type") and not isinstance(value, t.Type):
+            walk(value, fn)
