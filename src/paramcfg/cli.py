@@ -361,6 +361,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             args, report)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`paramcfg … | head`): not an error of ours. Point stdout at
+        # devnull so that the interpreter's final flush does not complain again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return report.exit_code
     except Exception:  # noqa: BLE001 - the last line of defence: never a bare traceback
         print(report.msg("internal"), file=sys.stderr)
         traceback.print_exc(file=sys.stderr)
