@@ -1,0 +1,99 @@
+"""`paramcfg eval`: typed inputs, exact JSON, explain, and the errors a user can make."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from helpers import ROOT
+
+from paramcfg.cli import EXIT_OK, EXIT_USAGE, main
+
+HITACHIOMIYA = str(ROOT / "tenant_profiles" / "hitachiomiya.pcfg")
+NAKA = str(ROOT / "tenant_profiles" / "naka.pcfg")
+HOUSEHOLD = ["--input", "所得割額=100,000円", "--input", "認定=3号", "--input", "時間=標準",
+             "--input", "生活保護世帯=false", "--input", "非課税世帯=false",
+             "--input", "多子順位.未就学児=1", "--input", "多子順位.全兄弟=2"]
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_eval_prints_the_value_with_its_unit(capsys):
+    # 常陸大宮市: 100,000円 is in [97,000, 169,000): 3号 標準 13,300円; second child, town rule
+    # 制限なし counts siblings of any age: half, floored to 10 yen: 6,650円.
+    code, out, _ = run(capsys, "eval", HITACHIOMIYA, "保育料.月額計算", "--on", "2024-06-01",
+                       "--lang", "en", *HOUSEHOLD)
+    assert code == EXIT_OK
+    assert out.splitlines()[0] == "保育料.月額計算 = 6,650円   (常陸大宮市, as of 2024-06-01)"
+
+
+def test_explain_names_the_profile_line_and_the_bracket(capsys):
+    code, out, _ = run(capsys, "eval", HITACHIOMIYA, "保育料.月額計算", "--on", "2024-06-01",
+                       "--explain", *HOUSEHOLD)
+    assert code == EXIT_OK
+    profile_lines = (ROOT / "tenant_profiles" / "hitachiomiya.pcfg").read_text(
+        encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(profile_lines, 1) if "< 169,000円" in line)
+    assert "table 保育料.月額[所得割額 97,000円 以上 169,000円 未満 / 3号 標準] = 13,300円" in out
+    assert f"hitachiomiya.pcfg:{row}:" in out
+    assert "parameter 保育料.多子軽減 = 制限なし" in out
+
+
+def test_rule_arguments_by_name_and_json_output(capsys):
+    # 那珂市 land 1,234,567円 → 1,234,000 × 1.4% = 17,276 → 17,200円.
+    code, out, _ = run(capsys, "eval", NAKA, "固定資産税.年税額", "--input", "区分=土地",
+                       "--input", "課税標準額=1,234,567円", "--on", "2024-06-01",
+                       "--format", "json", "--explain")
+    assert code == EXIT_OK
+    data = json.loads(out, parse_float=Decimal)
+    assert data["value"] == 17_200
+    assert data["tenant"] == "那珂市"
+    assert data["explain"]["kind"] == "rule"
+
+
+def test_inputs_from_json_are_exact(capsys, tmp_path):
+    path = tmp_path / "inputs.json"
+    path.write_text(json.dumps({"区分": "家屋", "課税標準額": 5_000_000}), encoding="utf-8")
+    # 5,000,000 × 1.4% = 70,000円.
+    code, out, _ = run(capsys, "eval", NAKA, "固定資産税.年税額", "--inputs", str(path),
+                       "--on", "2024-06-01", "--format", "json")
+    assert code == EXIT_OK
+    assert json.loads(out)["value"] == 70_000
+
+
+def test_a_missing_input_is_an_error_that_names_it(capsys):
+    code, _, err = run(capsys, "eval", HITACHIOMIYA, "保育料.月額計算", "--on", "2024-06-01",
+                       "--input", "所得割額=1円", "--lang", "en")
+    assert code == EXIT_USAGE
+    assert "needs input" in err
+
+
+def test_bad_input_value(capsys):
+    code, _, err = run(capsys, "eval", NAKA, "固定資産税.年税額", "--input", "区分=土地",
+                       "--input", "課税標準額=12.5円", "--on", "2024-06-01", "--lang", "en")
+    assert code == EXIT_USAGE
+    assert "課税標準額" in err
+
+
+def test_unknown_rule_suggests(capsys):
+    code, _, err = run(capsys, "eval", NAKA, "固定資産税.年税", "--lang", "en")
+    assert code == EXIT_USAGE
+    assert "固定資産税.年税額" in err
+
+
+def test_unknown_input_name(capsys):
+    code, _, err = run(capsys, "eval", NAKA, "固定資産税.年税額", "--input", "区=土地",
+                       "--lang", "ja")
+    assert code == EXIT_USAGE
+    assert "入力・引数「区」はありません" in err
+
+
+def test_date_before_the_first_block(capsys):
+    code, _, err = run(capsys, "eval", NAKA, "固定資産税.年税額", "--input", "区分=土地",
+                       "--input", "課税標準額=1円", "--on", "2020-01-01", "--lang", "en")
+    assert code == EXIT_USAGE
+    assert "first effective date" in err
