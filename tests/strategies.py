@@ -863,13 +863,25 @@ MUTATION_CHARS = (
 )
 
 
+#: Whole pieces of the language, spliced in where they do not belong.
+MUTATION_SNIPPETS = (
+    "from 2024-04-01", "from 2024-02-30", "from 0000-00-00", 'tenant "町" code 085421',
+    'uses "x" == 1.2', "core \"x\" version 1", "param p : yen", "rule r : yen = 1円",
+    "enum e { a, b }", "  | < 1円 | 2円 |", "| >= 0円 |", "  default", "  max 1.5 * x",
+    "let a = 1", " = ", "[", "{", "(", "|", "..<", " < ", ">=", "-", "2月末日", "13月1日",
+    "0.5円", "48,60円", "1,0000円", "9" * 40, "9" * 40 + "円", "-0%", "1.4%%", "true", "末日",
+    "増額 = 1円", "保育料.月額 = 1円", "固定資産税.納税通知書 = {}", "\\", '"', "＃", "＝＝",
+)
+
+
 @st.composite
 def mutated_text(draw: st.DrawFn, text: str) -> str:
     """``text`` after one to five random edits."""
     for _ in range(draw(st.integers(1, 5))):
         lines = text.splitlines(keepends=True) or [""]
         op = draw(st.sampled_from(["drop", "duplicate", "swap", "digit", "delete", "insert",
-                                   "insert", "truncate", "replace_line_end"]))
+                                   "insert", "truncate", "replace_line_end", "splice",
+                                   "splice_line"]))
         i = draw(st.integers(0, len(lines) - 1))
         if op == "drop":
             del lines[i]
@@ -880,15 +892,19 @@ def mutated_text(draw: st.DrawFn, text: str) -> str:
             lines[i], lines[j] = lines[j], lines[i]
         elif op == "replace_line_end":
             lines[i] = lines[i].rstrip("\n") + draw(st.sampled_from(["\r\n", "\r", "", "\n\n"]))
+        elif op == "splice_line":
+            lines.insert(i, draw(st.sampled_from(MUTATION_SNIPPETS)) + "\n")
         text = "".join(lines)
         if op == "digit":
             digits = [k for k, ch in enumerate(text) if ch.isascii() and ch.isdigit()]
             if digits:
                 k = draw(st.sampled_from(digits))
                 text = text[:k] + draw(st.sampled_from("0123456789".replace(text[k], ""))) + text[k + 1:]
-        elif op in {"delete", "insert", "truncate"}:
+        elif op in {"delete", "insert", "truncate", "splice"}:
             k = draw(st.integers(0, len(text)))
-            if op == "delete":
+            if op == "splice":
+                text = text[:k] + draw(st.sampled_from(MUTATION_SNIPPETS)) + text[k:]
+            elif op == "delete":
                 text = text[:k] + text[k + 1:]
             elif op == "insert":
                 inserted = draw(st.text(st.sampled_from(MUTATION_CHARS), min_size=1, max_size=3))

@@ -311,6 +311,17 @@ class _CoreBuilder:
         return ty
 
 
+def _wrong_file_kind(span: Span, *, expected_core: bool) -> Diagnostic:
+    core = ("package core", "パッケージコア")
+    profile = ("tenant profile", "テナントプロファイル")
+    found, expected = (profile, core) if expected_core else (core, profile)
+    return Diagnostic("PC0203", span, {
+        "found": found[0], "found_ja": found[1], "expected": expected[0],
+        "expected_ja": expected[1],
+        "fix": "give the core with --core (a .pcore file or its folder) and profiles as PROFILE",
+        "fix_ja": "コアは --core（.pcore ファイルかそのフォルダ）で、プロファイルは PROFILE で指定してください"})
+
+
 def _related_decl(span: Span) -> Related:
     return Related(span, "first declared here", "最初の宣言")
 
@@ -329,15 +340,12 @@ def build_core(files: Iterable[n.SourceFile], diags: list[Diagnostic]) -> Core |
         b.texts[f.path] = f.text
         if isinstance(s, n.CoreHeader):
             if header is not None:
-                b.declare("core", header.span)
-                b.declare("core", s.span)
-            header = s
+                diags.append(Diagnostic("PC0202", s.span, {"name": "the `core` line"},
+                                        related=(_related_decl(header.span),)))
+            else:
+                header = s
         elif isinstance(s, n.TenantHeader):
-            diags.append(Diagnostic("PC0203", s.span, {
-                "found": "tenant profile", "found_ja": "テナントプロファイル",
-                "expected": "package core", "expected_ja": "パッケージコア",
-                "fix": "pass this file to `paramcfg check` as a profile, and the core with --core",
-                "fix_ja": "このファイルはプロファイルとして指定し、コアは --core で指定してください"}))
+            diags.append(_wrong_file_kind(s.span, expected_core=True))
             return None
     if header is None:
         span = Span.point(files[0].path if files else "<core>")
@@ -573,11 +581,7 @@ def build_profile(
                 diags.append(Diagnostic("PC0202", s.span, {"name": "the `uses` line"}))
             uses = s
         elif isinstance(s, n.CoreHeader):
-            diags.append(Diagnostic("PC0203", s.span, {
-                "found": "package core", "found_ja": "パッケージコア",
-                "expected": "tenant profile", "expected_ja": "テナントプロファイル",
-                "fix": "give the core with --core, and a profile file to check",
-                "fix_ja": "コアは --core で指定し、チェックするプロファイルを指定してください"}))
+            diags.append(_wrong_file_kind(s.span, expected_core=False))
             return None
         elif isinstance(s, n.Declaration):
             what = _first_word(s)
