@@ -319,7 +319,8 @@ def _wrong_file_kind(span: Span, *, expected_core: bool) -> Diagnostic:
         "found": found[0], "found_ja": found[1], "expected": expected[0],
         "expected_ja": expected[1],
         "fix": "give the core with --core (a .pcore file or its folder) and profiles as PROFILE",
-        "fix_ja": "コアは --core（.pcore ファイルかそのフォルダ）で、プロファイルは PROFILE で指定してください"})
+        "fix_ja": "コアは --core（.pcore ファイルかそのフォルダ）で、"
+                  "プロファイルは PROFILE で指定してください"})
 
 
 def _related_decl(span: Span) -> Related:
