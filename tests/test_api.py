@@ -9,6 +9,7 @@ import tokenize
 from decimal import Decimal
 
 import attrs
+import pytest
 from helpers import ROOT
 
 import paramcfg
@@ -45,12 +46,9 @@ def test_structure_into_a_vendor_class(core):
 
 def test_check_failed_carries_the_diagnostics(core):
     bad = 'tenant "五霞町" code 085421\nuses "ibaraki-cloud"\nfrom 2024-04-01\n  x = 1\n'
-    try:
+    with pytest.raises(paramcfg.CheckFailed) as err:
         paramcfg.load_tenant_text(bad, core)
-    except paramcfg.CheckFailed as exc:
-        assert {d.code for d in exc.diagnostics} >= {"PC0404", "PC0401"}
-    else:  # pragma: no cover - the assertion below says what went wrong
-        raise AssertionError("a profile with errors was loaded")
+    assert {d.code for d in err.value.diagnostics} >= {"PC0404", "PC0401"}
 
 
 _FLOAT = re.compile(r"\bfloat\b")
