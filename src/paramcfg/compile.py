@@ -143,8 +143,8 @@ class _Gen:
             else:
                 self.line(f"{var} = _check({rule_c}, {key}, {self.const(ty)}, {var})",
                           rule.span, 2)
-        for i, (_, ptype) in enumerate(rule.params):
-            self.line(f"_a{i} = _check({rule_c}, {self.const(f'argument {i + 1}')}, "
+        for i, (pname, ptype) in enumerate(rule.params):
+            self.line(f"_a{i} = _check({rule_c}, {self.const(pname)}, "
                       f"{self.const(ptype)}, _a{i})", rule.span, 2)
         call_args = params + [self.input_names[i] for i in self.inputs[name]]
         self.line(f"return {self.rule_names[name]}({', '.join(call_args)})", rule.span, 2)

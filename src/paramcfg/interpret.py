@@ -96,6 +96,7 @@ class Interpreter:
         if self._needed is None:
             self._needed = r.transitive_inputs(self.rules)
             self._types = r.input_types(self.rules)
+        span = self.rules[name].span
         for input_name in self._needed[name]:
             if input_name == r.AS_OF_KEY:
                 continue
@@ -103,9 +104,9 @@ class Interpreter:
                 raise EvaluationError(
                     f"rule {name} needs input {input_name}, which was not given "
                     "(a missing input is never taken as zero)",
-                    self.rules[name].span, rule=name, name=input_name)
-            self.checked[input_name] = rt.check_input(
-                name, input_name, self._types[input_name], inputs[input_name])
+                    span, rule=name, name=input_name)
+            self.checked[input_name] = _located(span, rt.check_input, name, input_name,
+                                                self._types[input_name], inputs[input_name])
 
     def run(self, name: str, inputs: Mapping[str, object], args: tuple[object, ...] = ()) -> object:
         """The value of rule ``name``; ``inputs`` by input name."""
@@ -127,8 +128,8 @@ class Interpreter:
         rule = self.rules[name]
         if not self.frames or len(self.frames) == 1:
             # Arguments from the caller of the top rule are checked like inputs.
-            args = tuple(rt.check_input(name, f"argument {i + 1}", ty, a)
-                         for i, ((_, ty), a) in enumerate(zip(rule.params, args, strict=True)))
+            args = tuple(_located(rule.span, rt.check_input, name, pname, ty, a)
+                         for (pname, ty), a in zip(rule.params, args, strict=True))
         env = dict(zip((p for p, _ in rule.params), args, strict=True))
         if not self.trace:
             return self.eval(rule.body, env)
@@ -330,6 +331,14 @@ class Interpreter:
     def _date(self, node: r.DateFunc, env: dict[str, object]) -> object:
         args: list[Any] = [self.eval(a, env) for a in node.args]
         return rt.DATE_FUNCTIONS[node.name](*args)
+
+
+def _located(span: Span, check: Callable[..., object], *args: object) -> object:
+    """``check(*args)``, with an evaluation error placed at the rule (as compiled code does)."""
+    try:
+        return check(*args)
+    except EvaluationError as exc:
+        raise EvaluationError(exc.msg, span, rule=exc.rule, name=exc.name) from None
 
 
 def render_explanation(step: Step, types: Mapping[str, t.Type] | None = None) -> str:

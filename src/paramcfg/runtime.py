@@ -98,7 +98,7 @@ def _bad(rule: str, name: str, ty: t.Type, value: object, why: str = "") -> Eval
         shown = shown[:57] + "..."
     extra = f" ({why})" if why else ""
     return EvaluationError(
-        f"input {name} of rule {rule} must be {ty.name_en}, not {shown}{extra}", rule=rule,
+        f"{name} of rule {rule} must be {ty.name_en}, not {shown}{extra}", rule=rule,
         name=name)
 
 
