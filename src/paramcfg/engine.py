@@ -128,6 +128,27 @@ def load_core(path: str | os.PathLike[str]) -> CoreResult:
     return CoreResult(core, tuple(diags), sources, rules)
 
 
+#: At most this many diagnostics per file are kept; a broken file would otherwise bury the
+#: reader (and the memory) under repeats of one mistake.
+MAX_DIAGNOSTICS = 500
+
+
+def _capped(diags: list[Diagnostic], path: str) -> tuple[Diagnostic, ...]:
+    diags.sort(key=Diagnostic.sort_key)
+    if len(diags) <= MAX_DIAGNOSTICS:
+        return tuple(diags)
+    # Limit findings (PC0005) are always kept: they say why the rest was not read.
+    limits = [d for d in diags if d.code == "PC0005"]
+    kept = [d for d in diags if d.code != "PC0005"][: MAX_DIAGNOSTICS - len(limits)]
+    kept = sorted([*kept, *limits], key=Diagnostic.sort_key)
+    last = kept[-1].span
+    more = Diagnostic("PC0005", Span(path, last.line, last.col, last.end_line, last.end_col), {
+        "what": f"the number of findings ({len(diags):,}; the first {MAX_DIAGNOSTICS} are shown)",
+        "what_ja": f"診断の数（{len(diags):,} 件。最初の {MAX_DIAGNOSTICS} 件を表示）",
+        "limit": f"{MAX_DIAGNOSTICS}", "limit_ja": f"{MAX_DIAGNOSTICS} 件"})
+    return (*kept, more)
+
+
 def _check(src: Source, core: CoreResult) -> CheckResult:
     diags = list(src.diagnostics)
     profile = None
@@ -137,8 +158,8 @@ def _check(src: Source, core: CoreResult) -> CheckResult:
         profile = model.build_profile(parsed.file, core.core, diags)
         if profile is not None:
             checks.check_profile_values(core.core, profile, diags)
-    diags.sort(key=Diagnostic.sort_key)
-    return CheckResult(src.path, profile, tuple(diags), {**core.sources, src.path: src.shown})
+    return CheckResult(src.path, profile, _capped(diags, src.path),
+                       {**core.sources, src.path: src.shown})
 
 
 def check_profile(path: str | os.PathLike[str], core: CoreResult) -> CheckResult:

@@ -57,21 +57,43 @@ _OPENERS: Final = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS: Final = {")": "(", "]": "[", "}": "{"}
 
 
+#: Limits that keep a hostile or broken file from exhausting time or memory (docs/limits.md).
+#: Each is answered with a PC0005 diagnostic before the statement is parsed.
+MAX_LINES: Final = 20_000  # lines per file; a real profile has a few hundred
+MAX_DEPTH: Final = 64  # brackets open at once; real values nest two or three deep
+MAX_TABLE_CELLS: Final = 100_000  # cells (| characters) in one statement
+MAX_STATEMENT_CHARS: Final = 1_000_000  # characters in one statement
+
+
+@attrs.frozen
+class Problem:
+    """Something the segmenter found before parsing: ``kind`` is ``string``, an opening
+    bracket, ``depth``, ``cells``, ``size`` or ``lines``; ``amount`` is the count for a limit."""
+
+    kind: str
+    offset: int
+    amount: int = 0
+
+
 @attrs.frozen
 class Segment:
-    """One statement's text: ``text[start:end]``, starting at line ``line`` column 1."""
+    """One statement's text: ``text[start:end]``, starting at line ``line`` column 1.
+
+    A segment with ``problems`` is reported and not parsed.
+    """
 
     start: int
     end: int
     line: int
+    problems: tuple[Problem, ...] = ()
 
 
 @attrs.frozen
 class _Scan:
-    """What one line leaves open: brackets (with their offsets) and an unclosed string."""
+    """What one line leaves: its unclosed string, its deepest nesting, its code."""
 
-    open_brackets: tuple[tuple[str, int], ...]
     open_string: int | None
+    max_depth: int
     code_end: str  # the line without its comment, right-stripped
 
 
@@ -79,6 +101,7 @@ def _scan_line(line: str, base: int, stack: list[tuple[str, int]]) -> _Scan:
     in_string = False
     string_start = -1
     code_end = len(line)
+    deepest = len(stack)
     i = 0
     while i < len(line):
         ch = line[i]
@@ -96,32 +119,44 @@ def _scan_line(line: str, base: int, stack: list[tuple[str, int]]) -> _Scan:
             break
         elif ch in _OPENERS:
             stack.append((ch, base + i))
+            deepest = max(deepest, len(stack))
         elif ch in _CLOSERS and stack and stack[-1][0] == _CLOSERS[ch]:
             stack.pop()
         i += 1
-    return _Scan(
-        tuple(stack),
-        base + string_start if in_string else None,
-        line[:code_end].rstrip(),
-    )
+    return _Scan(base + string_start if in_string else None, deepest,
+                 line[:code_end].rstrip())
 
 
-def segment(text: str) -> tuple[list[Segment], list[tuple[str, int]]]:
-    """Cut ``text`` into statements.
+class _Statement:
+    """The statement being collected by :func:`segment`."""
 
-    Returns the segments and the problems found while cutting: ``("string", offset)`` for a
-    string never closed on its line, ``(bracket, offset)`` for a bracket never closed.
-    """
+    def __init__(self, start: int, line: int, indent: int) -> None:
+        self.start = start
+        self.end = start
+        self.line = line
+        self.indent = indent
+        self.problems: list[Problem] = []
+        self.pipes = 0
+        self.depth_reported = False
+
+    def close(self, stack: list[tuple[str, int]]) -> Segment:
+        problems = [*self.problems, *(Problem(b, off) for b, off in stack)]
+        if self.pipes > MAX_TABLE_CELLS:
+            problems.append(Problem("cells", self.start, self.pipes))
+        if self.end - self.start > MAX_STATEMENT_CHARS:
+            problems.append(Problem("size", self.start, self.end - self.start))
+        return Segment(self.start, self.end, self.line, tuple(problems))
+
+
+def segment(text: str) -> list[Segment]:
+    """Cut ``text`` into statements, noting what is wrong with each before it is parsed:
+    an unclosed string or bracket, too deep a nesting, too many cells, too many lines."""
     segments: list[Segment] = []
-    problems: list[tuple[str, int]] = []
     stack: list[tuple[str, int]] = []
-    cur_start = -1
-    cur_end = 0
-    cur_line = 0
+    cur: _Statement | None = None
     prev_code = ""
     let_pending = False  # a `let` binding was completed: the rule body is still to come
     logical_first = ""
-    cur_indent = 0
     offset = 0
     for lineno, line in enumerate(text.split("\n"), start=1):
         line_start = offset
@@ -129,11 +164,18 @@ def segment(text: str) -> tuple[list[Segment], list[tuple[str, int]]]:
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue  # blank and comment-only lines neither start nor end a statement
+        if lineno > MAX_LINES:
+            if cur is not None:
+                segments.append(cur.close(stack))
+            segments.append(Segment(line_start, line_start, lineno,
+                                    (Problem("lines", line_start, text.count("\n") + 1),)))
+            return segments
         m = _FIRST_WORD.match(line)
         first = (m.group(1) or "") if m else ""
         indent = len(line) - len(line.lstrip(" \t"))
-        fresh_assignment = indent <= cur_indent and _ASSIGNMENT_START.match(line) is not None
-        continues = cur_start >= 0 and first not in STATEMENT_KEYWORDS and not (
+        fresh_assignment = cur is not None and indent <= cur.indent and \
+            _ASSIGNMENT_START.match(line) is not None
+        continues = cur is not None and first not in STATEMENT_KEYWORDS and not (
             fresh_assignment) and (
             bool(stack)
             or first == "|"
@@ -142,30 +184,31 @@ def segment(text: str) -> tuple[list[Segment], list[tuple[str, int]]]:
             or let_pending
             or bool(_CONTINUES_AFTER.search(prev_code))
         )
-        if not continues:
-            if cur_start >= 0:
-                segments.append(Segment(cur_start, cur_end, cur_line))
-                problems.extend(stack)
+        if not continues or cur is None:
+            if cur is not None:
+                segments.append(cur.close(stack))
             stack = []
             let_pending = False
-            cur_start = line_start
-            cur_line = lineno
-            cur_indent = indent
+            cur = _Statement(line_start, lineno, indent)
         if not stack:
             logical_first = first  # the line that opens a (possibly multi-line) expression
         scan = _scan_line(line, line_start, stack)
         if scan.open_string is not None:
-            problems.append(("string", scan.open_string))
+            cur.problems.append(Problem("string", scan.open_string))
+        if scan.max_depth > MAX_DEPTH and not cur.depth_reported:
+            cur.depth_reported = True
+            cur.problems.append(Problem("depth", line_start + indent, scan.max_depth))
+            stack.clear()  # the nesting is reported once; its brackets are not also unclosed
+        cur.pipes += line.count("|")
         if not stack and not _CONTINUES_AFTER.search(scan.code_end):
             # A completed `let` binding leaves the rule body pending; any other completed
             # line is the body itself (or an ordinary statement).
             let_pending = logical_first == "let"
         prev_code = scan.code_end
-        cur_end = line_start + len(scan.code_end)  # a trailing comment is not the statement's
-    if cur_start >= 0:
-        segments.append(Segment(cur_start, cur_end, cur_line))
-        problems.extend(stack)
-    return segments, problems
+        cur.end = line_start + len(scan.code_end)  # a trailing comment is not the statement's
+    if cur is not None:
+        segments.append(cur.close(stack))
+    return segments
 
 
 # ---- the Lark parser ---------------------------------------------------------------------
@@ -452,7 +495,7 @@ class _ToNodes(Transformer[Token, Any]):
         return n.Unary("not", c[0], self._cover(c))
 
     def neg(self, c: list[Any]) -> n.Unary:
-        return n.Unary("-", c[0], self._cover(c))
+        return n.Unary("-", c[-1], self._cover(c))
 
     def if_expr(self, c: list[Any]) -> n.If:
         return n.If(c[0], c[1], c[2], self._cover(c))
@@ -578,7 +621,8 @@ _TERMINALS: Final[dict[str, tuple[str, str]]] = {
     "MONTHDAY": ("a day such as 4月30日", "月日（例: 4月30日）"),
     "STRING": ('text in double quotes "…"', '"…" で囲んだ文字列'),
     "COMPARE_OP": ("a comparison", "比較演算子"),
-    "ADD_OP": ("+ or -", "+ または -"),
+    "PLUS": ("+", "+"),
+    "MINUS": ("-", "-"),
     "MUL_OP": ("* or /", "* または /"),
     "RANGE_OP": ("..<", "..<"),
     "_ROWSEP": ("a table row on the next line, starting with |",
@@ -641,25 +685,16 @@ def parse_text(text: str, path: str) -> ParseResult:
 
     Never raises for bad input: every problem is a diagnostic, one per broken statement.
     """
-    segments, problems = segment(text)
+    segments = segment(text)
     locator = _Locator(text, path)
     diagnostics: list[Diagnostic] = []
     statements: list[n.Statement] = []
-    broken: set[int] = set()
-    for what, offset in problems:
-        span = locator.span(offset, offset + 1)
-        name = "the string" if what == "string" else f"the bracket `{what}`"
-        name_ja = '文字列の「"」' if what == "string" else f"括弧「{what}」"
-        diagnostics.append(
-            Diagnostic("PC0103", span, {"what": name, "what_ja": name_ja, "closer": _closer(what)})
-        )
-        broken.add(span.line)
     with _lock:
         parser, transformer = _get_parser()
         transformer.loc = locator
         for seg in segments:
-            if any(seg.line <= line <= seg.line + text.count("\n", seg.start, seg.end)
-                   for line in broken):
+            if seg.problems:
+                diagnostics.extend(_problem(p, locator) for p in seg.problems)
                 continue
             locator.base = seg.start
             try:
@@ -677,6 +712,28 @@ def parse_text(text: str, path: str) -> ParseResult:
     )
     diagnostics.sort(key=Diagnostic.sort_key)
     return ParseResult(n.SourceFile(path, text, tuple(statements), comments), tuple(diagnostics))
+
+
+_LIMITS: Final = {
+    "depth": ("brackets nested", "括弧の入れ子の深さ", MAX_DEPTH),
+    "cells": ("the number of table cells in one statement", "一つの表のセルの数",
+              MAX_TABLE_CELLS),
+    "size": ("the length of one statement", "一つの文の長さ", MAX_STATEMENT_CHARS),
+    "lines": ("the number of lines", "行数", MAX_LINES),
+}
+
+
+def _problem(p: Problem, locator: _Locator) -> Diagnostic:
+    span = locator.span(p.offset, p.offset + 1)
+    if p.kind in _LIMITS:
+        what, what_ja, limit = _LIMITS[p.kind]
+        return Diagnostic("PC0005", span, {
+            "what": f"{what} ({p.amount:,})", "what_ja": f"{what_ja}（{p.amount:,}）",
+            "limit": f"{limit:,}", "limit_ja": f"{limit:,}"})
+    name = "the string" if p.kind == "string" else f"the bracket `{p.kind}`"
+    name_ja = '文字列の「"」' if p.kind == "string" else f"括弧「{p.kind}」"
+    return Diagnostic("PC0103", span, {"what": name, "what_ja": name_ja,
+                                       "closer": _closer(p.kind)})
 
 
 def _is_comment(text: str, pos: int) -> bool:
