@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Final, TextIO
 from paramcfg.diagnostics import Diagnostic, render_text, to_json_obj
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Sequence
 
     from paramcfg.engine import CheckResult, CoreResult, Tenant
@@ -42,6 +43,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "no_core": ("no package core found for {path}: give one with --core DIR",
                 "{path} に対応するパッケージコアが見つかりません。--core DIR で指定してください"),
     "unreadable": ("cannot read {path}: {error}", "{path} を読み込めません: {error}"),
+    "unwritable": ("cannot write {path}: {error} (nothing was changed)",
+                   "{path} に書き込めません: {error}（ファイルは変更していません）"),
     "no_rule": ("no rule {rule} in core {core}{hint}",
                 "コア {core} にルール「{rule}」はありません{hint_ja}"),
     "bad_input": ("--input {name}: {value!r} is not {expected}",
@@ -136,6 +139,16 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--core", metavar="PATH")
     ev.add_argument("--format", choices=("text", "json"), default="text")
     ev.add_argument("--lang", choices=("ja", "en"))
+
+    ex = sub.add_parser("export", help="a tenant's resolved parameter values as TOML or JSON")
+    ex.add_argument("profile", metavar="PROFILE")
+    ex.add_argument("--on", metavar="DATE", help="values as of this date (default: today)")
+    ex.add_argument("--all-dates", action="store_true", help="every effective period")
+    ex.add_argument("--format", choices=("toml", "json"), required=True)
+    ex.add_argument("-o", "--output", metavar="FILE",
+                    help="write to FILE (atomically) instead of standard output")
+    ex.add_argument("--core", metavar="PATH")
+    ex.add_argument("--lang", choices=("ja", "en"))
 
     explain = sub.add_parser("explain", help="explain a diagnostic code, e.g. PC0302")
     explain.add_argument("code", metavar="CODE")
@@ -247,39 +260,70 @@ def _read_inputs(args: argparse.Namespace, report: Report) -> dict[str, object] 
     return raw
 
 
-def _cmd_eval(args: argparse.Namespace, report: Report) -> None:
+def _tenant_and_date(args: argparse.Namespace, report: Report) -> tuple[Tenant, dt.date] | None:
+    """The clean tenant of ``args.profile`` and the ``--on`` date, or ``None`` after a message."""
     import datetime as dt  # noqa: PLC0415 - keep `--help` fast
 
-    from paramcfg.engine import check_profile, find_core  # noqa: PLC0415
-    from paramcfg.errors import EvaluationError  # noqa: PLC0415
-    from paramcfg.export import parse_input, unstructure_value  # noqa: PLC0415
-    from paramcfg.interpret import render_explanation, step_to_json  # noqa: PLC0415
-    from paramcfg.names import suggest  # noqa: PLC0415
-    from paramcfg.types import format_typed  # noqa: PLC0415
+    from paramcfg.engine import Tenant, check_profile, find_core  # noqa: PLC0415
 
     core_path = Path(args.core) if args.core else find_core(args.profile)
     if core_path is None:
         report.fail("no_core", path=args.profile)
-        return
+        return None
     try:
         on = dt.date.fromisoformat(args.on) if args.on else dt.date.today()  # noqa: DTZ011
     except ValueError:
         report.fail("bad_date", text=args.on)
-        return
+        return None
     try:
         core = _load_core(core_path, {})
         result = check_profile(args.profile, core)
     except OSError as exc:
         report.fail("unreadable", path=args.profile, error=exc.strerror or exc)
-        return
+        return None
     if not core.ok or not result.ok or result.profile is None:
         report.out.write(render_text(list(core.diagnostics or result.diagnostics),
                                      result.sources, report.lang))
         report.fail("not_clean", path=args.profile)
-        return
-    from paramcfg.engine import Tenant  # noqa: PLC0415
+        return None
+    return Tenant(core, result.profile, result), on
 
-    tenant = Tenant(core, result.profile, result)
+
+def _cmd_export(args: argparse.Namespace, report: Report) -> None:
+    from paramcfg.errors import EvaluationError  # noqa: PLC0415 - keep `--help` fast
+    from paramcfg.export import export_data, to_json, to_toml  # noqa: PLC0415
+    from paramcfg.fileio import write_atomic  # noqa: PLC0415
+
+    found = _tenant_and_date(args, report)
+    if found is None:
+        return
+    tenant, on = found
+    try:
+        data = export_data(tenant, None if args.all_dates else on, all_dates=args.all_dates)
+    except EvaluationError as exc:
+        report.fail("eval_error", error=exc)
+        return
+    text = to_toml(data) if args.format == "toml" else to_json(data)
+    if args.output:
+        try:
+            write_atomic(args.output, text)
+        except OSError as exc:
+            report.fail("unwritable", path=args.output, error=exc.strerror or exc)
+        return
+    report.out.write(text)
+
+
+def _cmd_eval(args: argparse.Namespace, report: Report) -> None:
+    from paramcfg.errors import EvaluationError  # noqa: PLC0415 - keep `--help` fast
+    from paramcfg.export import parse_input, unstructure_value  # noqa: PLC0415
+    from paramcfg.interpret import render_explanation, step_to_json  # noqa: PLC0415
+    from paramcfg.names import suggest  # noqa: PLC0415
+    from paramcfg.types import format_typed  # noqa: PLC0415
+
+    found = _tenant_and_date(args, report)
+    if found is None:
+        return
+    tenant, on = found
     rule = tenant.rules.get(args.rule)
     if rule is None:
         hint, hint_ja = suggest(args.rule, tenant.rules)
@@ -357,8 +401,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     report = Report(detect_lang(getattr(args, "lang", None)), sys.stdout, sys.stderr)
     try:
-        {"check": _cmd_check, "eval": _cmd_eval, "explain": _cmd_explain}[args.command](
-            args, report)
+        commands = {"check": _cmd_check, "eval": _cmd_eval, "export": _cmd_export,
+                    "explain": _cmd_explain}
+        commands[args.command](args, report)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -233,6 +233,10 @@ class Tenant:
                 f"{on.isoformat()} is too early", name=self.name)
         return self._dates[bisect.bisect_right(self._dates, on) - 1]
 
+    def periods(self) -> list[dt.date]:
+        """The first day of each effective period, from the first effective date on."""
+        return list(self._dates)
+
     def values(self, on: dt.date) -> Mapping[str, model.Resolved]:
         """Every parameter's value as of ``on``, with where it was set."""
         start = self.period(on)

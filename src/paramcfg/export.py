@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import cattrs
 
@@ -18,7 +18,13 @@ from paramcfg import types as t
 from paramcfg.tables import Table
 from paramcfg.types import MonthDay, RecordValue
 
-__all__ = ["converter", "parse_input", "structure_parameters", "unstructure_value"]
+if TYPE_CHECKING:
+    from paramcfg.engine import Tenant
+
+__all__ = [
+    "converter", "export_data", "parse_input", "structure_parameters", "to_json", "to_toml",
+    "unstructure_value",
+]
 
 T = TypeVar("T")
 
@@ -142,3 +148,56 @@ def parse_input(raw: object, ty: t.Type) -> object:
             return {f.name: parse_input(raw[f.name], f.type) for f in ty.fields if f.name in raw}
         raise ValueError(raw)
     raise ValueError(raw)
+
+
+def export_data(tenant: Tenant, on: dt.date | None, *, all_dates: bool = False) -> dict[str, Any]:
+    """A tenant's resolved parameters as plain data: as of one date, or every period."""
+    head: dict[str, Any] = {
+        "tenant": tenant.name, "code": tenant.profile.code, "core": tenant.core.name,
+        "core_version": tenant.core.version_text,
+    }
+    if all_dates:
+        head["periods"] = [
+            {"from": start, "parameters": _values(tenant, start)} for start in tenant.periods()
+        ]
+        return head
+    assert on is not None  # noqa: S101 - the caller gives a date unless all_dates
+    head["as_of"] = on
+    head["parameters"] = _values(tenant, on)
+    return head
+
+
+def _values(tenant: Tenant, on: dt.date) -> dict[str, Any]:
+    return {name: unstructure_value(value)
+            for name, value in sorted(tenant.parameters(on).items())}
+
+
+def _drop_none(value: Any) -> Any:  # noqa: ANN401 - plain data
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def to_toml(data: dict[str, Any]) -> str:
+    """TOML (tomli-w). Rates stay exact: read them back with ``tomllib.loads(text,
+    parse_float=Decimal)``. An open-ended bracket has no ``below`` key (TOML has no null)."""
+    import tomli_w  # noqa: PLC0415 - only the export command needs it
+
+    return tomli_w.dumps(_drop_none(data))
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)  # exact; a JSON number would be read as a float by most readers
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(value)
+
+
+def to_json(data: dict[str, Any]) -> str:
+    """JSON. Integers (yen) are numbers; decimals (rates) are strings, to stay exact."""
+    import json  # noqa: PLC0415 - only the export command needs it
+
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
