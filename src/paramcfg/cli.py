@@ -62,6 +62,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "eval_error": ("cannot evaluate: {error}", "評価できません: {error}"),
     "result": ("{rule} = {value}   ({tenant}, as of {on})",
                "{rule} = {value}  （{tenant}、{on} 時点）"),
+    "diff_what": (("give two profiles (diff A B), or one and --core to compare with the "
+                   "core's defaults"),
+                  ("プロファイルを二つ指定するか（diff A B）、一つと --core を指定して"
+                   "ください（コアの既定値と比較）")),
+    "diff_cores": (("the profiles use different cores ({left}, {right}); compare profiles of "
+                    "one core"), "二つのプロファイルのコアが違います（{left}、{right}）"),
     "unknown_code": ("unknown diagnostic code {code}; codes look like PC0301",
                      "診断コード {code} はありません。PC0301 のような形です"),
     "internal": (("internal error in paramcfg (a bug, not your file's fault); please report "
@@ -139,6 +145,16 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--core", metavar="PATH")
     ev.add_argument("--format", choices=("text", "json"), default="text")
     ev.add_argument("--lang", choices=("ja", "en"))
+
+    df = sub.add_parser("diff", help="compare two profiles, or a profile with the core's "
+                        "defaults (--core)")
+    df.add_argument("left", metavar="A")
+    df.add_argument("right", metavar="B", nargs="?")
+    df.add_argument("--core", metavar="PATH", nargs="?", const="",
+                    help="without B: compare A with the core's defaults; PATH names the core "
+                         "(default: the nearest package_core/)")
+    df.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    df.add_argument("--lang", choices=("ja", "en"))
 
     ex = sub.add_parser("export", help="a tenant's resolved parameter values as TOML or JSON")
     ex.add_argument("profile", metavar="PROFILE")
@@ -289,6 +305,32 @@ def _tenant_and_date(args: argparse.Namespace, report: Report) -> tuple[Tenant, 
     return Tenant(core, result.profile, result), on
 
 
+def _cmd_diff(args: argparse.Namespace, report: Report) -> None:
+    from paramcfg.diff import diff_tenants, render  # noqa: PLC0415 - keep `--help` fast
+
+    if args.right is None and args.core is None:
+        report.fail("diff_what")
+        return
+    core_arg = args.core or None
+    left = _tenant_and_date(argparse.Namespace(
+        profile=args.left, core=core_arg, on=None), report)
+    if left is None:
+        return
+    right = None
+    if args.right is not None:
+        found = _tenant_and_date(argparse.Namespace(
+            profile=args.right, core=core_arg, on=None), report)
+        if found is None:
+            return
+        right = found[0]
+        if right.core.name != left[0].core.name:
+            report.fail("diff_cores", left=left[0].core.name, right=right.core.name)
+            return
+    result = diff_tenants(left[0].core, left[0], right)
+    report.out.write(render(result, args.format, report.lang))
+    report.findings = not result.equal
+
+
 def _cmd_export(args: argparse.Namespace, report: Report) -> None:
     from paramcfg.errors import EvaluationError  # noqa: PLC0415 - keep `--help` fast
     from paramcfg.export import export_data, to_json, to_toml  # noqa: PLC0415
@@ -401,8 +443,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     report = Report(detect_lang(getattr(args, "lang", None)), sys.stdout, sys.stderr)
     try:
-        commands = {"check": _cmd_check, "eval": _cmd_eval, "export": _cmd_export,
-                    "explain": _cmd_explain}
+        commands = {"check": _cmd_check, "diff": _cmd_diff, "eval": _cmd_eval,
+                    "export": _cmd_export, "explain": _cmd_explain}
         commands[args.command](args, report)
     except KeyboardInterrupt:
         return 130

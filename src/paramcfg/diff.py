@@ -1,0 +1,208 @@
+"""Diff: two tenants' values, or a tenant against the core's defaults, per effective date.
+
+Scalars are compared as values; tables cell by cell over the merged brackets of both sides, so
+two fee tables with different breakpoints are compared income range by income range.  A change
+is reported on the first date it appears, not again on every later date it persists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from paramcfg import types as t
+from paramcfg.model import resolve
+from paramcfg.tables import Table, describe_range
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+    from decimal import Decimal
+
+    from paramcfg.engine import Tenant
+    from paramcfg.model import Core, Resolved
+
+__all__ = ["Change", "DiffResult", "diff_tenants", "render"]
+
+_MISSING = "(none)"
+
+
+@attrs.frozen
+class Change:
+    """One difference: ``parameter`` (and, for a table, ``cell``) from ``date`` on."""
+
+    date: dt.date
+    parameter: str
+    cell: str
+    old: str
+    new: str
+
+
+@attrs.frozen
+class DiffResult:
+    left: str
+    right: str
+    changes: tuple[Change, ...]
+    parameters: int  # parameters compared
+    differing: int  # parameters with at least one change
+    at_default: int  # parameters where the left side has the core's default on its last date
+
+    @property
+    def equal(self) -> bool:
+        return not self.changes
+
+
+def _cells(table: Table) -> Iterator[tuple[str, tuple[object, object | None] | None, object]]:
+    """(category label, (low, high) or None, value) for every cell."""
+    for idx, flat in table.positions():
+        cats, _, _ = table.cell_label(idx)
+        rng = None
+        if table.brackets is not None:
+            b = next(i for a, i in zip(table.axes, idx, strict=True) if a.is_bracket)
+            rng = (table.brackets.lows[b], table.brackets.highs[b])
+        yield cats, rng, table.cells[flat]
+
+
+def _table_changes(a: Table, b: Table) -> list[tuple[str, str, str]]:
+    """(cell, old, new) for every merged key range where the tables differ."""
+    ty = a.type.value
+    axis = next((x for x in a.axes if x.is_bracket), None)
+    if a.brackets is None or b.brackets is None or axis is None:
+        left = {cats: v for cats, _, v in _cells(a)}
+        right = {cats: v for cats, _, v in _cells(b)}
+        return [(cats, _fmt(left.get(cats), ty), _fmt(right.get(cats), ty))
+                for cats in sorted(set(left) | set(right)) if left.get(cats) != right.get(cats)]
+    points: list[int | Decimal] = sorted(set(a.brackets.lows) | set(b.brackets.lows))
+    out: list[tuple[str, str, str]] = []
+    cats_a = sorted({c for c, _, _ in _cells(a)})
+    for cats in cats_a:
+        runs: list[tuple[Any, Any, object, object]] = []  # low, high, va, vb
+        for i, low in enumerate(points):
+            high: int | Decimal | None = points[i + 1] if i + 1 < len(points) else None
+            va = _value_at(a, cats, low)
+            vb = _value_at(b, cats, low)
+            if runs and runs[-1][2:] == (va, vb) and runs[-1][1] == low:
+                runs[-1] = (runs[-1][0], high, va, vb)
+            else:
+                runs.append((low, high, va, vb))
+        for low, high, va, vb in runs:
+            if va != vb:
+                rng = describe_range(low, high, axis.key)[1]
+                label = f"{cats}, {axis.name} {rng}" if cats else f"{axis.name} {rng}"
+                out.append((label, _fmt(va, ty), _fmt(vb, ty)))
+    return out
+
+
+def _value_at(table: Table, cats: str, key: object) -> object:
+    for c, rng, v in _cells(table):
+        if c == cats and rng is not None and rng[0] <= key and (  # type: ignore[operator]
+                rng[1] is None or key < rng[1]):  # type: ignore[operator]
+            return v
+    return None
+
+
+def _fmt(value: object, ty: t.Type) -> str:
+    if value is None:
+        return _MISSING
+    if isinstance(value, t.RecordValue):
+        return "{" + ", ".join(f"{k} = {t.format_value(v)}" for k, v in value.fields) + "}"
+    return t.format_typed(value, ty)
+
+
+def _compare(ty: t.Type, a: Resolved | None, b: Resolved | None) -> list[tuple[str, str, str]]:
+    va = a.value if a is not None else None
+    vb = b.value if b is not None else None
+    if va == vb:
+        return []
+    if isinstance(va, Table) and isinstance(vb, Table):
+        return _table_changes(va, vb)
+    if isinstance(va, t.RecordValue) and isinstance(vb, t.RecordValue) and \
+            isinstance(ty, t.RecordType):
+        # Field by field: "発行者: 常陸大宮市長 → 五霞町長" reads better than two whole records.
+        return [(f.name, _fmt(va.get(f.name), f.type), _fmt(vb.get(f.name), f.type))
+                for f in ty.fields if va.get(f.name) != vb.get(f.name)]
+    value_type = ty.value if isinstance(ty, t.TableType | t.ScaleType) else ty
+    return [("", _fmt(va, value_type), _fmt(vb, value_type))]
+
+
+def diff_tenants(core: Core, left: Tenant, right: Tenant | None) -> DiffResult:
+    """Differences from ``left`` to ``right`` (``None``: the core's defaults)."""
+    dates = sorted(set(left.periods()) | set(right.periods() if right else []))
+    if right is None:
+        dates = sorted(set(dates) | {b.date for b in core.blocks if b.date >= dates[0]})
+    changes: list[Change] = []
+    last: dict[tuple[str, str], tuple[str, str]] = {}
+    differing: set[str] = set()
+    for on in dates:
+        a = _values(core, left, on)
+        b = _values(core, right, on)
+        for name, param in core.params.items():
+            if param.fixed:
+                continue
+            found = _compare(param.type, a.get(name), b.get(name))
+            seen_now = {cell for cell, _, _ in found}
+            for cell, old, new in found:
+                if last.get((name, cell)) != (old, new):
+                    changes.append(Change(on, name, cell, old, new))
+                    last[(name, cell)] = (old, new)
+                differing.add(name)
+            for key in [k for k in last if k[0] == name and k[1] not in seen_now]:
+                del last[key]  # equal again: a later difference is reported anew
+    settable = [n for n, p in core.params.items() if not p.fixed]
+    final = _values(core, left, dates[-1])
+    defaults = resolve(core, None, dates[-1])
+    at_default = sum(1 for n in settable if n in final and n in defaults
+                     and final[n].value == defaults[n].value)
+    return DiffResult(
+        f"{left.check_result.path} ({left.name})",
+        f"{right.check_result.path} ({right.name})" if right else f"core {core.name} defaults",
+        tuple(changes), len(settable), len(differing), at_default,
+    )
+
+
+def _values(core: Core, tenant: Tenant | None, on: dt.date) -> Mapping[str, Resolved]:
+    if tenant is None:
+        return resolve(core, None, on)
+    if tenant.start is not None and on < tenant.start:
+        return {}
+    return tenant.values(on)
+
+
+def _summary(d: DiffResult, lang: str) -> str:
+    if lang == "ja":
+        return (f"{d.parameters} 個のパラメータのうち {d.differing} 個が異なります"
+                f"（左側がコアの既定値のままのもの {d.at_default} 個）")
+    return (f"{d.differing} of {d.parameters} parameters differ; {d.at_default} of the left "
+            "side's values are the core's default")
+
+
+def render(d: DiffResult, fmt: str = "text", lang: str = "en") -> str:
+    """The diff as ``text``, ``markdown`` or ``json``."""
+    if fmt == "json":
+        data: dict[str, Any] = {
+            "left": d.left, "right": d.right, "equal": d.equal, "parameters": d.parameters,
+            "differing": d.differing, "at_default": d.at_default,
+            "changes": [{"from": c.date.isoformat(), "parameter": c.parameter, "cell": c.cell,
+                         "old": c.old, "new": c.new} for c in d.changes],
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "markdown":
+        head = "| 適用日 | パラメータ | セル | 変更前 | 変更後 |" if lang == "ja" else \
+            "| from | parameter | cell | old | new |"
+        lines = [f"**{d.left} → {d.right}**", "", head, "|---|---|---|---|---|"]
+        lines += [f"| {c.date} | {c.parameter} | {c.cell} | {c.old} | {c.new} |"
+                  for c in d.changes]
+        lines += ["", _summary(d, lang)]
+        return "\n".join(lines) + "\n"
+    lines = [f"{d.left} → {d.right}"]
+    date = None
+    for c in d.changes:
+        if c.date != date:
+            date = c.date
+            lines.append(f"from {date}")
+        where = f"[{c.cell}]" if c.cell else ""
+        lines.append(f"  {c.parameter}{where}: {c.old} → {c.new}")
+    lines.append(_summary(d, lang))
+    return "\n".join(lines) + "\n"
