@@ -14,7 +14,7 @@ GOKA = ROOT / "tenant_profiles" / "goka.pcfg"
 HITACHIOMIYA = ROOT / "tenant_profiles" / "hitachiomiya.pcfg"
 
 
-def test_a_profile_equals_itself(core, capsys):
+def test_a_profile_equals_itself(capsys):
     assert main(["diff", str(GOKA), str(GOKA)]) == EXIT_OK
     assert "0 of " in capsys.readouterr().out
 
@@ -44,7 +44,7 @@ def test_a_later_change_is_reported_on_its_date(core):
     assert result.differing == 1
 
 
-def test_against_the_core_defaults(core, capsys):
+def test_against_the_core_defaults(capsys):
     code = main(["diff", str(GOKA), "--core", "--format", "json"])
     assert code == EXIT_FINDINGS
     data = json.loads(capsys.readouterr().out)
@@ -60,5 +60,5 @@ def test_markdown_in_japanese(capsys):
     assert "個のパラメータのうち" in out
 
 
-def test_diff_needs_something_to_compare(capsys):
+def test_diff_needs_something_to_compare():
     assert main(["diff", str(GOKA)]) == EXIT_USAGE
