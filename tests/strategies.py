@@ -181,13 +181,21 @@ def eval_limit(expr: object, env: Mapping[str, object]) -> object:
     raise _Unbounded
 
 
+#: (id of a core, how many of its blocks are in force) → (the core, its plain values).
+_CORE_VALUES: dict[tuple[int, int], tuple[Core, dict[str, object]]] = {}
+
+
 def core_values(core: Core, on: dt.date) -> dict[str, object]:
     """The core's own values on ``on`` (defaults, then its dated blocks), as plain data."""
-    out = {name: plain(p.default) for name, p in core.params.items() if p.default is not None}
-    for block in core.blocks:
-        if block.date <= on:
-            out.update({a.name: plain(a.value) for a in block.assignments})
-    return out
+    in_force = sum(block.date <= on for block in core.blocks)
+    cached = _CORE_VALUES.get((id(core), in_force))
+    if cached is None or cached[0] is not core:
+        out = {name: plain(p.default) for name, p in core.params.items() if p.default is not None}
+        for block in core.blocks:
+            if block.date <= on:
+                out.update({a.name: plain(a.value) for a in block.assignments})
+        cached = _CORE_VALUES[(id(core), in_force)] = (core, out)
+    return dict(cached[1])
 
 
 @attrs.frozen
@@ -233,10 +241,14 @@ class Limits:
 # ---- writing numbers ---------------------------------------------------------------------
 
 
+_BLANKS = (" ", " ", " ", "  ", "\t", "   ")
+_SOME_BLANKS = st.sampled_from(_BLANKS)
+_ANY_BLANKS = st.sampled_from(("", *_BLANKS))
+
+
 def _spaces(draw: st.DrawFn, least: int = 0) -> str:
     """Random blanks: mostly one space, sometimes none (where allowed), more, or a tab."""
-    options = [" ", " ", " ", "  ", "\t", "   "]
-    return draw(st.sampled_from(options if least else ["", *options]))
+    return draw(_SOME_BLANKS if least else _ANY_BLANKS)
 
 
 def _digits(draw: st.DrawFn, magnitude: Number) -> str:
@@ -294,7 +306,7 @@ def draw_number(draw: st.DrawFn, ty: t.Type, lo: Number | None, hi: Number | Non
         raise Infeasible(f"{ty}: no value in [{lo}, {hi}]")
     whole = isinstance(ty, t.YenType | t.IntType)
     scale = 100 if isinstance(ty, t.RateType) else 1  # rates are written in percent
-    mode = draw(st.sampled_from(["low", "high", "any", "any", "any", "round"]))
+    mode = draw(st.sampled_from(("low", "high", "any", "any", "any", "round")))
     if whole:
         ilo, ihi = math.ceil(lo), math.floor(hi)
         if ilo > ihi:
@@ -324,6 +336,43 @@ def draw_number(draw: st.DrawFn, ty: t.Type, lo: Number | None, hi: Number | Non
     else:
         k = draw(st.integers(klo, khi))
     return Decimal(k).scaleb(-places) / scale if scale != 1 else Decimal(k).scaleb(-places)
+
+
+def _just_outside(ty: t.Type, bound: Number, side: str) -> Number:
+    """The nearest value of ``ty`` beyond ``bound`` (above a max, below a min)."""
+    sign = 1 if side == "max" else -1
+    if isinstance(ty, t.YenType | t.IntType):
+        return math.floor(bound) + 1 if side == "max" else math.ceil(bound) - 1
+    scale = 100 if isinstance(ty, t.RateType) else 1
+    unit = Decimal(1).scaleb(-(_places(Decimal(bound) * scale) + 1))
+    return Decimal(bound) + sign * unit / scale
+
+
+#: Stands for the one value written outside its limits until the text is complete.
+PLACEHOLDER = "\ue000"
+
+
+@attrs.define
+class Marker:
+    """Chooses at most one numeric value of a profile to be written, in a second version of
+    the text, just outside one of its limits."""
+
+    normal: str = ""
+    broken: str = ""
+    in_cell: bool = False
+    done: bool = False
+
+    def offer(self, draw: st.DrawFn, ty: t.Type, text: str, lo: Number | None,
+              hi: Number | None, *, in_cell: bool) -> str:
+        """``text`` itself, or the placeholder if this value is the one chosen."""
+        sides = [side for side, b in (("max", hi), ("min", lo)) if b is not None]
+        if self.done or not sides or draw(st.integers(0, 4)) != 0:
+            return text
+        side = draw(st.sampled_from(sides))
+        outside = _just_outside(ty, hi if side == "max" else lo, side)  # type: ignore[arg-type]
+        self.normal, self.broken = text, write_number(draw, ty, outside)
+        self.in_cell, self.done = in_cell, True
+        return PLACEHOLDER
 
 
 # ---- writing other values ---------------------------------------------------------------
@@ -364,7 +413,7 @@ def strings(draw: st.DrawFn, width: int | None = None) -> tuple[str, str]:
         value.append(v)
         used += cells
     if width is not None and used < width and draw(st.booleans()):
-        pad = draw(st.sampled_from(["a", " ", "長"]))
+        pad = draw(st.sampled_from(("a", " ", "長")))
         while used + display_cells(pad) <= width:
             written.append(pad)
             value.append(pad)
@@ -390,13 +439,17 @@ def _list_separator(draw: st.DrawFn, before: str, *, multiline: str | None) -> s
 
 @st.composite
 def inline_values(draw: st.DrawFn, ty: t.Type, limits: Limits,
-                  continuation: str | None = None) -> tuple[str, object]:
+                  continuation: str | None = None, marker: Marker | None = None,
+                  ) -> tuple[str, object]:
     """A value of ``ty`` written on one line, or over several lines indented ``continuation``
     when that is given, with its expected plain value."""
     if isinstance(ty, t.YenType | t.IntType | t.RateType | t.DecimalType):
         lo, hi = limits.scalar()
         value = draw_number(draw, ty, lo, hi)
-        return write_number(draw, ty, value), value
+        text = write_number(draw, ty, value)
+        if marker is not None:
+            text = marker.offer(draw, ty, text, lo, hi, in_cell=False)
+        return text, value
     if isinstance(ty, t.BoolType):
         value = draw(st.booleans())
         return ("true" if value else "false"), value
@@ -448,19 +501,19 @@ def records(draw: st.DrawFn, ty: t.RecordType, continuation: str | None) -> tupl
     ordered = {f.name: values[f.name] for f in ty.fields}
     if multiline:
         assert continuation is not None
-        inner = continuation + draw(st.sampled_from(["  ", "    ", "\t"]))
+        inner = continuation + draw(st.sampled_from(("  ", "    ", "\t")))
         lines = []
         for i, w in enumerate(written):
             comma = "," if i < len(written) - 1 and draw(st.booleans()) else ""
             comment = _comment(draw) if draw(st.integers(0, 4)) == 0 else ""
             lines.append(f"{inner}{w}{comma}{comment}")
-        closing = continuation + draw(st.sampled_from(["", " "]))
+        closing = continuation + draw(st.sampled_from(("", " ")))
         return "{" + _comment_or_nothing(draw) + "\n" + "\n".join(lines) + "\n" + closing + "}", \
             PlainRecord(ty.name, ordered)
     body = ""
     for i, w in enumerate(written):
         if i:
-            body += draw(st.sampled_from([",", ", ", " ", "  ,  "]))
+            body += draw(st.sampled_from((",", ", ", " ", "  ,  ")))
         body += w
     if written and draw(st.integers(0, 4)) == 0:
         body += ","
@@ -528,7 +581,8 @@ def _monotone_column(draw: st.DrawFn, ty: t.Type, ranges: list[tuple[Number | No
 
 @st.composite
 def tables(draw: st.DrawFn, ty: t.TableType | t.ScaleType, limits: Limits,
-           monotone: tuple[tuple[str, str], ...], indent: str) -> tuple[str, PlainTable]:
+           monotone: tuple[tuple[str, str], ...], indent: str, marker: Marker | None = None,
+           ) -> tuple[str, PlainTable]:
     """A grid (starting with a line break) for ``ty`` inside ``limits``, and its value."""
     axes = ty.axes
     bracket_at = next((i for i, a in enumerate(axes) if a.is_bracket), None)
@@ -554,9 +608,12 @@ def tables(draw: st.DrawFn, ty: t.TableType | t.ScaleType, limits: Limits,
             ranges = [limits.for_cell(None if r is None or brackets is None else brackets[r],
                                       cats).scalar() for r in rows]
             column = _monotone_column(draw, ty.value, ranges, direction)
-            for r, v in zip(rows, column, strict=True):
+            for r, v, (lo, hi) in zip(rows, column, ranges, strict=True):
                 values[(r, cats)] = v
                 texts[(r, cats)] = write_number(draw, ty.value, v)
+                if marker is not None:
+                    texts[(r, cats)] = marker.offer(draw, ty.value, texts[(r, cats)], lo, hi,
+                                                    in_cell=True)
         else:
             for r in rows:
                 texts[(r, cats)], values[(r, cats)] = draw(inline_values(ty.value, Limits()))
@@ -603,7 +660,7 @@ def _enum(axis: t.Axis) -> t.EnumType:
 
 def _layout(draw: st.DrawFn, grid: list[list[str]], indent: str) -> str:
     """Rows under the assignment: aligned like `fmt` would, or ragged with random blanks."""
-    row_indent = indent + draw(st.sampled_from(["  ", "  ", "", "    ", "\t", " "]))
+    row_indent = indent + draw(st.sampled_from(("  ", "  ", "", "    ", "\t", " ")))
     aligned = draw(st.booleans())
     widths = [max(display_cells(row[c]) for row in grid) for c in range(len(grid[0]))]
     lines = []
@@ -662,7 +719,7 @@ def town_names() -> st.SearchStrategy[str]:
 def _version_requirement(draw: st.DrawFn, version: tuple[int, ...]) -> str:
     """Mostly `>= <the core's version>`; also a lower version, `==`, or none at all."""
     text = ".".join(map(str, version))
-    kind = draw(st.sampled_from([">=", ">=", ">=", ">=lower", "==", ""]))
+    kind = draw(st.sampled_from((">=", ">=", ">=", ">=lower", "==", "")))
     if kind == ">=lower":
         lower = list(version[: draw(st.integers(1, len(version)))])
         if draw(st.booleans()) and lower[-1] > 0:
@@ -679,10 +736,16 @@ def _version_requirement(draw: st.DrawFn, version: tuple[int, ...]) -> str:
 
 @attrs.frozen
 class ProfileCase:
-    """A generated profile: its text and what each ``from`` block sets (as plain values)."""
+    """A generated profile: its text and what each ``from`` block sets (as plain values).
+
+    ``broken`` is the same text with one number just outside one of its limits, and
+    ``broken_line`` the line the checker must blame: the cell's line in a grid, else the line
+    the assignment starts on (``None`` when no limited number was written)."""
 
     text: str
     blocks: tuple[tuple[dt.date, Mapping[str, object]], ...]
+    broken: str | None = None
+    broken_line: int | None = None
 
     def expected(self, on: dt.date) -> dict[str, tuple[dt.date, object]]:
         """What the profile itself sets as of ``on``: name → (since, value)."""
@@ -742,7 +805,7 @@ def _dates(core: Core) -> st.SearchStrategy[dt.date]:
 
 
 def _blank_or_comment_lines(draw: st.DrawFn, indent: str) -> list[str]:
-    kinds = draw(st.lists(st.sampled_from(["", "comment"]), max_size=2))
+    kinds = draw(st.lists(st.sampled_from(("", "comment")), max_size=2))
     return ["" if k == "" else indent + _comment(draw).lstrip(" \t") for k in kinds]
 
 
@@ -774,6 +837,7 @@ def profile_cases(draw: st.DrawFn, core_result: CoreResult) -> ProfileCase:
     generated: dict[str, list[tuple[dt.date, object]]] = {}
     written: dict[tuple[int, str], str] = {}
     indents: dict[tuple[int, str], str] = {}
+    marker = Marker()
 
     def env(on: dt.date) -> dict[str, object]:
         values = core_values(core, on)
@@ -798,8 +862,8 @@ def profile_cases(draw: st.DrawFn, core_result: CoreResult) -> ProfileCase:
                         limits.append((c.kind, eval_limit(c.expr, values)))
                     except _Unbounded:
                         continue
-            indent = draw(st.sampled_from(["  ", "  ", "  ", "", "    ", " ", "\t"]))
-            text, value = draw(_param_value(p, Limits(tuple(limits)), indent))
+            indent = draw(st.sampled_from(("  ", "  ", "  ", "", "    ", " ", "\t")))
+            text, value = draw(_param_value(p, Limits(tuple(limits)), indent, marker))
             generated.setdefault(name, []).append((start, value))
             written[(i, name)] = text
             indents[(i, name)] = indent
@@ -820,26 +884,34 @@ def profile_cases(draw: st.DrawFn, core_result: CoreResult) -> ProfileCase:
         lines.append(f"from{_spaces(draw, 1)}{dates[i].isoformat()}{_comment_or_nothing(draw)}")
         for name in names:
             lines += _blank_or_comment_lines(draw, indents[(i, name)])
+            if PLACEHOLDER in written[(i, name)]:
+                statement_line = sum(item.count("\n") + 1 for item in lines) + 1
             lines.append(written[(i, name)])
         blocks.append((dates[i], {
             name: next(v for d, v in generated[name] if d == dates[i]) for name in names}))
     if draw(st.integers(0, 3)) == 0:  # trailing blanks, and lines of blanks only
-        lines = [line + draw(st.sampled_from(["", "", "", " ", "\t", "  "])) for line in lines]
+        lines = [line + draw(st.sampled_from(("", "", "", " ", "\t", "  "))) for line in lines]
     text = "\n".join(lines) + "\n" * draw(st.integers(0, 2))
-    return ProfileCase(text, tuple(blocks))
+    if not marker.done:
+        return ProfileCase(text, tuple(blocks))
+    at = text.index(PLACEHOLDER)
+    line = text.count("\n", 0, at) + 1 if marker.in_cell else statement_line
+    return ProfileCase(text.replace(PLACEHOLDER, marker.normal), tuple(blocks),
+                       text.replace(PLACEHOLDER, marker.broken), line)
 
 
 @st.composite
-def _param_value(draw: st.DrawFn, p: Param, limits: Limits, indent: str) -> tuple[str, object]:
+def _param_value(draw: st.DrawFn, p: Param, limits: Limits, indent: str,
+                 marker: Marker | None = None) -> tuple[str, object]:
     """One assignment line (or lines) for ``p`` and the value it sets."""
     ty = p.type
     eq = f"{_spaces(draw)}={_spaces(draw)}"
     if isinstance(ty, t.TableType | t.ScaleType):
-        grid, value = draw(tables(ty, limits, p.monotone, indent))
+        grid, value = draw(tables(ty, limits, p.monotone, indent, marker))
         return f"{indent}{p.name}{_spaces(draw)}={_comment_or_nothing(draw)}{grid}", value
     multiline = isinstance(ty, t.RecordType | t.ListType) and draw(st.booleans())
     continuation = indent + "  " if multiline else None
-    text, value = draw(inline_values(ty, limits, continuation))
+    text, value = draw(inline_values(ty, limits, continuation, marker))
     if draw(st.integers(0, 7)) == 0:
         # A line that ends with `=` goes on: the value may stand on the next line.
         eq = f"{_spaces(draw)}={_comment_or_nothing(draw)}\n{indent}  "
@@ -866,7 +938,7 @@ MUTATION_CHARS = (
 #: Whole pieces of the language, spliced in where they do not belong.
 MUTATION_SNIPPETS = (
     "from 2024-04-01", "from 2024-02-30", "from 0000-00-00", 'tenant "町" code 085421',
-    'uses "x" == 1.2', "core \"x\" version 1", "param p : yen", "rule r : yen = 1円",
+    'uses "x" == 1.2', 'core "x" version 1', "param p : yen", "rule r : yen = 1円",
     "enum e { a, b }", "  | < 1円 | 2円 |", "| >= 0円 |", "  default", "  max 1.5 * x",
     "let a = 1", " = ", "[", "{", "(", "|", "..<", " < ", ">=", "-", "2月末日", "13月1日",
     "0.5円", "48,60円", "1,0000円", "9" * 40, "9" * 40 + "円", "-0%", "1.4%%", "true", "末日",
@@ -879,9 +951,9 @@ def mutated_text(draw: st.DrawFn, text: str) -> str:
     """``text`` after one to five random edits."""
     for _ in range(draw(st.integers(1, 5))):
         lines = text.splitlines(keepends=True) or [""]
-        op = draw(st.sampled_from(["drop", "duplicate", "swap", "digit", "delete", "insert",
+        op = draw(st.sampled_from(("drop", "duplicate", "swap", "digit", "delete", "insert",
                                    "insert", "truncate", "replace_line_end", "splice",
-                                   "splice_line"]))
+                                   "splice_line")))
         i = draw(st.integers(0, len(lines) - 1))
         if op == "drop":
             del lines[i]
@@ -891,7 +963,7 @@ def mutated_text(draw: st.DrawFn, text: str) -> str:
             j = draw(st.integers(0, len(lines) - 1))
             lines[i], lines[j] = lines[j], lines[i]
         elif op == "replace_line_end":
-            lines[i] = lines[i].rstrip("\n") + draw(st.sampled_from(["\r\n", "\r", "", "\n\n"]))
+            lines[i] = lines[i].rstrip("\n") + draw(st.sampled_from(("\r\n", "\r", "", "\n\n")))
         elif op == "splice_line":
             lines.insert(i, draw(st.sampled_from(MUTATION_SNIPPETS)) + "\n")
         text = "".join(lines)
@@ -926,7 +998,7 @@ def mutated_bytes(draw: st.DrawFn, data: bytes) -> bytes:
     """``data`` after one to five byte-level edits: flips, insertions, cuts, BOMs."""
     buf = bytearray(data)
     for _ in range(draw(st.integers(1, 5))):
-        op = draw(st.sampled_from(["flip", "flip", "insert", "delete", "truncate", "prefix"]))
+        op = draw(st.sampled_from(("flip", "flip", "insert", "delete", "truncate", "prefix")))
         k = draw(st.integers(0, len(buf)))
         if op == "flip" and buf:
             k = min(k, len(buf) - 1)

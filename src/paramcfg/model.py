@@ -38,7 +38,11 @@ __all__ = [
 
 
 def parse_version(text: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in text.split("."))
+    """``"2024.4"`` → ``(2024, 4)``; trailing zero parts do not count (2024.4.0 is 2024.4)."""
+    parts = [int(p) for p in text.split(".")]
+    while len(parts) > 1 and parts[-1] == 0:
+        parts.pop()
+    return tuple(parts)
 
 
 @attrs.frozen
