@@ -36,4 +36,19 @@ def explain_code(code: str, lang: str = "en") -> str | None:
     if match is None:
         message = c.message_ja if lang == "ja" else c.message_en
         return f"{head}\n{message}"
-    return match.group(0).rstrip() + "\n"
+    section = match.group(0).rstrip()
+    english, sep, japanese = section.partition("**意味**")
+    if not sep:
+        return section + "\n"
+    if lang != "ja":
+        return english.rstrip() + "\n"
+    # Japanese: the heading, the meaning, the (shared) example, and how to fix it.
+    heading = english.split("\n", 1)[0]
+    example = re.search(r"\*\*Example\.\*\*(.*?)(?=\*\*Fix\.\*\*)", english, re.DOTALL)
+    meaning, _, fix = japanese.partition("**直し方**")
+    parts = [heading, "", "**意味**" + meaning.rstrip()]
+    if example:
+        parts += ["", "**例**" + example.group(1).rstrip()]
+    if fix:
+        parts += ["", "**直し方**" + fix.rstrip()]
+    return "\n".join(parts) + "\n"
