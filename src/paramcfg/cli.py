@@ -68,6 +68,15 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
                    "ください（コアの既定値と比較）")),
     "diff_cores": (("the profiles use different cores ({left}, {right}); compare profiles of "
                     "one core"), "二つのプロファイルのコアが違います（{left}、{right}）"),
+    "no_tests": ("no acceptance tests found (files named NAME.test.toml beside NAME.pcfg)",
+                 "受入テストが見つかりません（NAME.pcfg と同じ場所の NAME.test.toml）"),
+    "bad_tests": ("cannot read the tests in {path}: {error}",
+                  "{path} のテストを読み込めません: {error}"),
+    "test_file": ("{path}: {tenant}: {passed} passed, {failed} failed",
+                  "{path}: {tenant}: 合格 {passed} 件、不合格 {failed} 件"),
+    "test_fail": ("  FAIL {name} ({rule}): expected {expected}, got {actual}",
+                  "  不合格 {name}（{rule}）: 期待値 {expected}、計算結果 {actual}"),
+    "test_total": ("{passed} passed, {failed} failed", "合格 {passed} 件、不合格 {failed} 件"),
     "unknown_code": ("unknown diagnostic code {code}; codes look like PC0301",
                      "診断コード {code} はありません。PC0301 のような形です"),
     "internal": (("internal error in paramcfg (a bug, not your file's fault); please report "
@@ -155,6 +164,13 @@ def _parser() -> argparse.ArgumentParser:
                          "(default: the nearest package_core/)")
     df.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     df.add_argument("--lang", choices=("ja", "en"))
+
+    ts = sub.add_parser("test", help="run a town's acceptance tests (NAME.test.toml beside "
+                        "NAME.pcfg)")
+    ts.add_argument("paths", nargs="*", metavar="PATH",
+                    help="test files, profiles or folders (default: tenant_profiles/, else .)")
+    ts.add_argument("--core", metavar="PATH")
+    ts.add_argument("--lang", choices=("ja", "en"))
 
     ex = sub.add_parser("export", help="a tenant's resolved parameter values as TOML or JSON")
     ex.add_argument("profile", metavar="PROFILE")
@@ -331,6 +347,60 @@ def _cmd_diff(args: argparse.Namespace, report: Report) -> None:
     report.findings = not result.equal
 
 
+def _test_files(paths: list[str]) -> list[Path]:
+    from paramcfg.acceptance import TEST_SUFFIX  # noqa: PLC0415 - keep `--help` fast
+
+    if not paths:
+        paths = ["tenant_profiles"] if Path("tenant_profiles").is_dir() else ["."]
+    found: list[Path] = []
+    for name in paths:
+        p = Path(name)
+        if p.is_dir():
+            found.extend(sorted(p.glob(f"*{TEST_SUFFIX}")))
+        elif p.name.endswith(TEST_SUFFIX):
+            found.append(p)
+        else:  # a profile: its test file beside it
+            found.append(p.with_name(p.stem + TEST_SUFFIX))
+    return found
+
+
+def _cmd_test(args: argparse.Namespace, report: Report) -> None:
+    from paramcfg.acceptance import profile_of, run_file  # noqa: PLC0415 - keep `--help` fast
+
+    files = _test_files(args.paths)
+    if not files:
+        report.fail("no_tests")
+        return
+    total_failed = total = 0
+    for path in files:
+        if not path.is_file():
+            report.fail("unreadable", path=path, error="no such file")
+            continue
+        found = _tenant_and_date(argparse.Namespace(
+            profile=str(profile_of(path)), core=args.core, on=None), report)
+        if found is None:
+            continue
+        tenant = found[0]
+        try:
+            results = run_file(tenant, path)
+        except (OSError, ValueError) as exc:
+            report.fail("bad_tests", path=path, error=exc)
+            continue
+        failed = [r for r in results if not r.ok]
+        total += len(results)
+        total_failed += len(failed)
+        report.say("test_file", path=path, tenant=tenant.name, passed=len(results) - len(failed),
+                   failed=len(failed))
+        for r in failed:
+            report.say("test_fail", name=r.name, rule=r.rule, expected=r.expected,
+                       actual=r.actual)
+            for line in r.detail.splitlines():
+                print(f"      {line}", file=report.out)
+    if total:
+        report.say("test_total", passed=total - total_failed, failed=total_failed)
+    report.findings = report.findings or total_failed > 0
+
+
 def _cmd_export(args: argparse.Namespace, report: Report) -> None:
     from paramcfg.errors import EvaluationError  # noqa: PLC0415 - keep `--help` fast
     from paramcfg.export import export_data, to_json, to_toml  # noqa: PLC0415
@@ -444,7 +514,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = Report(detect_lang(getattr(args, "lang", None)), sys.stdout, sys.stderr)
     try:
         commands = {"check": _cmd_check, "diff": _cmd_diff, "eval": _cmd_eval,
-                    "export": _cmd_export, "explain": _cmd_explain}
+                    "export": _cmd_export, "explain": _cmd_explain, "test": _cmd_test}
         commands[args.command](args, report)
     except KeyboardInterrupt:
         return 130
