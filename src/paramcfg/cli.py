@@ -68,6 +68,14 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
                    "ください（コアの既定値と比較）")),
     "diff_cores": (("the profiles use different cores ({left}, {right}); compare profiles of "
                     "one core"), "二つのプロファイルのコアが違います（{left}、{right}）"),
+    "init_failed": ("nothing was written: fix the code or {path} first",
+                    "ファイルは作成していません。先にコードか {path} を直してください"),
+    "exists": ("{path} already exists; give another name with -o (it is never replaced)",
+               "{path} は既にあります。-o で別の名前を指定してください（上書きはしません）"),
+    "init_done": (("wrote {path}: {count} value(s) marked `review`; run paramcfg check {path} "
+                   "and confirm each one"),
+                  ("{path} を作成しました。review の付いた値が {count} 個あります。"
+                   "paramcfg check {path} で一つずつ確認してください")),
     "no_tests": ("no acceptance tests found (files named NAME.test.toml beside NAME.pcfg)",
                  "受入テストが見つかりません（NAME.pcfg と同じ場所の NAME.test.toml）"),
     "bad_tests": ("cannot read the tests in {path}: {error}",
@@ -164,6 +172,16 @@ def _parser() -> argparse.ArgumentParser:
                          "(default: the nearest package_core/)")
     df.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     df.add_argument("--lang", choices=("ja", "en"))
+
+    it = sub.add_parser("init", help="a new town's profile, copied from a neighbour's")
+    it.add_argument("name", metavar="NAME", help="the new town's name, e.g. 新町")
+    it.add_argument("--code", required=True, metavar="CODE",
+                    help="its 6-digit 地方公共団体コード (the check digit is verified)")
+    it.add_argument("--from", dest="source", required=True, metavar="PROFILE",
+                    help="the neighbour's profile to copy")
+    it.add_argument("-o", "--output", metavar="FILE",
+                    help="write to FILE (atomically; an existing file is never replaced)")
+    it.add_argument("--lang", choices=("ja", "en"))
 
     ts = sub.add_parser("test", help="run a town's acceptance tests (NAME.test.toml beside "
                         "NAME.pcfg)")
@@ -347,6 +365,36 @@ def _cmd_diff(args: argparse.Namespace, report: Report) -> None:
     report.findings = not result.equal
 
 
+def _cmd_init(args: argparse.Namespace, report: Report) -> None:
+    from paramcfg.fileio import write_atomic  # noqa: PLC0415 - keep `--help` fast
+    from paramcfg.scaffold import init_profile  # noqa: PLC0415
+    from paramcfg.source import read_source  # noqa: PLC0415
+
+    try:
+        src = read_source(args.source)
+    except OSError as exc:
+        report.fail("unreadable", path=args.source, error=exc.strerror or exc)
+        return
+    result = init_profile(src.text, src.path, args.name, args.code)
+    if result.diagnostics:
+        report.err.write(render_text(list(result.diagnostics), {src.path: src.shown},
+                                     report.lang))
+        report.fail("init_failed", path=args.source)
+        return
+    if not args.output:
+        report.out.write(result.text)
+        return
+    if Path(args.output).exists():
+        report.fail("exists", path=args.output)
+        return
+    try:
+        write_atomic(args.output, result.text)
+    except OSError as exc:
+        report.fail("unwritable", path=args.output, error=exc.strerror or exc)
+        return
+    report.say("init_done", path=args.output, count=result.reviewed)
+
+
 def _test_files(paths: list[str]) -> list[Path]:
     from paramcfg.acceptance import TEST_SUFFIX  # noqa: PLC0415 - keep `--help` fast
 
@@ -514,7 +562,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = Report(detect_lang(getattr(args, "lang", None)), sys.stdout, sys.stderr)
     try:
         commands = {"check": _cmd_check, "diff": _cmd_diff, "eval": _cmd_eval,
-                    "export": _cmd_export, "explain": _cmd_explain, "test": _cmd_test}
+                    "export": _cmd_export, "explain": _cmd_explain, "init": _cmd_init,
+                    "test": _cmd_test}
         commands[args.command](args, report)
     except KeyboardInterrupt:
         return 130

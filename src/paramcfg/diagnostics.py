@@ -246,6 +246,12 @@ CODES: Final[dict[str, Code]] = {
                "from {date} は {line} 行目のブロックと同じ日付です"),
               ("put these values into that block, or give this block its own date",
                "このブロックの設定を前のブロックにまとめるか、別の日付にしてください")),
+        _code("PC0411", "review-pending", E,
+              (("{name} is marked `review`: it was copied from another town and has not been "
+               "confirmed for this one"),
+               "「{name}」には review の印があります。他の団体から写した値で、まだ確認されていません"),
+              (("check the value against your town's ordinance, then delete `review` at the start "
+               "of the line"), "条例と照らして値を確認し、行頭の review を削除してください")),
         _code("PC0409", "empty-block", W,
               ("`from {date}` sets nothing", "from {date} のブロックに設定がありません"),
               ("add assignments below it, or delete the line",

@@ -545,6 +545,9 @@ def _assignment(
             "date_ja": str(date or "このブロック")}))
         return None
     seen[s.name] = s.name_span
+    if s.review:
+        diags.append(Diagnostic("PC0411", s.name_span,
+                                {"name": s.name}))
     value = conv.convert(s.name, p.type, s.value)
     if value is None:
         return None

@@ -335,6 +335,7 @@ class Assignment:
     name_span: Span
     value: Value
     span: Span
+    review: bool = False  # `review NAME = …`: copied from another town, not yet confirmed
 
 
 Statement: TypeAlias = (

@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 __all__ = ["ParseResult", "parse_text", "segment"]
 
 STATEMENT_KEYWORDS: Final = frozenset(
-    {"core", "tenant", "uses", "enum", "record", "type", "input", "param", "rule", "from"}
+    {"core", "tenant", "uses", "enum", "record", "type", "input", "param", "rule", "from",
+     "review"}
 )
 CONTINUATION_KEYWORDS: Final = frozenset(
     {
@@ -599,7 +600,9 @@ class _ToNodes(Transformer[Token, Any]):
         return n.FromDecl(lit, lit.span)
 
     def assignment(self, c: list[Any]) -> n.Assignment:
-        return n.Assignment(str(c[0]), self._sp(c[0]), c[1], self._cover(c))
+        review, name, value = c
+        return n.Assignment(str(name), self._sp(name), value, self._cover([name, value]),
+                            review=review is not None)
 
     def start(self, c: list[Any]) -> Any:  # noqa: ANN401 - a statement node
         return c[0]
