@@ -76,6 +76,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
                    "and confirm each one"),
                   ("{path} を作成しました。review の付いた値が {count} 個あります。"
                    "paramcfg check {path} で一つずつ確認してください")),
+    "fmt_skipped": ("{path}: not formatted: fix the errors above first",
+                    "{path}: 整形していません。先に上のエラーを直してください"),
+    "fmt_would": ("would reformat {path}", "{path} は整形されます"),
+    "fmt_done": ("reformatted {path}", "{path} を整形しました"),
     "no_tests": ("no acceptance tests found (files named NAME.test.toml beside NAME.pcfg)",
                  "受入テストが見つかりません（NAME.pcfg と同じ場所の NAME.test.toml）"),
     "bad_tests": ("cannot read the tests in {path}: {error}",
@@ -172,6 +176,13 @@ def _parser() -> argparse.ArgumentParser:
                          "(default: the nearest package_core/)")
     df.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     df.add_argument("--lang", choices=("ja", "en"))
+
+    fm = sub.add_parser("fmt", help="lay files out canonically (aligned grids, grouped "
+                        "amounts; comments kept)")
+    fm.add_argument("files", nargs="+", metavar="FILE")
+    fm.add_argument("--check", action="store_true",
+                    help="change nothing; exit 1 if a file would be reformatted")
+    fm.add_argument("--lang", choices=("ja", "en"))
 
     it = sub.add_parser("init", help="a new town's profile, copied from a neighbour's")
     it.add_argument("name", metavar="NAME", help="the new town's name, e.g. 新町")
@@ -363,6 +374,45 @@ def _cmd_diff(args: argparse.Namespace, report: Report) -> None:
     result = diff_tenants(left[0].core, left[0], right)
     report.out.write(render(result, args.format, report.lang))
     report.findings = not result.equal
+
+
+def _cmd_fmt(args: argparse.Namespace, report: Report) -> None:
+    from paramcfg.fileio import write_atomic  # noqa: PLC0415 - keep `--help` fast
+    from paramcfg.fmt import format_text  # noqa: PLC0415
+    from paramcfg.source import read_source  # noqa: PLC0415
+
+    for name in args.files:
+        path = Path(name)
+        try:
+            src = read_source(path)
+            original = path.read_bytes()
+        except OSError as exc:
+            report.fail("unreadable", path=name, error=exc.strerror or exc)
+            continue
+        if not src.ok:
+            report.out.write(render_text(list(src.diagnostics), {}, report.lang))
+            report.say("fmt_skipped", path=name)
+            report.findings = True
+            continue
+        result = format_text(src.text, src.path)
+        if not result.ok:
+            report.out.write(render_text(list(result.diagnostics), {src.path: src.shown},
+                                         report.lang))
+            report.say("fmt_skipped", path=name)
+            report.findings = True
+            continue
+        if result.text.encode("utf-8") == original:
+            continue
+        if args.check:
+            report.say("fmt_would", path=name)
+            report.findings = True
+            continue
+        try:
+            write_atomic(path, result.text)
+        except OSError as exc:
+            report.fail("unwritable", path=name, error=exc.strerror or exc)
+            continue
+        report.say("fmt_done", path=name)
 
 
 def _cmd_init(args: argparse.Namespace, report: Report) -> None:
@@ -562,8 +612,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = Report(detect_lang(getattr(args, "lang", None)), sys.stdout, sys.stderr)
     try:
         commands = {"check": _cmd_check, "diff": _cmd_diff, "eval": _cmd_eval,
-                    "export": _cmd_export, "explain": _cmd_explain, "init": _cmd_init,
-                    "test": _cmd_test}
+                    "export": _cmd_export, "explain": _cmd_explain, "fmt": _cmd_fmt,
+                    "init": _cmd_init, "test": _cmd_test}
         commands[args.command](args, report)
     except KeyboardInterrupt:
         return 130
