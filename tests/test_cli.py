@@ -105,3 +105,19 @@ def test_every_cli_message_exists_in_both_languages(key):
     assert en
     assert ja
     assert any(ord(ch) > 0x3000 for ch in ja), "the Japanese text must be Japanese"
+
+
+def test_usage_errors_and_help_in_japanese(capsys):
+    assert main(["init", "新町", "--lang", "ja"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("使い方: paramcfg init ")
+    assert "エラー: 次の引数が必要です: --code, --from" in err
+    assert main(["check", "--help", "--lang", "ja"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "テナントプロファイルをパッケージコアに照らして確認します" in out
+    assert "オプション:" in out
+
+
+def test_unknown_command_in_japanese(capsys):
+    assert main(["fmtx", "--lang", "ja"]) == EXIT_USAGE
+    assert "引数 COMMAND に 'fmtx' は指定できません" in capsys.readouterr().err

@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import traceback
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, TextIO
+from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
 
 from paramcfg.diagnostics import Diagnostic, render_text, to_json_obj
 
@@ -137,84 +138,182 @@ class Report:
         return EXIT_FINDINGS if self.findings else EXIT_OK
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="paramcfg",
-        description="Check and use paramcfg tenant profiles against a package core.",
-    )
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+# argparse's own messages, in Japanese (its English comes through gettext, which has no
+# Japanese catalogue here).
+_ARGPARSE_JA: Final = (
+    (re.compile(r"the following arguments are required: (.*)"), r"次の引数が必要です: \1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"解釈できない引数です: \1"),
+    (re.compile(r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)"),
+     r"引数 \1 に \2 は指定できません（選べるもの: \3）"),
+    (re.compile(r"argument (\S+): expected one argument"), r"引数 \1 には値を一つ指定します"),
+)
 
-    check = sub.add_parser("check", help="check tenant profiles against the package core")
-    check.add_argument("profiles", nargs="+", metavar="PROFILE", help="tenant profile files")
-    check.add_argument("--core", metavar="PATH",
-                       help="the package core (a .pcore file or a folder of them); default: "
-                            "the nearest package_core/ folder at or above each profile")
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--lang", choices=("ja", "en"), help="language of messages "
-                       "(default: PARAMCFG_LANG, else the locale)")
 
-    ev = sub.add_parser("eval", help="evaluate a rule for one tenant as of a date")
-    ev.add_argument("profile", metavar="PROFILE")
-    ev.add_argument("rule", metavar="RULE")
-    ev.add_argument("--input", action="append", default=[], metavar="NAME=VALUE",
-                    help="an input or rule argument, e.g. 所得割額=100,000円 (repeatable)")
-    ev.add_argument("--inputs", metavar="FILE.json",
-                    help="inputs as a JSON object (numbers are read exactly, never as float)")
-    ev.add_argument("--on", metavar="DATE", help="evaluate as of this date (default: today)")
-    ev.add_argument("--explain", action="store_true",
-                    help="show the rules applied, parameters used and table cells chosen")
-    ev.add_argument("--core", metavar="PATH")
-    ev.add_argument("--format", choices=("text", "json"), default="text")
-    ev.add_argument("--lang", choices=("ja", "en"))
+class _Formatter(argparse.HelpFormatter):
+    lang = "en"
 
-    df = sub.add_parser("diff", help="compare two profiles, or a profile with the core's "
-                        "defaults (--core)")
-    df.add_argument("left", metavar="A")
-    df.add_argument("right", metavar="B", nargs="?")
-    df.add_argument("--core", metavar="PATH", nargs="?", const="",
-                    help="without B: compare A with the core's defaults; PATH names the core "
-                         "(default: the nearest package_core/)")
-    df.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    df.add_argument("--lang", choices=("ja", "en"))
+    def add_usage(self, usage: str | None, actions: Any, groups: Any,  # noqa: ANN401
+                  prefix: str | None = None) -> None:
+        # An empty prefix is argparse building a subcommand's `prog`: leave that alone.
+        if prefix is None and self.lang == "ja":
+            prefix = "使い方: "
+        super().add_usage(usage, actions, groups, prefix)
 
-    fm = sub.add_parser("fmt", help="lay files out canonically (aligned grids, grouped "
-                        "amounts; comments kept)")
-    fm.add_argument("files", nargs="+", metavar="FILE")
-    fm.add_argument("--check", action="store_true",
-                    help="change nothing; exit 1 if a file would be reformatted")
-    fm.add_argument("--lang", choices=("ja", "en"))
 
-    it = sub.add_parser("init", help="a new town's profile, copied from a neighbour's")
-    it.add_argument("name", metavar="NAME", help="the new town's name, e.g. 新町")
-    it.add_argument("--code", required=True, metavar="CODE",
-                    help="its 6-digit 地方公共団体コード (the check digit is verified)")
-    it.add_argument("--from", dest="source", required=True, metavar="PROFILE",
-                    help="the neighbour's profile to copy")
-    it.add_argument("-o", "--output", metavar="FILE",
-                    help="write to FILE (atomically; an existing file is never replaced)")
-    it.add_argument("--lang", choices=("ja", "en"))
+class _Parser(argparse.ArgumentParser):
+    """argparse in the reader's language: usage, section titles and errors."""
 
-    ts = sub.add_parser("test", help="run a town's acceptance tests (NAME.test.toml beside "
-                        "NAME.pcfg)")
-    ts.add_argument("paths", nargs="*", metavar="PATH",
-                    help="test files, profiles or folders (default: tenant_profiles/, else .)")
-    ts.add_argument("--core", metavar="PATH")
-    ts.add_argument("--lang", choices=("ja", "en"))
+    lang = "en"
 
-    ex = sub.add_parser("export", help="a tenant's resolved parameter values as TOML or JSON")
-    ex.add_argument("profile", metavar="PROFILE")
-    ex.add_argument("--on", metavar="DATE", help="values as of this date (default: today)")
-    ex.add_argument("--all-dates", action="store_true", help="every effective period")
-    ex.add_argument("--format", choices=("toml", "json"), required=True)
-    ex.add_argument("-o", "--output", metavar="FILE",
-                    help="write to FILE (atomically) instead of standard output")
-    ex.add_argument("--core", metavar="PATH")
-    ex.add_argument("--lang", choices=("ja", "en"))
+    def error(self, message: str) -> NoReturn:
+        if self.lang == "ja":
+            for pattern, replacement in _ARGPARSE_JA:
+                message = pattern.sub(replacement, message)
+        self.print_usage(sys.stderr)
+        label = "エラー" if self.lang == "ja" else "error"
+        self.exit(EXIT_USAGE, f"{self.prog}: {label}: {message}\n")
 
-    explain = sub.add_parser("explain", help="explain a diagnostic code, e.g. PC0302")
-    explain.add_argument("code", metavar="CODE")
-    explain.add_argument("--lang", choices=("ja", "en"))
+
+def _parser(lang: str) -> argparse.ArgumentParser:
+    """The command line, with help in ``lang``."""
+
+    def h(en: str, ja: str) -> str:
+        return ja if lang == "ja" else en
+
+    class Formatter(_Formatter):
+        pass
+
+    Formatter.lang = lang
+
+    class Parser(_Parser):
+        pass
+
+    Parser.lang = lang
+
+    def parser(**kw: Any) -> argparse.ArgumentParser:  # noqa: ANN401
+        made = Parser(formatter_class=Formatter, add_help=False, **kw)
+        made._positionals.title = h("arguments", "引数")  # noqa: SLF001 - argparse's own titles
+        made._optionals.title = h("options", "オプション")  # noqa: SLF001
+        made.add_argument("-h", "--help", action="help", help=h(
+            "show this help and exit", "このヘルプを表示して終了します"))
+        return made
+
+    p = parser(prog="paramcfg", description=h(
+        "Check and use paramcfg tenant profiles against a package core.",
+        "テナントプロファイルをパッケージコアに照らして確認し、使います。"))
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                           parser_class=Parser)
+
+    def command(name: str, en: str, ja: str) -> argparse.ArgumentParser:
+        made = sub.add_parser(name, help=h(en, ja), description=h(en, ja),
+                              formatter_class=Formatter, add_help=False)
+        made._positionals.title = h("arguments", "引数")  # noqa: SLF001
+        made._optionals.title = h("options", "オプション")  # noqa: SLF001
+        made.add_argument("-h", "--help", action="help", help=h(
+            "show this help and exit", "このヘルプを表示して終了します"))
+        made.add_argument("--lang", choices=("ja", "en"), help=h(
+            "language of messages (default: PARAMCFG_LANG, else the locale)",
+            "メッセージの言語（既定: PARAMCFG_LANG、なければロケール）"))
+        return made
+
+    core_help = h("the package core (a .pcore file or a folder of them); default: the nearest "
+                  "package_core/ folder at or above the profile",
+                  "パッケージコア（.pcore ファイルかそのフォルダ）。既定: プロファイルのある"
+                  "フォルダかその上にある package_core/")
+    on_help = h("as of this date, e.g. 2024-06-01 (default: today)",
+                "この日付時点で（例: 2024-06-01、既定: 今日）")
+
+    check = command("check", "check tenant profiles against the package core",
+                    "テナントプロファイルをパッケージコアに照らして確認します")
+    check.add_argument("profiles", nargs="+", metavar="PROFILE",
+                       help=h("tenant profile files", "テナントプロファイルのファイル"))
+    check.add_argument("--core", metavar="PATH", help=core_help)
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help=h("output format", "出力の形式"))
+
+    ev = command("eval", "evaluate a rule for one tenant as of a date",
+                 "ある団体のルールを、ある日付時点で計算します")
+    ev.add_argument("profile", metavar="PROFILE", help=h("the tenant profile", "プロファイル"))
+    ev.add_argument("rule", metavar="RULE", help=h("the rule to evaluate", "計算するルール"))
+    ev.add_argument("--input", action="append", default=[], metavar="NAME=VALUE", help=h(
+        "an input or rule argument, e.g. 所得割額=100,000円 (repeatable)",
+        "入力またはルールの引数（例: 所得割額=100,000円、繰り返し指定可）"))
+    ev.add_argument("--inputs", metavar="FILE.json", help=h(
+        "inputs as a JSON object (numbers are read exactly, never as float)",
+        "入力を JSON オブジェクトで（数値は正確に読み取ります）"))
+    ev.add_argument("--on", metavar="DATE", help=on_help)
+    ev.add_argument("--explain", action="store_true", help=h(
+        "show the rules applied, parameters used and table cells chosen",
+        "適用したルール、使ったパラメータ、選んだ表のセルを表示します"))
+    ev.add_argument("--core", metavar="PATH", help=core_help)
+    ev.add_argument("--format", choices=("text", "json"), default="text",
+                    help=h("output format", "出力の形式"))
+
+    df = command("diff", "compare two profiles, or a profile with the core's defaults (--core)",
+                 "二つのプロファイル、またはプロファイルとコアの既定値（--core）を比べます")
+    df.add_argument("left", metavar="A", help=h("a profile", "プロファイル"))
+    df.add_argument("right", metavar="B", nargs="?", help=h("another profile", "比べる相手"))
+    df.add_argument("--core", metavar="PATH", nargs="?", const="", help=h(
+        "without B: compare A with the core's defaults; PATH names the core",
+        "B がないとき: A をコアの既定値と比べます。PATH でコアを指定できます"))
+    df.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                    help=h("output format", "出力の形式"))
+
+    fm = command("fmt", "lay files out canonically (aligned grids, grouped amounts; comments "
+                 "kept)", "ファイルを標準の書式に整えます（表の桁揃え、金額の桁区切り。コメントは残します）")
+    fm.add_argument("files", nargs="+", metavar="FILE", help=h("files", "ファイル"))
+    fm.add_argument("--check", action="store_true", help=h(
+        "change nothing; exit 1 if a file would be reformatted",
+        "何も変更せず、整形が必要なファイルがあれば終了コード 1"))
+
+    it = command("init", "a new town's profile, copied from a neighbour's",
+                 "隣の団体のプロファイルから新しい団体のプロファイルを作ります")
+    it.add_argument("name", metavar="NAME", help=h(
+        "the new town's name, e.g. 新町", "新しい団体の名前（例: 新町）"))
+    it.add_argument("--code", required=True, metavar="CODE", help=h(
+        "its 6-digit 地方公共団体コード (the check digit is verified)",
+        "6 桁の地方公共団体コード（検査数字を確認します）"))
+    it.add_argument("--from", dest="source", required=True, metavar="PROFILE", help=h(
+        "the neighbour's profile to copy", "写すもとになる隣の団体のプロファイル"))
+    it.add_argument("-o", "--output", metavar="FILE", help=h(
+        "write to FILE (atomically; an existing file is never replaced)",
+        "FILE に書き出します（既存のファイルは上書きしません）"))
+
+    ts = command("test", "run a town's acceptance tests (NAME.test.toml beside NAME.pcfg)",
+                 "受入テストを実行します（NAME.pcfg と同じ場所の NAME.test.toml）")
+    ts.add_argument("paths", nargs="*", metavar="PATH", help=h(
+        "test files, profiles or folders (default: tenant_profiles/, else .)",
+        "テストファイル、プロファイル、フォルダ（既定: tenant_profiles/、なければ .）"))
+    ts.add_argument("--core", metavar="PATH", help=core_help)
+
+    ex = command("export", "a tenant's resolved parameter values as TOML or JSON",
+                 "ある日付時点のパラメータの値を TOML か JSON で書き出します")
+    ex.add_argument("profile", metavar="PROFILE", help=h("the tenant profile", "プロファイル"))
+    ex.add_argument("--on", metavar="DATE", help=on_help)
+    ex.add_argument("--all-dates", action="store_true", help=h(
+        "every effective period", "すべての適用期間"))
+    ex.add_argument("--format", choices=("toml", "json"), required=True,
+                    help=h("output format", "出力の形式"))
+    ex.add_argument("-o", "--output", metavar="FILE", help=h(
+        "write to FILE (atomically) instead of standard output",
+        "標準出力でなく FILE に書き出します"))
+    ex.add_argument("--core", metavar="PATH", help=core_help)
+
+    explain = command("explain", "explain a diagnostic code, e.g. PC0302",
+                      "診断コードの説明を表示します（例: PC0302）")
+    explain.add_argument("code", metavar="CODE", help=h("a code such as PC0302",
+                                                        "PC0302 のようなコード"))
     return p
+
+
+def _argv_lang(argv: Sequence[str]) -> str | None:
+    """``--lang`` from the command line before it is parsed, so that help is in it too."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in {"ja", "en"}:
+            return argv[i + 1]
+        if arg in {"--lang=ja", "--lang=en"}:
+            return arg.split("=", 1)[1]
+    return None
 
 
 def _load_core(path: Path, cache: dict[Path, CoreResult]) -> CoreResult:
@@ -604,12 +703,14 @@ def _cmd_explain(args: argparse.Namespace, report: Report) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = detect_lang(_argv_lang(argv))
+    parser = _parser(lang)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
-    report = Report(detect_lang(getattr(args, "lang", None)), sys.stdout, sys.stderr)
+    report = Report(lang, sys.stdout, sys.stderr)
     try:
         commands = {"check": _cmd_check, "diff": _cmd_diff, "eval": _cmd_eval,
                     "export": _cmd_export, "explain": _cmd_explain, "fmt": _cmd_fmt,
