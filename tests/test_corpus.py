@@ -181,14 +181,7 @@ GENERATED: dict[str, bytes] = {
 # ---- marked cases ---------------------------------------------------------------------------
 
 #: An exception escapes check_profile / load_core today.
-CRASHES: dict[str, str] = {
-    "number_10000_digits_yen.pcfg": (
-        "ValueError (int max str digits) escapes the parser before the 30-digit limit acts"
-    ),
-    "core_10000_digits.pcore": (
-        "ValueError (int max str digits) escapes the parser before the 30-digit limit acts"
-    ),
-}
+CRASHES: dict[str, str] = {}
 
 #: paramcfg's answer today is wrong or unhelpful; the file states what it should be.
 XFAIL: dict[str, str] = {
@@ -202,12 +195,8 @@ XFAIL: dict[str, str] = {
     ),
     "fullwidth_dot_in_name.pcfg": "the help says to delete ．, which would join the two names",
     "japanese_comma_in_list.pcfg": "the help says to delete 、 instead of writing a comma",
-    "smart_quotes.pcfg": "a PC0401 cascade: the notice is said to be missing",
     "nbsp_between_tokens.pcfg": "the message shows U+00A0 as a plain blank and never names it",
     "zero_width_space_in_name.pcfg": "U+200B is not reported; PC0102 blames the `.` before it",
-    "unterminated_string.pcfg": "a PC0401 cascade: the notice is said to be missing",
-    "truncated_mid_grid.pcfg": "a PC0401 cascade: the table is said to be missing",
-    "truncated_mid_string.pcfg": "a PC0401 cascade: the notice is said to be missing",
     "header_only.pcfg": "only the first of two required parameters is reported (same span)",
     "code_quoted.pcfg": "a PC0204 cascade: the file is said to have no tenant line",
     "only_block_invalid_date.pcfg": "a PC0401 cascade with the help 'on or before any date'",

@@ -599,7 +599,7 @@ def build_profile(
             "header": "tenant", "example": 'tenant "町名" code 085421'}))
         return None
     conv = t.Converter(diags, core.enums)
-    rejected: set[str] = set()
+    rejected: set[str] = set(file.broken)
     blocks = _blocks([file], core.params, conv, diags, in_core=False, core_name=core.name,
                      rejected=rejected)
     return Profile(

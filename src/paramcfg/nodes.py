@@ -361,3 +361,5 @@ class SourceFile:
     text: str
     statements: tuple[Statement, ...]
     comments: tuple[Comment, ...] = ()
+    #: Names of assignments that could not be parsed: set, if wrongly, so not "missing" too.
+    broken: frozenset[str] = frozenset()

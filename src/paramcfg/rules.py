@@ -379,6 +379,9 @@ class _Typer:
 
     def literal(self, lit: n.Lit) -> IR | None:
         value = lit.value
+        if t.too_long(lit):
+            self.diags.append(t.too_long_diagnostic(lit))
+            return None
         if lit.kind == "yen":
             assert isinstance(value, int | Decimal)  # noqa: S101 - by the lexer
             if isinstance(value, Decimal) and value != value.to_integral_value():

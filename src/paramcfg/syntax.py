@@ -343,7 +343,14 @@ def _to_number(digits: str) -> int | Decimal:
     # Anything written with a decimal point stays a Decimal, so that `0.5円` can be reported
     # as a fractional yen instead of being silently truncated.
     plain = digits.replace(",", "")
-    return Decimal(plain) if "." in plain else int(plain)
+    if "." in plain or len(plain) > _MAX_INT_DIGITS:
+        # Python refuses int() of more than 4,300 digits; a Decimal has no such limit, and the
+        # model reports any literal longer than its limit (PC0005) before using it.
+        return Decimal(plain)
+    return int(plain)
+
+
+_MAX_INT_DIGITS: Final = 1000
 
 
 _ESCAPES: Final = {"\\n": "\n", "\\t": "\t", '\\"': '"', "\\\\": "\\"}
@@ -692,18 +699,21 @@ def parse_text(text: str, path: str) -> ParseResult:
     locator = _Locator(text, path)
     diagnostics: list[Diagnostic] = []
     statements: list[n.Statement] = []
+    broken: set[str] = set()
     with _lock:
         parser, transformer = _get_parser()
         transformer.loc = locator
         for seg in segments:
             if seg.problems:
                 diagnostics.extend(_problem(p, locator) for p in seg.problems)
+                broken.update(_assigned_name(text, seg))
                 continue
             locator.base = seg.start
             try:
                 node: n.Statement = parser.parse(text[seg.start : seg.end])  # type: ignore[assignment]
             except UnexpectedInput as exc:
                 diagnostics.append(_syntax_diagnostic(exc, locator, parser, seg))
+                broken.update(_assigned_name(text, seg))
                 continue
             finally:
                 locator.base = 0
@@ -714,7 +724,18 @@ def parse_text(text: str, path: str) -> ParseResult:
         if _is_comment(text, m.start())
     )
     diagnostics.sort(key=Diagnostic.sort_key)
-    return ParseResult(n.SourceFile(path, text, tuple(statements), comments), tuple(diagnostics))
+    return ParseResult(n.SourceFile(path, text, tuple(statements), comments, frozenset(broken)),
+                       tuple(diagnostics))
+
+
+_ASSIGNED_NAME = re.compile(r"[ \t]*(?:review[ \t]+)?([^\W\d][\w.]*|[0-9]+[^\x00-\x7f\W][\w.]*)"
+                            r"[ \t]*=(?!=)")
+
+
+def _assigned_name(text: str, seg: Segment) -> list[str]:
+    """The parameter a broken statement was assigning, if it looks like an assignment."""
+    m = _ASSIGNED_NAME.match(text, seg.start, seg.end)
+    return [m.group(1)] if m else []
 
 
 _LIMITS: Final = {

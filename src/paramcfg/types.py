@@ -362,8 +362,16 @@ def _bad_literal(lit: n.Lit, kind: tuple[str, str], fix: tuple[str, str]) -> Dia
     )
 
 
-def _too_long(lit: n.Lit) -> bool:
-    return sum(ch.isdigit() for ch in lit.text) > MAX_LITERAL_DIGITS
+def too_long(lit: n.Lit) -> bool:
+    """Whether a numeric literal has more digits than any real figure (PC0005)."""
+    return lit.kind in {"yen", "percent", "number"} and \
+        sum(ch.isdigit() for ch in lit.text) > MAX_LITERAL_DIGITS
+
+
+def too_long_diagnostic(lit: n.Lit) -> Diagnostic:
+    return Diagnostic("PC0005", lit.span, {
+        "what": "the number", "what_ja": "数値の桁数",
+        "limit": f"{MAX_LITERAL_DIGITS} digits", "limit_ja": f"{MAX_LITERAL_DIGITS} 桁"})
 
 
 class Converter:
@@ -400,13 +408,8 @@ class Converter:
                 self.wrong(name, t, node)
                 return None
             return build_table(name, t, node, self)
-        if isinstance(node, n.Lit) and _too_long(node):
-            self.diags.append(
-                Diagnostic("PC0005", node.span, {
-                    "what": "the number", "what_ja": "数値の桁数",
-                    "limit": f"{MAX_LITERAL_DIGITS} digits",
-                    "limit_ja": f"{MAX_LITERAL_DIGITS} 桁"})
-            )
+        if isinstance(node, n.Lit) and too_long(node):
+            self.diags.append(too_long_diagnostic(node))
             return None
         if isinstance(t, ListType):
             if not isinstance(node, n.ListValue):
