@@ -137,10 +137,10 @@ class _ValueChecker:
         self.core = core
         self.diags = diags
         self.in_core = in_core
-        self.reported: set[tuple[str, str, int, int]] = set()
+        self.reported: set[tuple[object, ...]] = set()
 
     def add(self, d: Diagnostic) -> None:
-        key = (d.code, d.span.file, d.span.start, d.span.end)
+        key = (d.code, d.span.file, d.span.start, d.span.end, tuple(sorted(d.args.items())))
         if key not in self.reported:
             self.reported.add(key)
             self.diags.append(d)
@@ -271,6 +271,8 @@ def check_profile_values(core: Core, profile: Profile, diags: list[Diagnostic]) 
     _check_uses(core, profile, diags)
     checker = _ValueChecker(core, diags, in_core=False)
     missing: set[str] = set()
+    if not profile.blocks and profile.dropped_blocks:
+        return  # each block's bad date is already reported; "missing" would be a cascade
     if not profile.blocks:
         first_required = [p for p in core.params.values() if p.required]
         for p in first_required:

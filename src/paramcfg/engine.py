@@ -154,7 +154,11 @@ def _check(src: Source, core: CoreResult) -> CheckResult:
     profile = None
     if src.ok and core.core is not None:
         parsed = parse_text(src.text, src.path)
-        diags.extend(parsed.diagnostics)
+        # A line with a control character is already reported (PC0003); the syntax error the
+        # character causes on that line would only repeat it.
+        damaged = {d.span.line for d in src.diagnostics if d.code == "PC0003"}
+        diags.extend(d for d in parsed.diagnostics
+                     if not (d.code in {"PC0101", "PC0102"} and d.span.line in damaged))
         profile = model.build_profile(parsed.file, core.core, diags)
         if profile is not None:
             checks.check_profile_values(core.core, profile, diags)

@@ -143,6 +143,8 @@ class Profile:
     uses_span: Span | None = attrs.field(eq=False, default=None)
     #: Parameters whose written value was rejected: not reported again as missing.
     rejected: frozenset[str] = frozenset()
+    #: Blocks left out for a bad or out-of-order date.
+    dropped_blocks: int = 0
 
 
 @attrs.frozen
@@ -394,11 +396,30 @@ def build_core(files: Iterable[n.SourceFile], diags: list[Diagnostic]) -> Core |
             r = _rule(b, s)
             if r is not None:
                 rules[s.name] = r
+    _check_constraint_names(params, diags)
     blocks = _blocks(files, params, conv, diags, in_core=True)
     return Core(
         header.name, parse_version(header.version), tuple(f.path for f in files),
         b.enums, b.records, b.aliases, inputs, params, rules, tuple(blocks), header.span,
     )
+
+
+def _check_constraint_names(params: Mapping[str, Param], diags: list[Diagnostic]) -> None:
+    """A name in `min`/`max` must be a parameter: an unknown one would silently never bind."""
+    for p in params.values():
+        for c in p.constraints:
+            stack: list[object] = [c.expr]
+            while stack:
+                e = stack.pop()
+                if isinstance(e, n.Ref) and e.name not in params:
+                    hint, hint_ja = suggest(e.name, params)
+                    diags.append(Diagnostic("PC0201", e.span, {
+                        "kind": "parameter", "kind_ja": "パラメータ", "name": e.name,
+                        "suggestion": hint, "suggestion_ja": hint_ja}))
+                elif isinstance(e, n.Binary):
+                    stack += [e.left, e.right]
+                elif isinstance(e, n.Unary):
+                    stack.append(e.operand)
 
 
 def _label(clauses: Iterable[n.Clause]) -> str | None:
@@ -602,12 +623,13 @@ def build_profile(
     rejected: set[str] = set(file.broken)
     blocks = _blocks([file], core.params, conv, diags, in_core=False, core_name=core.name,
                      rejected=rejected)
+    dropped = sum(isinstance(s, n.FromDecl) for s in file.statements) - len(blocks)
     return Profile(
         file.path, header.name, header.code,
         uses.core if uses else None, uses.op if uses else None,
         parse_version(uses.version) if uses and uses.version else None,
         tuple(blocks), header.span, header.code_span, uses.span if uses else None,
-        frozenset(rejected),
+        frozenset(rejected), dropped,
     )
 
 

@@ -236,7 +236,7 @@ def read_source(
 
 # Cc except TAB and LF (CR is gone by now), a BOM past the start, and the Unicode line and
 # paragraph separators, which Python's splitlines() would count as line breaks.
-_CONTROL: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]")
+_CONTROL: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029\u200b-\u200d\u2060]")
 
 _C0_NAMES: Final = (
     "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR",
