@@ -197,13 +197,10 @@ XFAIL: dict[str, str] = {
     "japanese_comma_in_list.pcfg": "the help says to delete 、 instead of writing a comma",
     "nbsp_between_tokens.pcfg": "the message shows U+00A0 as a plain blank and never names it",
     "code_quoted.pcfg": "a PC0204 cascade: the file is said to have no tenant line",
-    "from_reiwa.pcfg": "no 2025-04-01 in the message, and a false PC0405 against the block above",
     "from_glued_keyword.pcfg": "`unexpected -; expected =` at column 9, nothing about the space",
     "number_two_points.pcfg": "PC0102 whose help says to delete the `.`, changing the value",
     "quoted_name.pcfg": "lists `core`, `enum`, … as expected; never says names take no quotes",
     "string_escapes.pcfg": "an unknown escape gives PC0102 at the opening quote + a PC0401 cascade",
-    "core_date_values_invalid.pcore": "a date value gives PC0406, which docs reserve for `from` lines",
-    "core_date_value_reiwa.pcore": "no 2025-04-01 in the message for 令和7年4月1日",
     "core_python_names.pcore": "`__class__.__globals__` is reported twice at one place (PC0201 x2)",
 }
 

@@ -603,7 +603,7 @@ class _ToNodes(Transformer[Token, Any]):
         )
 
     def from_decl(self, c: list[Token]) -> n.FromDecl:
-        lit = self.date(c)
+        lit = self.date(c)  # a NAME here (令和7年4月1日) is reported by the model as a bad date
         return n.FromDecl(lit, lit.span)
 
     def assignment(self, c: list[Any]) -> n.Assignment:

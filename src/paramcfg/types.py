@@ -334,9 +334,27 @@ _DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _MONTHDAY_RE = re.compile(r"([0-9]{1,2})月(?:([0-9]{1,2})日|末日)")
 
 
-def parse_date(lit: n.Lit, diags: list[Diagnostic]) -> dt.date | None:
+_ERA_RE = re.compile(r"(令和|平成|昭和)(元|[0-9]{1,2})年([0-9]{1,2})月([0-9]{1,2})日")
+_ERAS: Final = {"令和": 2018, "平成": 1988, "昭和": 1925}
+
+
+def era_to_iso(text: str) -> str | None:
+    """``令和7年4月1日`` → ``2025-04-01`` (元年 is year 1), or ``None``."""
+    m = _ERA_RE.fullmatch(text)
+    if m is None:
+        return None
+    year = _ERAS[m.group(1)] + (1 if m.group(2) == "元" else int(m.group(2)))
+    return f"{year:04d}-{int(m.group(3)):02d}-{int(m.group(4)):02d}"
+
+
+def parse_date(lit: n.Lit, diags: list[Diagnostic], code: str = "PC0406") -> dt.date | None:
+    """A date literal's date; an impossible or era date is reported with ``code``."""
     m = _DATE_RE.fullmatch(str(lit.value))
     detail = detail_ja = ""
+    iso = era_to_iso(str(lit.value))
+    if iso is not None:
+        detail = f" ({lit.text} is {iso}: write {iso})"
+        detail_ja = f"（{lit.text} は {iso} です。{iso} と書いてください）"
     if m is not None:
         year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if 1 <= month <= 12 and 1 <= day <= calendar.monthrange(max(year, 1), month)[1] \
@@ -348,8 +366,13 @@ def parse_date(lit: n.Lit, diags: list[Diagnostic]) -> dt.date | None:
             last = calendar.monthrange(max(year, 1), month)[1]
             detail = f" ({calendar.month_name[month]} {year} has {last} days)"
             detail_ja = f"（{year}年{month}月は{last}日までです）"
-    diags.append(Diagnostic("PC0406", lit.span, {
-        "text": lit.text, "detail": detail, "detail_ja": detail_ja}))
+    if code == "PC0406":
+        diags.append(Diagnostic("PC0406", lit.span, {
+            "text": lit.text, "detail": detail, "detail_ja": detail_ja}))
+    else:
+        diags.append(_bad_literal(lit, ("date", "日付"), (
+            f"write a day that exists, as YYYY-MM-DD{detail}",
+            f"実在する日付を YYYY-MM-DD の形で書いてください{detail_ja}")))
     return None
 
 
@@ -383,6 +406,7 @@ class Converter:
 
     def wrong(self, name: str, t: Type, node: n.Value) -> None:
         kind_en, kind_ja = _kind_of(node)
+        iso = era_to_iso(node_text(node)) if isinstance(t, DateType) else None
         self.diags.append(
             Diagnostic(
                 "PC0301",
@@ -394,7 +418,7 @@ class Converter:
                     "found": node_text(node),
                     "found_kind": kind_en,
                     "found_kind_ja": kind_ja,
-                    "example": _example(t),
+                    "example": iso or _example(t),
                 },
             )
         )
@@ -492,7 +516,7 @@ class Converter:
                 return value
         elif isinstance(t, DateType):
             if kind == "date":
-                return parse_date(lit, self.diags)
+                return parse_date(lit, self.diags, "PC0104")
         elif isinstance(t, MonthDayType) and kind == "monthday":
             return self._monthday(lit)
         self.wrong(name, t, lit)
