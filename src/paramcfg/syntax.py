@@ -96,6 +96,7 @@ class _Scan:
     open_string: int | None
     max_depth: int
     code_end: str  # the line without its comment, right-stripped
+    comment_at: int = -1  # where its comment starts, or -1
 
 
 def _scan_line(line: str, base: int, stack: list[tuple[str, int]]) -> _Scan:
@@ -125,7 +126,7 @@ def _scan_line(line: str, base: int, stack: list[tuple[str, int]]) -> _Scan:
             stack.pop()
         i += 1
     return _Scan(base + string_start if in_string else None, deepest,
-                 line[:code_end].rstrip())
+                 line[:code_end].rstrip(), code_end if code_end < len(line) else -1)
 
 
 class _Statement:
@@ -718,11 +719,7 @@ def parse_text(text: str, path: str) -> ParseResult:
             finally:
                 locator.base = 0
             statements.append(attrs.evolve(node, span=_segment_span(locator, text, seg)))
-    comments = tuple(
-        n.Comment(m.group(0), locator.span(m.start(), m.end()))
-        for m in re.finditer(r"#[^\n]*", text)
-        if _is_comment(text, m.start())
-    )
+    comments = tuple(_comments(text, locator))
     diagnostics.sort(key=Diagnostic.sort_key)
     return ParseResult(n.SourceFile(path, text, tuple(statements), comments, frozenset(broken)),
                        tuple(diagnostics))
@@ -760,9 +757,16 @@ def _problem(p: Problem, locator: _Locator) -> Diagnostic:
                                        "closer": _closer(p.kind)})
 
 
-def _is_comment(text: str, pos: int) -> bool:
-    line_start = text.rfind("\n", 0, pos) + 1
-    return _scan_line(text[line_start : pos + 1], 0, []).code_end != text[line_start : pos + 1]
+def _comments(text: str, locator: _Locator) -> Iterator[n.Comment]:
+    """Every comment, found by the same scan that knows strings (a `#` inside "…" is text)."""
+    offset = 0
+    for line in text.split("\n"):
+        if "#" in line:
+            scan = _scan_line(line, 0, [])
+            if scan.comment_at >= 0:
+                start = offset + scan.comment_at
+                yield n.Comment(line[scan.comment_at :], locator.span(start, offset + len(line)))
+        offset += len(line) + 1
 
 
 def _segment_span(locator: _Locator, text: str, seg: Segment) -> Span:
