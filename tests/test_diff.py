@@ -48,8 +48,9 @@ def test_against_the_core_defaults(capsys):
     code = main(["diff", str(GOKA), "--core", "--format", "json"])
     assert code == EXIT_FINDINGS
     data = json.loads(capsys.readouterr().out)
-    assert data["right"] == "core ibaraki-cloud defaults"
-    assert any(c["parameter"] == "保育料.月額" and c["new"] == "(none)" for c in data["changes"])
+    assert data["left"] == "core ibaraki-cloud defaults"
+    assert any(c["parameter"] == "保育料.月額" and c["old"] == "(none)" and c["new"] == "(table)"
+               for c in data["changes"])
     assert data["parameters"] >= data["differing"] >= 1
 
 

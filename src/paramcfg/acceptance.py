@@ -108,7 +108,7 @@ def _run_case(tenant: Tenant, case: dict[str, Any], index: int) -> CaseResult:
     got = format_typed(actual, rule.type)
     if actual == expected:
         return CaseResult(name, rule_name, ok=True, expected=want, actual=got)
-    trace = render_explanation(tenant.explain(rule_name, inputs, on, args))
+    trace = render_explanation(tenant.explain(rule_name, inputs, on, args), tenant.value_types())
     return CaseResult(name, rule_name, ok=False, expected=want, actual=got, detail=trace)
 
 

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from paramcfg.engine import CheckResult, CoreResult, Tenant
-    from paramcfg.types import Type
 
 EXIT_OK: Final = 0
 EXIT_FINDINGS: Final = 1
@@ -665,7 +664,7 @@ def _cmd_eval(args: argparse.Namespace, report: Report) -> None:
     except EvaluationError as exc:
         report.fail("eval_error", error=exc)
         return
-    types = _explain_types(tenant)
+    types = tenant.value_types()
     if args.format == "json":
         out: dict[str, object] = {
             "rule": args.rule, "tenant": tenant.name, "code": tenant.profile.code,
@@ -679,16 +678,6 @@ def _cmd_eval(args: argparse.Namespace, report: Report) -> None:
                tenant=tenant.name, on=on.isoformat())
     if step is not None:
         print(render_explanation(step, types), file=report.out)
-
-
-def _explain_types(tenant: Tenant) -> dict[str, Type]:
-    from paramcfg.types import ScaleType, TableType  # noqa: PLC0415
-
-    types: dict[str, Type] = {name: i.type for name, i in tenant.core.inputs.items()}
-    for name, p in tenant.core.params.items():
-        types[name] = p.type.value if isinstance(p.type, TableType | ScaleType) else p.type
-    types.update({name: r.type for name, r in tenant.rules.items()})
-    return types
 
 
 def _cmd_explain(args: argparse.Namespace, report: Report) -> None:

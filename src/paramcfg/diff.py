@@ -47,7 +47,8 @@ class DiffResult:
     changes: tuple[Change, ...]
     parameters: int  # parameters compared
     differing: int  # parameters with at least one change
-    at_default: int  # parameters where the left side has the core's default on its last date
+    at_default: int  # parameters where `town` has the core's default on its last date
+    town: str = ""  # the town whose values are counted in `at_default`
 
     @property
     def equal(self) -> bool:
@@ -103,9 +104,14 @@ def _value_at(table: Table, cats: str, key: object) -> object:
     return None
 
 
+_TABLE = "(table)"
+
+
 def _fmt(value: object, ty: t.Type) -> str:
     if value is None:
         return _MISSING
+    if isinstance(value, Table):
+        return _TABLE  # a whole table against nothing: its cells are in the profile
     if isinstance(value, t.RecordValue):
         return "{" + ", ".join(f"{k} = {t.format_value(v)}" for k, v in value.fields) + "}"
     return t.format_typed(value, ty)
@@ -136,8 +142,10 @@ def diff_tenants(core: Core, left: Tenant, right: Tenant | None) -> DiffResult:
     last: dict[tuple[str, str], tuple[str, str]] = {}
     differing: set[str] = set()
     for on in dates:
-        a = _values(core, left, on)
-        b = _values(core, right, on)
+        # Against the core, the core's default is the "before" and the town's value the
+        # "after": what the town changed from the package as delivered.
+        a = _values(core, left, on) if right is not None else _values(core, None, on)
+        b = _values(core, right, on) if right is not None else _values(core, left, on)
         for name, param in core.params.items():
             if param.fixed:
                 continue
@@ -155,10 +163,11 @@ def diff_tenants(core: Core, left: Tenant, right: Tenant | None) -> DiffResult:
     defaults = resolve(core, None, dates[-1])
     at_default = sum(1 for n in settable if n in final and n in defaults
                      and final[n].value == defaults[n].value)
+    this = f"{left.check_result.path} ({left.name})"
     return DiffResult(
-        f"{left.check_result.path} ({left.name})",
-        f"{right.check_result.path} ({right.name})" if right else f"core {core.name} defaults",
-        tuple(changes), len(settable), len(differing), at_default,
+        this if right is not None else f"core {core.name} defaults",
+        f"{right.check_result.path} ({right.name})" if right is not None else this,
+        tuple(changes), len(settable), len(differing), at_default, left.name,
     )
 
 
@@ -173,13 +182,21 @@ def _values(core: Core, tenant: Tenant | None, on: dt.date) -> Mapping[str, Reso
 def _summary(d: DiffResult, lang: str) -> str:
     if lang == "ja":
         return (f"{d.parameters} 個のパラメータのうち {d.differing} 個が異なります"
-                f"（左側がコアの既定値のままのもの {d.at_default} 個）")
-    return (f"{d.differing} of {d.parameters} parameters differ; {d.at_default} of the left "
-            "side's values are the core's default")
+                f"（{d.town}でコアの既定値のままのもの {d.at_default} 個）")
+    return (f"{d.differing} of {d.parameters} parameters differ; {d.at_default} of "
+            f"{d.town}'s values are the core's default")
+
+
+def _word(text: str, lang: str) -> str:
+    if lang == "ja":
+        return {_MISSING: "（なし）", _TABLE: "（表）"}.get(text, text)
+    return text
 
 
 def render(d: DiffResult, fmt: str = "text", lang: str = "en") -> str:
     """The diff as ``text``, ``markdown`` or ``json``."""
+    d = attrs.evolve(d, changes=tuple(
+        attrs.evolve(c, old=_word(c.old, lang), new=_word(c.new, lang)) for c in d.changes))
     if fmt == "json":
         data: dict[str, Any] = {
             "left": d.left, "right": d.right, "equal": d.equal, "parameters": d.parameters,

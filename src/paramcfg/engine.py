@@ -251,6 +251,15 @@ class Tenant:
                 found = self._values.setdefault(start, found)
         return found
 
+    def value_types(self) -> dict[str, Type]:
+        """The type of each name an explanation shows: inputs, rules, and each parameter's
+        value type (a table's cell type), so that amounts print with 円 and rates with %."""
+        types: dict[str, Type] = {name: i.type for name, i in self.core.inputs.items()}
+        for name, p in self.core.params.items():
+            types[name] = getattr(p.type, "value", p.type)  # a table's cells
+        types.update({name: r.type for name, r in self.rules.items()})
+        return types
+
     def parameters(self, on: dt.date) -> dict[str, object]:
         """Every parameter's exact value as of ``on`` (tables as :class:`Table`)."""
         return {name: r.value for name, r in self.values(on).items()}
