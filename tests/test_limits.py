@@ -64,3 +64,27 @@ def test_a_long_literal(core):
     text = HEAD + "  固定資産税.税率 = " + "9" * 10_000 + "%\n"
     result = check_profile_text(text, core)
     assert ("PC0005", 4) in codes(result)
+
+
+def test_check_never_writes(tmp_path, monkeypatch):
+    """`check` reads profiles and the core and writes nothing beside them (its only write is
+    the grammar cache, in the user's cache folder, which this test points elsewhere)."""
+    import shutil  # noqa: PLC0415 - only this test copies files
+
+    from helpers import ROOT  # noqa: PLC0415
+
+    from paramcfg.cli import main  # noqa: PLC0415
+
+    work = tmp_path / "work"
+    shutil.copytree(ROOT / "package_core", work / "package_core")
+    shutil.copytree(ROOT / "tenant_profiles", work / "tenant_profiles")
+    shutil.copy(ROOT / "tests" / "fixtures" / "late_joiner.pcfg", work / "tenant_profiles")
+    monkeypatch.setenv("PARAMCFG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(work)
+
+    def snapshot():
+        return {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in work.rglob("*") if p.is_file()}
+
+    before = snapshot()
+    main(["check", *map(str, sorted((work / "tenant_profiles").glob("*.pcfg")))])
+    assert snapshot() == before
