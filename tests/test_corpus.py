@@ -186,22 +186,10 @@ CRASHES: dict[str, str] = {}
 #: paramcfg's answer today is wrong or unhelpful; the file states what it should be.
 XFAIL: dict[str, str] = {
     **CRASHES,
-    "fullwidth_digits_ascii_comma.pcfg": "one number gives two PC0004 (１ and ０００ apart)",
-    "ideographic_space.pcfg": "PC0004 shows U+3000 as blank space and never names it",
-    "halfwidth_katakana_enum.pcfg": "no suggestion コンビニ and no word of half-width katakana",
-    "cyrillic_lookalike.pcfg": "suggests A4 for А4 without saying which character differs",
     "katakana_fullwidth_minus_lookalike.pcfg": (
         "－ inside a katakana word is mapped to a minus: PC0004 + PC0101 + a PC0401 cascade"
     ),
-    "fullwidth_dot_in_name.pcfg": "the help says to delete ．, which would join the two names",
-    "japanese_comma_in_list.pcfg": "the help says to delete 、 instead of writing a comma",
-    "nbsp_between_tokens.pcfg": "the message shows U+00A0 as a plain blank and never names it",
-    "code_quoted.pcfg": "a PC0204 cascade: the file is said to have no tenant line",
-    "from_glued_keyword.pcfg": "`unexpected -; expected =` at column 9, nothing about the space",
-    "number_two_points.pcfg": "PC0102 whose help says to delete the `.`, changing the value",
-    "quoted_name.pcfg": "lists `core`, `enum`, … as expected; never says names take no quotes",
     "string_escapes.pcfg": "an unknown escape gives PC0102 at the opening quote + a PC0401 cascade",
-    "core_python_names.pcore": "`__class__.__globals__` is reported twice at one place (PC0201 x2)",
 }
 
 # ---- expectations -----------------------------------------------------------------------------

@@ -616,8 +616,9 @@ def build_profile(
             what = _first_word(s)
             diags.append(Diagnostic("PC0403", s.span, {"what": what}))
     if header is None:
-        diags.append(Diagnostic("PC0204", Span.point(file.path), {
-            "header": "tenant", "example": 'tenant "町名" code 085421'}))
+        if ":tenant" not in file.broken:  # a broken tenant line is reported already
+            diags.append(Diagnostic("PC0204", Span.point(file.path), {
+                "header": "tenant", "example": 'tenant "町名" code 085421'}))
         return None
     conv = t.Converter(diags, core.enums)
     rejected: set[str] = set(file.broken)

@@ -283,9 +283,10 @@ def describe(ty: t.Type) -> str:
 class _Unresolved(Exception):  # noqa: N818 - control flow inside this module
     """A bare name that is no variable: it may still be an enum member of the expected type."""
 
-    def __init__(self, ref: n.Ref) -> None:
+    def __init__(self, ref: n.Ref, *, reported: bool = False) -> None:
         super().__init__(ref.name)
         self.ref = ref
+        self.reported = reported  # already reported (an unknown field): say nothing more
 
 
 class _Typer:
@@ -332,7 +333,8 @@ class _Typer:
         try:
             return self._expr(e, scope, expected)
         except _Unresolved as u:
-            self.unknown(u.ref, scope, expected)
+            if not u.reported:
+                self.unknown(u.ref, scope, expected)
             return None
 
     def _expr(self, e: n.Expr, scope: Mapping[str, t.Type], expected: t.Type | None) -> IR | None:
@@ -450,7 +452,7 @@ class _Typer:
                 self.diags.append(Diagnostic("PC0201", ref.span, {
                     "kind": f"field of {rec}", "kind_ja": f"{rec}の項目", "name": field,
                     "suggestion": hint, "suggestion_ja": hint_ja}))
-                raise _Unresolved(ref) from None
+                raise _Unresolved(ref, reported=True) from None
             out = FieldGet(out, field, f.type, ref.span)
         return out
 

@@ -446,11 +446,29 @@ def normalise(text: str, path: str) -> tuple[str, list[Diagnostic]]:
         return text, []
     locator = _Locator(new_text)
     diagnostics = [
-        Diagnostic(
-            "PC0004",
-            locator.span(path, start, end),
-            {"found": text[start:end], "meant": new_text[start:end]},
-        )
-        for start, end in _mapped_runs(text, new_text, MAX_FULL_WIDTH_DIAGNOSTICS)
+        Diagnostic("PC0004", locator.span(path, start, end),
+                   _describe_run(text[start:end], new_text[start:end]))
+        for start, end in _merge_number_runs(
+            new_text, _mapped_runs(text, new_text, MAX_FULL_WIDTH_DIAGNOSTICS))
     ]
     return new_text, diagnostics
+
+
+def _merge_number_runs(new: str, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """One warning for one number: ``１,０００`` is two mapped runs around an ASCII comma."""
+    merged: list[tuple[int, int]] = []
+    for start, end in runs:
+        if merged and start == merged[-1][1] + 1 and new[start - 1] in ",." \
+                and new[start - 2 : start - 1].isdigit() and new[start : start + 1].isdigit():
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _describe_run(found: str, meant: str) -> dict[str, str]:
+    """PC0004's arguments; an ideographic space is invisible, so it is named."""
+    if set(found) == {"\u3000"}:  # nothing visible: name it
+        return {"found": f"{found} (U+3000 IDEOGRAPHIC SPACE)", "meant": "spaces",
+                "found_ja": "スペース（全角スペース U+3000）", "meant_ja": "スペース"}
+    return {"found": found, "meant": meant}

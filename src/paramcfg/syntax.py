@@ -23,6 +23,7 @@ import bisect
 import os
 import re
 import threading
+import unicodedata
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -320,6 +321,7 @@ class _Locator:
 
     def __init__(self, text: str, path: str) -> None:
         self.path = path
+        self.text = text
         self.line_starts = [0]
         self.line_starts.extend(m.end() for m in re.finditer("\n", text))
         self.base = 0
@@ -730,9 +732,13 @@ _ASSIGNED_NAME = re.compile(r"[ \t]*(?:review[ \t]+)?([^\W\d][\w.]*|[0-9]+[^\x00
 
 
 def _assigned_name(text: str, seg: Segment) -> list[str]:
-    """The parameter a broken statement was assigning, if it looks like an assignment."""
+    """What a broken statement was: the parameter it assigned, or ``:tenant`` / ``:core`` for
+    a header line (so that the header is not also reported missing)."""
     m = _ASSIGNED_NAME.match(text, seg.start, seg.end)
-    return [m.group(1)] if m else []
+    if m:
+        return [m.group(1)]
+    head = re.match(r"[ \t]*(tenant|core)\b", text[seg.start : seg.end])
+    return [f":{head.group(1)}"] if head else []
 
 
 _LIMITS: Final = {
@@ -776,14 +782,57 @@ def _segment_span(locator: _Locator, text: str, seg: Segment) -> Span:
     return locator.span(start, seg.end)
 
 
+_FIXES: Final = {
+    "、，": ("write a half-width comma `,`", "半角のカンマ「,」で区切ってください"),
+    "．。": ("write a half-width `.` (the dot in 固定資産税.税率 is half-width)",
+            "半角の「.」を書いてください（固定資産税.税率 の「.」は半角です）"),
+    "“”„「」『』‘’": ('put text in half-width double quotes "…"',
+                    '文字列は半角の「"」で囲んでください'),
+}
+_GLUED = re.compile(r"(from|tenant|uses|core|enum|record|type|input|param|rule)(?=[0-9\"])")
+
+
+def _char_help(ch: str) -> tuple[str, str, str]:
+    """How to name a character in a message, and what to do about it (en, ja)."""
+    shown = f"`{ch}`"
+    if not ch.isascii() or not ch.isprintable():
+        shown = f"`{ch}` (U+{ord(ch):04X} {unicodedata.name(ch, 'UNNAMED')})"
+    for chars, (fix, fix_ja) in _FIXES.items():
+        if ch in chars:
+            return shown, fix, fix_ja
+    if unicodedata.category(ch) == "Zs":
+        return shown, "replace it with an ordinary half-width space", "普通の半角スペースに置き換えてください"
+    return (shown, 'delete it, or put text in double quotes "…"',
+            '削除するか、文字列なら "…" で囲んでください')
+
+
 def _syntax_diagnostic(exc: UnexpectedInput, loc: _Locator, parser: Lark, seg: Segment) -> Diagnostic:
+    seg_text = loc.text[seg.start : seg.end]
+    glued = _GLUED.match(seg_text)
+    if glued:
+        # `from2025-04-01`: Japanese has no spaces, but keywords need one after them.
+        word = glued.group(1)
+        fixed = f"{word} {seg_text[len(word):].split()[0]}"
+        return Diagnostic("PC0101", _abs_span(loc, seg, 0, len(word)), {
+            "found": f"`{word}` runs into what follows it", "found_ja": f"「{word}」の後に空白がありません",
+            "expected": f"a space after it: {fixed}", "expected_ja": f"空白（{fixed}）"})
     if isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream or 0
         char = exc.char
-        return Diagnostic("PC0102", _abs_span(loc, seg, pos, pos + 1), {"char": f"`{char}`"})
+        if char == "." and pos and seg_text[pos - 1 : pos].isdigit():
+            # 0.1.2%: a second decimal point is a malformed number, not a stray character.
+            return Diagnostic("PC0101", _abs_span(loc, seg, pos, pos + 1), {
+                "found": "a second decimal point `.`", "found_ja": "二つ目の小数点「.」",
+                "expected": "one decimal point in a number", "expected_ja": "小数点が一つの数値"})
+        shown, fix, fix_ja = _char_help(char)
+        return Diagnostic("PC0102", _abs_span(loc, seg, pos, pos + 1),
+                          {"char": shown, "fix": fix, "fix_ja": fix_ja})
     assert isinstance(exc, UnexpectedToken)  # noqa: S101 - the only other kind LALR raises
     tok = exc.token
     found_en, found_ja = _describe_token(tok)
+    if tok.type == "STRING" and re.match(r"[ \t]*=", seg_text[tok.end_pos or 0 :]):
+        found_en = f"unexpected {tok}: a parameter name is written without quotes"
+        found_ja = f"{tok} はここに書けません。パラメータ名は引用符で囲みません"
     # LALR merges states, so `exc.expected` can list terminals that could never follow here;
     # asking the interactive parser what it really accepts gives an honest list.
     try:
