@@ -70,7 +70,7 @@ def read_cases(path: Path) -> list[dict[str, Any]]:
     return cases
 
 
-def _run_case(tenant: Tenant, case: dict[str, Any], index: int) -> CaseResult:
+def _run_case(tenant: Tenant, case: dict[str, Any], index: int, lang: str) -> CaseResult:
     name = str(case.get("name", f"case {index + 1}"))
     rule_name = str(case.get("rule", ""))
     rule = tenant.rules.get(rule_name)
@@ -108,10 +108,11 @@ def _run_case(tenant: Tenant, case: dict[str, Any], index: int) -> CaseResult:
     got = format_typed(actual, rule.type)
     if actual == expected:
         return CaseResult(name, rule_name, ok=True, expected=want, actual=got)
-    trace = render_explanation(tenant.explain(rule_name, inputs, on, args), tenant.value_types())
+    trace = render_explanation(tenant.explain(rule_name, inputs, on, args), tenant.value_types(),
+                               lang)
     return CaseResult(name, rule_name, ok=False, expected=want, actual=got, detail=trace)
 
 
-def run_file(tenant: Tenant, path: Path) -> list[CaseResult]:
-    """Run every case of ``path`` against ``tenant``."""
-    return [_run_case(tenant, case, i) for i, case in enumerate(read_cases(path))]
+def run_file(tenant: Tenant, path: Path, lang: str = "en") -> list[CaseResult]:
+    """Run every case of ``path`` against ``tenant``; explanations in ``lang``."""
+    return [_run_case(tenant, case, i, lang) for i, case in enumerate(read_cases(path))]

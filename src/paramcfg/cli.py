@@ -578,7 +578,7 @@ def _cmd_test(args: argparse.Namespace, report: Report) -> None:
             continue
         tenant = found[0]
         try:
-            results = run_file(tenant, path)
+            results = run_file(tenant, path, report.lang)
         except (OSError, ValueError) as exc:
             report.fail("bad_tests", path=path, error=exc)
             continue
@@ -677,7 +677,7 @@ def _cmd_eval(args: argparse.Namespace, report: Report) -> None:
     report.say("result", rule=args.rule, value=format_typed(value, rule.type),
                tenant=tenant.name, on=on.isoformat())
     if step is not None:
-        print(render_explanation(step, types), file=report.out)
+        print(render_explanation(step, types, report.lang), file=report.out)
 
 
 def _cmd_explain(args: argparse.Namespace, report: Report) -> None:

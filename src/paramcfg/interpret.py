@@ -8,7 +8,7 @@ and every table cell chosen.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -341,9 +341,17 @@ def _located(span: Span, check: Callable[..., object], *args: object) -> object:
         raise EvaluationError(exc.msg, span, rule=exc.rule, name=exc.name) from None
 
 
-def render_explanation(step: Step, types: Mapping[str, t.Type] | None = None) -> str:
+_LABELS: Final = {
+    "en": {"param": "parameter", "input": "input", "lookup": "table", "scale": "scale"},
+    "ja": {"param": "パラメータ", "input": "入力", "lookup": "表", "scale": "税率表"},
+}
+
+
+def render_explanation(step: Step, types: Mapping[str, t.Type] | None = None,
+                       lang: str = "en") -> str:
     """The explanation tree as text: one line per step, with the place each value came from."""
     lines: list[str] = []
+    words = _LABELS["ja" if lang == "ja" else "en"]
 
     def value_text(s: Step) -> str:
         ty = (types or {}).get(s.name)
@@ -353,10 +361,10 @@ def render_explanation(step: Step, types: Mapping[str, t.Type] | None = None) ->
         where = f"   [{s.span}]" if s.span is not None else ""
         label = {
             "rule": f"{s.name}({s.detail})" if s.detail else s.name,
-            "param": f"parameter {s.name}",
-            "input": f"input {s.name}",
-            "lookup": f"table {s.name}[{s.detail}]",
-            "scale": f"scale {s.name}({s.detail})",
+            "param": f"{words['param']} {s.name}",
+            "input": f"{words['input']} {s.name}",
+            "lookup": f"{words['lookup']} {s.name}[{s.detail}]",
+            "scale": f"{words['scale']} {s.name}({s.detail})",
         }[s.kind]
         text = f"{label} = {s.detail if s.kind == 'input' else value_text(s)}"
         if s.kind == "param":
