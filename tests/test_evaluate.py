@@ -187,3 +187,23 @@ def test_threads_get_the_results_of_a_sequential_run():
     for th in threads:
         th.join()
     assert results == expected
+
+
+def test_one_tenant_never_changes_another():
+    """Loading and evaluating a town with extreme values leaves another town's results alone:
+    parameters are folded per tenant and period, and nothing is shared that a tenant writes."""
+    core = load_core(ROOT / "package_core")
+    goka_path = ROOT / "tenant_profiles" / "goka.pcfg"
+    goka = paramcfg.load_tenant(goka_path, core)
+    household = {"所得割額": 100_000, "認定": "3号", "時間": "標準", "生活保護世帯": False,
+                 "非課税世帯": False, "多子順位.未就学児": 1, "多子順位.全兄弟": 1}
+    before = [goka.evaluate("保育料.月額計算", household, ON),
+              goka.evaluate("固定資産税.年税額", {}, ON, ("土地", 1_234_567))]
+    other_text = goka_path.read_text(encoding="utf-8").replace(
+        "固定資産税.税率 = 1.4%", "固定資産税.税率 = 9.9%").replace('"五霞町"', '"別町"')
+    other = paramcfg.load_tenant_text(other_text, core, "別町.pcfg")
+    # 1,234,000 × 9.9% = 122,166 → 122,100円 for the other town.
+    assert other.evaluate("固定資産税.年税額", {}, ON, ("土地", 1_234_567)) == 122_100
+    after = [goka.evaluate("保育料.月額計算", household, ON),
+             goka.evaluate("固定資産税.年税額", {}, ON, ("土地", 1_234_567))]
+    assert after == before == [29_500, 17_200]
