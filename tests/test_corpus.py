@@ -189,7 +189,6 @@ XFAIL: dict[str, str] = {
     "katakana_fullwidth_minus_lookalike.pcfg": (
         "－ inside a katakana word is mapped to a minus: PC0004 + PC0101 + a PC0401 cascade"
     ),
-    "string_escapes.pcfg": "an unknown escape gives PC0102 at the opening quote + a PC0401 cascade",
 }
 
 # ---- expectations -----------------------------------------------------------------------------

@@ -358,6 +358,9 @@ _MAX_INT_DIGITS: Final = 1000
 
 _ESCAPES: Final = {"\\n": "\n", "\\t": "\t", '\\"': '"', "\\\\": "\\"}
 _ESCAPE_RE = re.compile(r"\\[nt\"\\]")
+# Escape pairs, matched left to right so that "\\\\q" is a backslash and a q, not \\q.
+_ANY_ESCAPE = re.compile(r"\\(.)")
+_GOOD_ESCAPES: Final = frozenset('nt"\\')
 
 
 def _unquote(text: str) -> str:
@@ -368,6 +371,7 @@ class _ToNodes(Transformer[Token, Any]):
     """Builds nodes while the LALR parser reduces (no parse tree is made)."""
 
     loc: _Locator
+    problems: list[Diagnostic]
 
     # -- helpers
     def _sp(self, tok: Token) -> Span:
@@ -403,7 +407,17 @@ class _ToNodes(Transformer[Token, Any]):
         return n.Lit("monthday", str(c[0]), str(c[0]), self._sp(c[0]))
 
     def string(self, c: list[Token]) -> n.Lit:
-        return n.Lit("string", _unquote(str(c[0])), str(c[0]), self._sp(c[0]))
+        tok = c[0]
+        for m in _ANY_ESCAPE.finditer(str(tok)):
+            if m.group(1) in _GOOD_ESCAPES:
+                continue
+            start = (tok.start_pos or 0) + m.start()
+            self.problems.append(Diagnostic("PC0104", self.loc.span(start, start + 2), {
+                "literal": f"`{m.group(0)}`", "kind": "escape in text",
+                "kind_ja": "文字列のエスケープ",
+                "fix": 'the escapes are \\n \\t \\" and \\\\ (write \\\\ for a backslash)',
+                "fix_ja": 'エスケープは \\n \\t \\" \\\\ だけです（\\ 自体は \\\\ と書きます）'}))
+        return n.Lit("string", _unquote(str(tok)), str(tok), self._sp(tok))
 
     def true(self, c: list[Token]) -> n.Lit:
         return n.Lit("bool", value=True, text="true", span=self._sp(c[0]))
@@ -706,6 +720,7 @@ def parse_text(text: str, path: str) -> ParseResult:
     with _lock:
         parser, transformer = _get_parser()
         transformer.loc = locator
+        transformer.problems = diagnostics  # literal problems found while building nodes
         for seg in segments:
             if seg.problems:
                 diagnostics.extend(_problem(p, locator) for p in seg.problems)
