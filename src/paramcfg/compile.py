@@ -73,6 +73,7 @@ class _Gen:
             "_bisect": bisect.bisect_right, "_check": rt.check_input,
             "_Err": EvaluationError, "_dates": rt.DATE_FUNCTIONS, "_Decimal": Decimal,
             "_bracket_error": _bracket_error, "_missing": _missing, "_bad_type": _bad_type,
+            "_floor_quotient": rt.floor_quotient,
         }
         self.consts: dict[tuple[type, object], str] = {}
         self.rule_names = {name: f"_r{i}" for i, name in enumerate(rules)}
@@ -209,7 +210,7 @@ class _Gen:
                     and isinstance(op.right.type, whole):
                 # floor(a / b, u) on integers is a // (b * u) * u, exactly (any signs).
                 a, b = self.expr(op.left, env), self.expr(op.right, env)
-                return f"({a} // ({b} * {unit}) * {unit})"
+                return f"_floor_quotient({a}, {b}, {unit})"
             return f"_round({self.const(node.mode)}, {x}, {unit})"
         if isinstance(node, r.Extremum):
             return f"{node.op}({', '.join(self.expr(a, env) for a in node.args)})"

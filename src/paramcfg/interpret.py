@@ -284,15 +284,21 @@ class Interpreter:
         table = self._table(node.param, node.span)
         key = self.eval(node.key, env)
         assert isinstance(key, int | Decimal)  # noqa: S101 - typed
-        if key < 0:
-            raise EvaluationError(f"{key} is below the first bracket of {node.param}",
-                                  node.span, rule=self.rule_name, name=node.param)
         value = rt.scale(table, key)
         self._note(Step("scale", node.param, value, t.format_value(key)))
         return value
 
     # -- functions
     def _round(self, node: r.RoundTo, env: dict[str, object]) -> object:
+        op = node.operand
+        whole = (t.YenType, t.IntType)
+        if node.mode == "floor" and isinstance(node.unit, int) and isinstance(op, r.Arith) \
+                and op.op == "/" and isinstance(op.left.type, whole) \
+                and isinstance(op.right.type, whole):
+            # floor(a / b, u) on whole numbers: exact, the same way as the compiled code.
+            a, b = self.eval(op.left, env), self.eval(op.right, env)
+            assert isinstance(a, int) and isinstance(b, int)  # noqa: PT018, S101 - typed
+            return rt.floor_quotient(a, b, node.unit)
         x = self.eval(node.operand, env)
         assert isinstance(x, int | Decimal)  # noqa: S101 - typed
         return rt.round_to(node.mode, x, node.unit)

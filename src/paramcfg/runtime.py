@@ -39,7 +39,20 @@ def div(a: int | Decimal, b: int | Decimal) -> Decimal:
     """Exact-as-can-be division (50 significant digits); division by zero raises."""
     if not b:
         raise EvaluationError("division by zero")
-    return CONTEXT.divide(Decimal(a), Decimal(b))
+    try:
+        return CONTEXT.divide(Decimal(a), Decimal(b))
+    except decimal.DecimalException as exc:
+        raise EvaluationError(f"{a} / {b} is beyond exact arithmetic ({type(exc).__name__})") from None
+
+
+def floor_quotient(a: int, b: int, unit: int) -> int:
+    """``floor(a / b, unit)`` for whole numbers, exactly: ``a // (b * unit) * unit``.
+
+    Both evaluators use this for that pattern, so they agree for amounts of any size.
+    """
+    if not b:
+        raise EvaluationError("division by zero")
+    return a // (b * unit) * unit
 
 
 def round_to(mode: str, x: int | Decimal, unit: int | Decimal) -> int | Decimal:
@@ -50,8 +63,12 @@ def round_to(mode: str, x: int | Decimal, unit: int | Decimal) -> int | Decimal:
             return x // unit * unit
         if mode == "ceil":
             return -(-x // unit) * unit
-    q = CONTEXT.divide(Decimal(x), Decimal(unit)).quantize(_ONE, rounding=_MODES[mode],
-                                                           context=CONTEXT)
+    try:
+        q = CONTEXT.divide(Decimal(x), Decimal(unit)).quantize(_ONE, rounding=_MODES[mode],
+                                                               context=CONTEXT)
+    except decimal.DecimalException as exc:
+        raise EvaluationError(
+            f"{x} is too large to round exactly ({type(exc).__name__})") from None
     result = q * unit
     return int(result) if isinstance(unit, int) else result
 
@@ -59,6 +76,8 @@ def round_to(mode: str, x: int | Decimal, unit: int | Decimal) -> int | Decimal:
 def scale(table: Table, x: int | Decimal) -> Decimal:
     """Marginal-rate scale: each slice ``[low, high)`` of ``x`` at its own rate."""
     assert table.brackets is not None  # noqa: S101 - a scale is always bracketed
+    if x < 0:
+        raise EvaluationError(f"{x} is below the first bracket of the scale")
     total = Decimal(0)
     for low, high, rate in zip(table.brackets.lows, table.brackets.highs, table.cells,
                                strict=True):
