@@ -316,6 +316,14 @@ class Interpreter:
     def _aggregate(self, node: r.Aggregate, env: dict[str, object]) -> object:
         items = self.eval(node.source, env)
         assert isinstance(items, tuple)  # noqa: S101 - lists are tuples once checked
+        if node.kind in {"any", "all"} and node.body is not None and node.var is not None:
+            # Stop at the first item that decides, as the compiled `any(…)`/`all(…)` does: a
+            # later item that would fail to evaluate is then never reached in either.
+            want = node.kind == "any"
+            for item in items:
+                if bool(self.eval(node.body, {**env, node.var: item})) is want:
+                    return want
+            return not want
         if node.body is None or node.var is None:
             values: list[Any] = list(items)
         else:
