@@ -75,7 +75,7 @@ class _Gen:
             "_bracket_error": _bracket_error, "_missing": _missing, "_bad_type": _bad_type,
             "_floor_quotient": rt.floor_quotient,
         }
-        self.consts: dict[tuple[type, object], str] = {}
+        self.consts: dict[object, str] = {}
         self.rule_names = {name: f"_r{i}" for i, name in enumerate(rules)}
         self.inputs = inputs
         all_inputs = sorted({i for names in self.inputs.values() for i in names})
@@ -90,7 +90,7 @@ class _Gen:
 
     def const(self, value: object) -> str:
         """A generated name bound to ``value`` in the namespace (never its text)."""
-        key = (type(value), value if _hashable(value) else id(value))
+        key = _pool_key(value)
         name = self.consts.get(key)
         if name is None:
             name = f"_c{len(self.consts)}"
@@ -281,6 +281,18 @@ class _Gen:
         if node.kind in {"any", "all"}:
             return f"{node.kind}({gen})"
         return f"{node.kind}(({gen}))"
+
+
+def _pool_key(value: object) -> object:
+    """Equal constants share one name only if they are also of the same types all the way
+    down: ``(Decimal("0"),) == (0,)`` in Python, but a rate table's cells are not its lows."""
+    if isinstance(value, tuple):
+        return (tuple, tuple(_pool_key(v) for v in value))
+    if isinstance(value, Decimal):
+        return (Decimal, str(value))
+    if _hashable(value):
+        return (type(value), value)
+    return (type(value), id(value))
 
 
 def _hashable(value: object) -> bool:

@@ -71,7 +71,10 @@ def fold(node: r.IR, values: Mapping[str, Resolved]) -> r.IR:
             return node if decisive else left
         return node
     if isinstance(node, r.Cond) and isinstance(node.cond, r.Const):
-        return node.then if node.cond.value else node.else_
+        branch = node.then if node.cond.value else node.else_
+        # The branch keeps the type of the `if` it replaces (yen in an `amount` if stays an
+        # amount), so that code generation treats it exactly as the interpreter does.
+        return branch if branch.type == node.type else attrs.evolve(branch, type=node.type)
     return node
 
 
