@@ -4,9 +4,13 @@
 digit-leading member names such as ``2号``; a record of household members; inputs of every
 scalar kind, a ``list of`` the record and a ``list of yen``; parameters with limits, defaults
 and dated changes in the core; bracket tables with the bracket axis anywhere among the axes,
-category tables, a marginal-rate ``scale``; and rules whose bodies come from a typed expression
-generator that keeps the unit rules), a valid profile for it, and several input draws (dates,
-inputs, rule arguments) to evaluate every rule with.
+category tables, a marginal-rate ``scale``; *probe* rules that apply one feature (a look-up, a
+rounding at halves, a date function, an aggregate) to plain inputs so that its result is seen
+as it is; and rules whose bodies come from a typed expression generator that keeps the unit
+rules and calls earlier rules), a valid profile for it (one to three dated blocks), and several
+input draws (dates, inputs, rule arguments; keys at and beside every breakpoint, negative and
+huge amounts, empty lists; now and then one input missing or of the wrong kind) to evaluate
+every rule with.
 
 The generator only writes well-typed rules: a core that fails its checks is a bug in this module
 (or in the checker), never something a test should skip.

@@ -39,7 +39,6 @@ from hypothesis import strategies as st
 from paramcfg.diagnostics import render_text
 from paramcfg.engine import check_profile_text, load_core, load_tenant, load_tenant_text
 from paramcfg.errors import EvaluationError
-from paramcfg.tables import Table
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -73,44 +72,6 @@ def run(fn: Callable[[], object]) -> Outcome:
         return Outcome("crash", exc)
 
 
-def colliding_tuples(tenant: Tenant, on: dt.date) -> bool:
-    """Whether two table tuples (bracket lows, cells) in force on ``on`` are equal but differ in
-    the types of their items, e.g. ``(0,)`` and ``(Decimal("0"),)``: see bug F below."""
-    tuples: list[tuple[object, ...]] = []
-    try:
-        values = tenant.parameters(on)
-    except EvaluationError:
-        return False
-    for value in values.values():
-        if isinstance(value, Table):
-            tuples.append(tuple(value.cells))
-            if value.brackets is not None:
-                tuples.append(tuple(value.brackets.lows))
-    return any(a == b and [type(x) for x in a] != [type(y) for y in b]
-               for a, b in itertools.combinations(tuples, 2))
-
-
-def known_bug(compiled: Outcome, interpreted: Outcome, collisions: bool = False) -> str | None:
-    """A disagreement pinned down by a strict xfail test at the end of this file.
-
-    Tolerated here so that the properties keep testing everything else; once a bug is fixed
-    its xfail test passes (and, being strict, fails): then its case here should go."""
-    if compiled.kind != "value":
-        return None
-    a = compiled.value
-    if type(a) is int and interpreted.kind == "error" \
-            and "too large to round exactly" in str(interpreted.value) and abs(a) >= 10**45:
-        return "D: a folded floor(a / b, u) is exact in compiled code only"
-    if type(a) is int and interpreted.kind == "value" and type(interpreted.value) is int:
-        b = interpreted.value
-        if min(abs(a), abs(b)) >= 10**45 and abs(a - b) * 10**30 <= abs(a):
-            return "D: a folded floor(a / b, u) is exact in compiled code only"
-    if collisions and interpreted.kind == "value" and a == interpreted.value \
-            and {type(a), type(interpreted.value)} == {int, Decimal}:
-        return "F: equal table tuples of different item types share one compiled constant"
-    return None
-
-
 def agree(compiled: Outcome, interpreted: Outcome) -> bool:
     """Equal values of the same type, or EvaluationError from both."""
     if compiled.kind == "value" and interpreted.kind == "value":
@@ -119,14 +80,10 @@ def agree(compiled: Outcome, interpreted: Outcome) -> bool:
     return compiled.kind == interpreted.kind == "error"
 
 
-def assert_agree(compiled: Outcome, interpreted: Outcome, where: str = "",
-                 *, collisions: bool = False) -> None:
-    """:func:`agree`, or a known bug (``where`` is for the message)."""
-    if agree(compiled, interpreted):
-        return
-    bug = known_bug(compiled, interpreted, collisions)
-    assert bug is not None, f"{where}: compiled {compiled} but interpreted {interpreted}"
-    event(f"known bug {bug}")
+def assert_agree(compiled: Outcome, interpreted: Outcome, where: str = "") -> None:
+    """:func:`agree` (``where`` is for the message)."""
+    assert agree(compiled, interpreted), f"{where}: compiled {compiled} but interpreted {interpreted}"
+    event(f"both gave {'a value' if compiled.kind == 'value' else 'an evaluation error'}")
 
 
 #: What a result of each declared type may be, exactly (``type(x) in …``).
@@ -179,7 +136,6 @@ def test_compiled_rules_agree_with_the_interpreter(scenario: Scenario, core_dir)
     core, tenant = load(scenario.core.text, scenario.profile.text, core_dir)
     assert set(core.rules) == {r.name for r in scenario.core.rules}
     for draw in scenario.draws:
-        collisions = colliding_tuples(tenant, draw.on)
         for rule in scenario.core.rules:
             args = draw.args.get(rule.name, ())
             where = f"{rule.name}{args} on {draw.on} with {draw.inputs}"
@@ -187,10 +143,9 @@ def test_compiled_rules_agree_with_the_interpreter(scenario: Scenario, core_dir)
                 rule.name, draw.inputs, draw.on, args))
             interpreted = run(lambda rule=rule, args=args, draw=draw: tenant.interpret(
                 rule.name, draw.inputs, draw.on, args))
-            assert_agree(compiled, interpreted, where, collisions=collisions)
+            assert_agree(compiled, interpreted, where)
+            assert_exact(rule.type, compiled, where)
             assert_exact(rule.type, interpreted, where)
-            if not collisions:
-                assert_exact(rule.type, compiled, where)
 
 
 # ---- 2: a fee declared monotone along the income ------------------------------------------------
@@ -328,9 +283,9 @@ def test_evaluate_many_on_the_shipped_core(goka, incomes, third):
 
 # ---- bugs found by the properties: minimal reproducers ------------------------------------------
 #
-# All were found by test_compiled_rules_agree_with_the_interpreter on generated cores.  Fixed
-# ones stay as regression tests (1b7f8c3, e7d59b7); open ones are strict xfails, whose known
-# disagreement known_bug() above tolerates in the property.
+# All were found by test_compiled_rules_agree_with_the_interpreter on generated cores and are
+# fixed (1b7f8c3, e7d59b7, c042a01); they stay as regression tests.  The one strict xfail is a
+# limit both evaluators share (so the property, which compares them, does not see it).
 
 SCALE_CORE = """core "scale" version 1.0
 input 所得 : yen
