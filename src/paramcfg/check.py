@@ -133,10 +133,9 @@ def _arith(op: str, a: Any, b: Any) -> Any:  # noqa: ANN401
 
 
 class _ValueChecker:
-    def __init__(self, core: Core, diags: list[Diagnostic], *, in_core: bool) -> None:
+    def __init__(self, core: Core, diags: list[Diagnostic]) -> None:
         self.core = core
         self.diags = diags
-        self.in_core = in_core
         self.reported: set[tuple[object, ...]] = set()
 
     def add(self, d: Diagnostic) -> None:
@@ -269,7 +268,7 @@ def check_profile_values(core: Core, profile: Profile, diags: list[Diagnostic]) 
     """Header, required values on every effective date, and every constraint."""
     check_code(profile.code, profile.code_span, diags)
     _check_uses(core, profile, diags)
-    checker = _ValueChecker(core, diags, in_core=False)
+    checker = _ValueChecker(core, diags)
     missing: set[str] = set()
     if not profile.blocks and profile.dropped_blocks:
         return  # each block's bad date is already reported; "missing" would be a cascade
@@ -296,7 +295,7 @@ def check_profile_values(core: Core, profile: Profile, diags: list[Diagnostic]) 
 
 def check_core_values(core: Core, diags: list[Diagnostic]) -> None:
     """The core's own values must meet its own constraints on each of its dates."""
-    checker = _ValueChecker(core, diags, in_core=True)
+    checker = _ValueChecker(core, diags)
     for on in _dates(core, None):
         values = resolve(core, None, on)
         for p in core.params.values():

@@ -13,7 +13,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import linecache
-import sys
 import threading
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -72,7 +71,8 @@ class _Gen:
             "_div": rt.div, "_round": rt.round_to, "_scale": rt.scale,
             "_bisect": bisect.bisect_right, "_check": rt.check_input,
             "_Err": EvaluationError, "_dates": rt.DATE_FUNCTIONS, "_Decimal": Decimal,
-            "_bracket_error": _bracket_error, "_missing": _missing, "_bad_type": _bad_type,
+            "_bracket_error": _bracket_error, "_missing_param": _missing_param,
+            "_bad_type": _bad_type,
             "_floor_quotient": rt.floor_quotient,
         }
         self.consts: dict[object, str] = {}
@@ -303,12 +303,6 @@ def _hashable(value: object) -> bool:
     return not isinstance(value, Table)
 
 
-def _missing(rule: str, name: str) -> object:
-    raise EvaluationError(
-        f"rule {rule} needs input {name}, which was not given (a missing input is never taken "
-        "as zero)", rule=rule, name=name)
-
-
 def _bad_type(rule: str, name: str, ty: t.Type, value: object) -> None:
     rt.check_input(rule, name, ty, value)  # raises with the full message
 
@@ -336,7 +330,6 @@ def compile_rules(
     # unreachable is still required, exactly as the interpreter requires it.
     gen = _Gen(fold_rules(rules, values), values, on, r.transitive_inputs(rules),
                r.input_types(rules))
-    gen.ns["_missing_param"] = _missing_param
     for name, rule in gen.rules.items():
         gen.rule(name, rule)
     for i, (name, rule) in enumerate(gen.rules.items()):
@@ -390,7 +383,3 @@ def _span_of(exc: BaseException, filename: str, line_map: tuple[Span | None, ...
         tb = tb.tb_next
     return found
 
-
-# Keep linecache from dropping our entries on `linecache.checkcache()`: an entry whose mtime is
-# None is kept (it is not a file on disk).
-assert sys.version_info >= (3, 11)  # noqa: S101 - documents the linecache behaviour relied on

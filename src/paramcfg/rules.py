@@ -273,10 +273,6 @@ def assignable(target: t.Type, value: t.Type) -> bool:
     return target == value
 
 
-def describe(ty: t.Type) -> str:
-    return str(ty)
-
-
 # ---- the typer ------------------------------------------------------------------------------
 
 

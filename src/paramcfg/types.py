@@ -22,7 +22,6 @@ from paramcfg.diagnostics import Diagnostic, Span, display_width
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from paramcfg.tables import Table
 
 __all__ = [
     "AmountType",
@@ -257,10 +256,6 @@ class TableType(Type):
     name_en = "a table (rows starting with |)"
     name_ja = "表（| で始まる行）"
 
-    @property
-    def bracket_axis(self) -> Axis | None:
-        return next((a for a in self.axes if a.is_bracket), None)
-
     def __str__(self) -> str:
         return f"table[{', '.join(map(str, self.axes))}] of {self.value}"
 
@@ -324,10 +319,6 @@ def node_text(node: n.Value | n.CellItem) -> str:
     if isinstance(node, n.KeyOp):
         return node.op
     return "…"
-
-
-def value_span(node: n.Value) -> Span:
-    return node.span
 
 
 _DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
@@ -605,10 +596,3 @@ def format_typed(value: object, t: Type) -> str:
         return f"{format_decimal(value * 100)}%"
     return format_value(value)
 
-
-def table_value_type(t: Type) -> Type | None:
-    return t.value if isinstance(t, TableType | ScaleType) else None
-
-
-def describe_table(table: Table) -> str:
-    return str(table.type)
