@@ -189,27 +189,23 @@ def _parser(lang: str) -> argparse.ArgumentParser:
 
     Parser.lang = lang
 
-    def parser(**kw: Any) -> argparse.ArgumentParser:  # noqa: ANN401
-        made = Parser(formatter_class=Formatter, add_help=False, **kw)
+    def localised(made: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        """Section titles and --help in the reader's language."""
         made._positionals.title = h("arguments", "引数")  # noqa: SLF001 - argparse's own titles
         made._optionals.title = h("options", "オプション")  # noqa: SLF001
         made.add_argument("-h", "--help", action="help", help=h(
             "show this help and exit", "このヘルプを表示して終了します"))
         return made
 
-    p = parser(prog="paramcfg", description=h(
+    p = localised(Parser(formatter_class=Formatter, add_help=False, prog="paramcfg", description=h(
         "Check and use paramcfg tenant profiles against a package core.",
-        "テナントプロファイルをパッケージコアに照らして確認し、使います。"))
+        "テナントプロファイルをパッケージコアに照らして確認し、使います。")))
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND",
                            parser_class=Parser)
 
     def command(name: str, en: str, ja: str) -> argparse.ArgumentParser:
-        made = sub.add_parser(name, help=h(en, ja), description=h(en, ja),
-                              formatter_class=Formatter, add_help=False)
-        made._positionals.title = h("arguments", "引数")  # noqa: SLF001
-        made._optionals.title = h("options", "オプション")  # noqa: SLF001
-        made.add_argument("-h", "--help", action="help", help=h(
-            "show this help and exit", "このヘルプを表示して終了します"))
+        made = localised(sub.add_parser(name, help=h(en, ja), description=h(en, ja),
+                                        formatter_class=Formatter, add_help=False))
         made.add_argument("--lang", choices=("ja", "en"), help=h(
             "language of messages (default: PARAMCFG_LANG, else the locale)",
             "メッセージの言語（既定: PARAMCFG_LANG、なければロケール）"))
