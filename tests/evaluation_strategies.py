@@ -432,6 +432,9 @@ class ExprGen:
             return out
         if target == "date":
             add(lambda s, k: f"{self.pick(['min', 'max'])}({e(s, 'date', k)}, {e(s, 'date', k)})")
+            # Due dates: a day of the year placed in a fiscal year, moved past closed days.
+            add(lambda s, k: f"fiscal_date({self.monthday()}, fiscal_year({e(s, 'date', k)}))")
+            add(lambda s, k: f"business_day({e(s, 'date', k)}, 閉庁日)")
             return out
         if target == "bool":
             self._bool_compounds(add)
@@ -537,10 +540,18 @@ class ExprGen:
                     return f"count({lst}, {var} -> {self.expr(inner, 'bool', k)})"
                 if source == "list:yen" and target in MONEY_TARGETS and self.draw(st.booleans()):
                     return f"sum({lst})"
-                fn = self.pick(["sum", "sum", "min", "max"])
+                fn = self.pick(["sum", "sum", "min", "max", "map"])
+                if fn == "map":  # a list made item by item, then summed
+                    return f"sum(map({lst}, {var} -> {self.expr(inner, target, k)}))"
                 return f"{fn}({lst}, {var} -> {self.expr(inner, target, k)})"
 
             add(agg, 2)
+
+    def monthday(self) -> str:
+        month = self.draw(st.integers(1, 12))
+        if self.draw(st.booleans()):
+            return f"{month}月末日"
+        return f"{month}月{self.draw(st.integers(1, 28))}日"
 
     def lookup(self, scope: Scope, name: str, depth: int) -> str:
         spec = self.tables[name]
@@ -880,6 +891,12 @@ def cores(draw: DrawFn) -> CoreSpec:
             lines.append(f"  max {p.high_param}")
         if draw(st.booleans()):
             lines.append(f'  label "{p.name}の値"')
+    # Closed days for business_day (a list cannot be written inside a rule).
+    closed = draw(st.lists(st.tuples(st.integers(1, 12), st.integers(0, 28)), max_size=4))
+    lines.append("param 閉庁日 : list of monthday")
+    lines.append("  fixed")
+    days = ", ".join(f"{m}月末日" if d == 0 else f"{m}月{d}日" for m, d in closed)
+    lines.append(f"  default [{days}]")
 
     # Tables: a fee table `table[所得 : yen, <enums>] of yen` (the bracket axis anywhere among
     # the axes), now and then a second bracket table keyed by an int, a category table of one

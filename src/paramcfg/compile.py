@@ -280,6 +280,8 @@ class _Gen:
             return f"len({source})" if node.body is None else f"sum(1 for {item} in {source} if {body})"
         if node.kind in {"any", "all"}:
             return f"{node.kind}({gen})"
+        if node.kind == "map":
+            return f"tuple([{gen}])"
         return f"{node.kind}(({gen}))"
 
 
@@ -341,7 +343,8 @@ def compile_rules(
     code = compile(source, filename, "exec")
     # The generated code sees only the builtins it uses.
     builtins = {"min": min, "max": max, "sum": sum, "len": len, "any": any, "all": all,
-                "type": type, "int": int, "bool": bool, "str": str, "Exception": Exception}
+                "type": type, "int": int, "bool": bool, "str": str, "tuple": tuple,
+                "Exception": Exception}
     namespace: dict[str, Any] = {"__builtins__": builtins}
     line_map = tuple(gen.spans)
     spans = [rule.span for rule in gen.rules.values()]

@@ -7,6 +7,7 @@ and every table cell chosen.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
@@ -20,7 +21,6 @@ from paramcfg.errors import EvaluationError
 from paramcfg.tables import Table
 
 if TYPE_CHECKING:
-    import datetime as dt
     from collections.abc import Callable, Mapping
 
     from paramcfg.model import Resolved
@@ -32,7 +32,7 @@ __all__ = ["Interpreter", "Step", "render_explanation", "step_to_json"]
 class Step:
     """One line of an explanation: a rule applied, a value used, a cell chosen."""
 
-    kind: str  # rule | param | input | lookup | scale
+    kind: str  # rule | param | input | lookup | scale | calendar
     name: str
     value: object
     detail: str = ""
@@ -329,6 +329,8 @@ class Interpreter:
         else:
             values = [self.eval(node.body, {**env, node.var: item}) for item in items]
         kind = node.kind
+        if kind == "map":
+            return tuple(values)
         if kind == "count":
             return len(values) if node.body is None else sum(1 for v in values if v)
         if kind == "any":
@@ -344,7 +346,17 @@ class Interpreter:
 
     def _date(self, node: r.DateFunc, env: dict[str, object]) -> object:
         args: list[Any] = [self.eval(a, env) for a in node.args]
-        return rt.DATE_FUNCTIONS[node.name](*args)
+        value = _located(node.span, rt.DATE_FUNCTIONS[node.name], *args)
+        if self.trace and node.name == "business_day":
+            # Say why a date moved: each day skipped, with its holiday's name or weekday.
+            day, closed = args
+            skipped = []
+            while day < value:
+                skipped.append(f"{day.isoformat()} {rt.closed_reason(day, closed)}")
+                day += dt.timedelta(days=1)
+            if skipped:
+                self._note(Step("calendar", node.name, value, ", ".join(skipped)))
+        return value
 
 
 def _located(span: Span, check: Callable[..., object], *args: object) -> object:
@@ -356,8 +368,10 @@ def _located(span: Span, check: Callable[..., object], *args: object) -> object:
 
 
 _LABELS: Final = {
-    "en": {"param": "parameter", "input": "input", "lookup": "table", "scale": "scale"},
-    "ja": {"param": "パラメータ", "input": "入力", "lookup": "表", "scale": "税率表"},
+    "en": {"param": "parameter", "input": "input", "lookup": "table", "scale": "scale",
+           "calendar": "due date moved over"},
+    "ja": {"param": "パラメータ", "input": "入力", "lookup": "表", "scale": "税率表",
+           "calendar": "休日による期限の繰下げ"},
 }
 
 
@@ -379,6 +393,7 @@ def render_explanation(step: Step, types: Mapping[str, t.Type] | None = None,
             "input": f"{words['input']} {s.name}",
             "lookup": f"{words['lookup']} {s.name}[{s.detail}]",
             "scale": f"{words['scale']} {s.name}({s.detail})",
+            "calendar": f"{words['calendar']} {s.detail}",
         }[s.kind]
         text = f"{label} = {s.detail if s.kind == 'input' else value_text(s)}"
         if s.kind == "param":

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 __all__ = ["AS_OF_KEY", "ROUNDING", "TypedRule", "input_types", "transitive_inputs", "type_rules", "walk"]
 
 ROUNDING: Final = ("floor", "ceil", "round_half_up", "round_half_even")
-AGGREGATES: Final = ("sum", "count", "any", "all", "min", "max")
-DATE_FUNCTIONS: Final = ("fiscal_year", "age_on", "months_between")
+AGGREGATES: Final = ("sum", "count", "any", "all", "min", "max", "map")
+DATE_FUNCTIONS: Final = ("fiscal_year", "age_on", "months_between", "fiscal_date", "business_day")
 AS_OF: Final = "as_of"  # the evaluation date, usable in any rule
 # `as_of` travels like an input: compiled code is shared by every date of a period, so the
 # date cannot be folded in.  No input can have this name (it is not a word).
@@ -41,6 +41,15 @@ MONEY = (t.YenType, t.AmountType)
 DIMLESS = (t.IntType, t.DecimalType, t.RateType)
 YEN, AMOUNT, INT, DEC, RATE = t.YenType(), t.AmountType(), t.IntType(), t.DecimalType(), t.RateType()
 BOOL, DATE = t.BoolType(), t.DateType()
+MONTHDAY = t.MonthDayType()
+#: The date functions: argument types and result type.
+DATE_SIGNATURES: Final[dict[str, tuple[tuple[t.Type, ...], t.Type]]] = {
+    "fiscal_year": ((DATE,), INT),
+    "age_on": ((DATE, DATE), INT),
+    "months_between": ((DATE, DATE), INT),
+    "fiscal_date": ((MONTHDAY, INT), DATE),
+    "business_day": ((DATE, t.ListType(MONTHDAY)), DATE),
+}
 
 # ---- IR --------------------------------------------------------------------------------------
 
@@ -198,7 +207,7 @@ class Clamp:
 
 @attrs.frozen
 class Aggregate:
-    kind: str  # sum count any all min max
+    kind: str  # sum count any all min max map
     source: IR
     var: str | None
     body: IR | None
@@ -370,7 +379,8 @@ class _Typer:
             return self.call(e, scope, expected)
         if isinstance(e, n.Lambda):
             self.error(e.span, "a function `x -> …` can only be given to sum, count, any, all, "
-                       "min or max", "x -> … は sum、count、any、all、min、max の引数にだけ書けます")
+                       "min, max or map",
+                       "x -> … は sum、count、any、all、min、max、map の引数にだけ書けます")
             return None
         self.error(e.span, "a list cannot stand here", "ここにリストは書けません")
         return None
@@ -676,6 +686,8 @@ class _Typer:
             return None
         elem = source.type.element
         if len(e.args) == 1:
+            if e.name == "map":
+                return self.arity(e, 2)
             if e.name == "count":
                 return Aggregate("count", source, None, None, INT, e.span)
             if (e.name in {"any", "all"} and isinstance(elem, t.BoolType)) or (
@@ -694,6 +706,8 @@ class _Typer:
         body = self.expr(fn.body, {**scope, fn.param: elem}, None)
         if body is None:
             return None
+        if e.name == "map":
+            return Aggregate("map", source, fn.param, body, t.ListType(body.type), e.span)
         if e.name in {"count", "any", "all"}:
             if not isinstance(body.type, t.BoolType):
                 self.error(body.span, f"the function of {e.name} must give true/false",
@@ -709,19 +723,20 @@ class _Typer:
         return Aggregate(e.name, source, fn.param, body, result, e.span)
 
     def date_func(self, e: n.Call, scope: Mapping[str, t.Type]) -> IR | None:
-        want = 1 if e.name == "fiscal_year" else 2
-        if len(e.args) != want:
-            return self.arity(e, want)
-        args = [self.expr(a, scope, DATE) for a in e.args]
-        if any(a is None for a in args):
-            return None
-        typed = [a for a in args if a is not None]
-        for a in typed:
-            if not isinstance(a.type, t.DateType):
-                self.error(a.span, f"{e.name} needs dates, not {a.type}",
-                           f"{e.name} には日付が必要です（{a.type} ではなく）")
+        want, result = DATE_SIGNATURES[e.name]
+        if len(e.args) != len(want):
+            return self.arity(e, len(want))
+        typed = []
+        for arg, ty in zip(e.args, want, strict=True):
+            a = self.expr(arg, scope, ty)
+            if a is None:
                 return None
-        return DateFunc(e.name, tuple(typed), INT, e.span)
+            if not assignable(ty, a.type):
+                self.error(a.span, f"{e.name} needs {ty.name_en} here, not {a.type}",
+                           f"{e.name} のこの引数には{ty.name_ja}が必要です（{a.type} ではなく）")
+                return None
+            typed.append(a)
+        return DateFunc(e.name, tuple(typed), result, e.span)
 
     def lookup(self, e: n.Call, table: t.TableType, scope: Mapping[str, t.Type]) -> IR | None:
         if len(e.args) != len(table.axes):

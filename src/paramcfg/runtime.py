@@ -107,8 +107,61 @@ def months_between(start: dt.date, end: dt.date) -> int:
     return months - 1 if end.day < start.day else months
 
 
-DATE_FUNCTIONS: Final[dict[str, Callable[..., int]]] = {
-    "fiscal_year": fiscal_year, "age_on": age_on, "months_between": months_between}
+def fiscal_date(day: t.MonthDay, year: int) -> dt.date:
+    """The date of ``day`` (such as 2月末日) in fiscal year ``year``: April to December fall in
+    ``year``, January to March in ``year + 1``."""
+    if not 1 <= year <= 9998:
+        raise EvaluationError(f"fiscal year {year} is outside 1 … 9998")
+    return day.on(year if day.month >= 4 else year + 1)
+
+
+#: How far a due date may move: the longest run of closed days in a real calendar (Golden
+#: Week plus a weekend, or the New Year closure plus a weekend) is far shorter.
+MAX_CLOSED_RUN: Final = 31
+
+
+def _closed(day: dt.date, closed: Sequence[t.MonthDay]) -> bool:
+    return any(md.on(day.year) == day for md in closed)
+
+
+def business_day(day: dt.date, closed: Sequence[t.MonthDay]) -> dt.date:
+    """``day`` if it is a business day, else the first business day after it.
+
+    Not a business day: Saturday, Sunday, a national holiday (国民の祝日, 振替休日 and 国民の休日,
+    from the maintained calendar of the ``jpholiday`` package), or a day of the year listed
+    in ``closed`` (such as the New Year closure 12月29日 … 1月3日).
+    """
+    import jpholiday  # noqa: PLC0415 - only rules that move due dates need the calendar
+
+    current = day
+    for _ in range(MAX_CLOSED_RUN):
+        if current.weekday() < 5 and not _closed(current, closed) \
+                and not jpholiday.is_holiday(current):
+            return current
+        try:
+            current += dt.timedelta(days=1)
+        except OverflowError:
+            break
+    raise EvaluationError(f"no business day within {MAX_CLOSED_RUN} days from {day.isoformat()}")
+
+
+def closed_reason(day: dt.date, closed: Sequence[t.MonthDay]) -> str | None:
+    """Why ``day`` is not a business day (for explanations), or ``None`` if it is one."""
+    import jpholiday  # noqa: PLC0415 - see business_day
+
+    name = jpholiday.is_holiday_name(day)
+    if name:
+        return str(name)
+    if _closed(day, closed):
+        return "閉庁日"
+    if day.weekday() >= 5:
+        return "土曜日" if day.weekday() == 5 else "日曜日"
+    return None
+
+
+DATE_FUNCTIONS: Final[dict[str, Callable[..., object]]] = {
+    "fiscal_year": fiscal_year, "age_on": age_on, "months_between": months_between,
+    "fiscal_date": fiscal_date, "business_day": business_day}
 
 
 def _bad(rule: str, name: str, ty: t.Type, value: object, why: str = "") -> EvaluationError:
