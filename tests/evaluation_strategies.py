@@ -435,6 +435,7 @@ class ExprGen:
             # Due dates: a day of the year placed in a fiscal year, moved past closed days.
             add(lambda s, k: f"fiscal_date({self.monthday()}, fiscal_year({e(s, 'date', k)}))")
             add(lambda s, k: f"business_day({e(s, 'date', k)}, 閉庁日)")
+            add(lambda s, k: f"add_months({e(s, 'date', k)}, {e(s, 'int', k)})")
             return out
         if target == "bool":
             self._bool_compounds(add)
@@ -457,6 +458,9 @@ class ExprGen:
             add(lambda s, k: f"({e(s, target, k)} * {e(s, target, k)})")
             add(lambda s, k: f"{self.mode()}({e(s, 'num', k)}, {self.unit(whole=True)})")
             add(lambda s, k: f"fiscal_year({e(s, 'date', k)})")
+            # Month by month (月割): how many months of a fiscal year satisfy a condition.
+            add(lambda s, k: (f"count(fiscal_months(fiscal_year({e(s, 'date', k)})), m -> "
+                              f"age_on({e(s, 'date', k)}, add_months(m, 1)) >= {e(s, 'int', k)})"))
             add(lambda s, k: (f"{self.pick(['age_on', 'months_between'])}({e(s, 'date', k)}, "
                               f"{e(s, 'date', k)})"), 2)
             for name, spec in self.tables.items():

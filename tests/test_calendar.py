@@ -138,3 +138,30 @@ def test_a_date_far_in_the_future_is_an_evaluation_error_not_a_crash() -> None:
         rt.business_day(dt.date(9999, 12, 31), NEW_YEAR)
     with pytest.raises(EvaluationError):
         rt.fiscal_date(t.MonthDay(1, 1), 9999)
+
+
+@pytest.mark.parametrize(("day", "months", "expected"), [
+    ("2024-01-31", 1, "2024-02-29"),   # past the end of February (leap year): its last day
+    ("2025-01-31", 1, "2025-02-28"),
+    ("2024-05-01", 11, "2025-04-01"),  # across the calendar year
+    ("2024-03-31", -1, "2024-02-29"),  # backwards
+    ("1985-05-01", 480, "2025-05-01"),  # 40 years
+])
+def test_add_months(day: str, months: int, expected: str) -> None:
+    assert rt.add_months(dt.date.fromisoformat(day), months) == dt.date.fromisoformat(expected)
+
+
+def test_fiscal_months_are_april_to_march() -> None:
+    months = rt.fiscal_months(2024)
+    assert months[0] == dt.date(2024, 4, 1)
+    assert months[8] == dt.date(2024, 12, 1)
+    assert months[9] == dt.date(2025, 1, 1)
+    assert months[-1] == dt.date(2025, 3, 1)
+    assert len(months) == 12
+
+
+def test_month_arithmetic_outside_the_calendar_is_an_evaluation_error() -> None:
+    with pytest.raises(EvaluationError):
+        rt.add_months(dt.date(9999, 12, 1), 1)
+    with pytest.raises(EvaluationError):
+        rt.fiscal_months(0)

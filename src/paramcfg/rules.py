@@ -31,7 +31,8 @@ __all__ = ["AS_OF_KEY", "ROUNDING", "TypedRule", "input_types", "transitive_inpu
 
 ROUNDING: Final = ("floor", "ceil", "round_half_up", "round_half_even")
 AGGREGATES: Final = ("sum", "count", "any", "all", "min", "max", "map")
-DATE_FUNCTIONS: Final = ("fiscal_year", "age_on", "months_between", "fiscal_date", "business_day")
+DATE_FUNCTIONS: Final = ("fiscal_year", "age_on", "months_between", "fiscal_date", "business_day",
+                         "add_months", "fiscal_months")
 AS_OF: Final = "as_of"  # the evaluation date, usable in any rule
 # `as_of` travels like an input: compiled code is shared by every date of a period, so the
 # date cannot be folded in.  No input can have this name (it is not a word).
@@ -49,6 +50,8 @@ DATE_SIGNATURES: Final[dict[str, tuple[tuple[t.Type, ...], t.Type]]] = {
     "months_between": ((DATE, DATE), INT),
     "fiscal_date": ((MONTHDAY, INT), DATE),
     "business_day": ((DATE, t.ListType(MONTHDAY)), DATE),
+    "add_months": ((DATE, INT), DATE),
+    "fiscal_months": ((INT,), t.ListType(DATE)),
 }
 
 # ---- IR --------------------------------------------------------------------------------------

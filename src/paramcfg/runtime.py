@@ -6,6 +6,7 @@ in how they walk the rule, never in arithmetic.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import decimal
 from collections.abc import Callable, Mapping, Sequence
@@ -115,6 +116,24 @@ def fiscal_date(day: t.MonthDay, year: int) -> dt.date:
     return day.on(year if day.month >= 4 else year + 1)
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole months; a day past the end of the target month becomes its last
+    day (2024-01-31 plus one month is 2024-02-29)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    if not 1 <= year <= 9999:
+        raise EvaluationError(f"{day.isoformat()} plus {months} months is outside the calendar")
+    return t.MonthDay(month + 1, None).on(year) if day.day > calendar.monthrange(
+        year, month + 1)[1] else dt.date(year, month + 1, day.day)
+
+
+def fiscal_months(year: int) -> tuple[dt.date, ...]:
+    """The first day of each month of fiscal year ``year``: 1 April … 1 March."""
+    if not 1 <= year <= 9998:
+        raise EvaluationError(f"fiscal year {year} is outside 1 … 9998")
+    return tuple(dt.date(year if m >= 4 else year + 1, m, 1) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3))
+
+
 #: How far a due date may move: the longest run of closed days in a real calendar (Golden
 #: Week plus a weekend, or the New Year closure plus a weekend) is far shorter.
 MAX_CLOSED_RUN: Final = 31
@@ -161,7 +180,8 @@ def closed_reason(day: dt.date, closed: Sequence[t.MonthDay]) -> str | None:
 
 DATE_FUNCTIONS: Final[dict[str, Callable[..., object]]] = {
     "fiscal_year": fiscal_year, "age_on": age_on, "months_between": months_between,
-    "fiscal_date": fiscal_date, "business_day": business_day}
+    "fiscal_date": fiscal_date, "business_day": business_day, "add_months": add_months,
+    "fiscal_months": fiscal_months}
 
 
 def _bad(rule: str, name: str, ty: t.Type, value: object, why: str = "") -> EvaluationError:
