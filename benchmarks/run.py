@@ -1339,6 +1339,12 @@ def town_code(first5: str) -> str:
     return first5 + str((11 - r) % 10)
 
 
+NHI_PARTS = ("医療分", "支援金分", "介護分")
+NHI_CAPS_FY2024 = (650_000, 240_000, 170_000)
+NOTICES = ("固定資産税.納税通知書", "住民税.納税通知書", "軽自動車税.納税通知書", "国保.納税通知書",
+           "介護.納入通知書")
+
+
 def generate_towns(folder: Path, n: int, spec: FeeSpec, seed: int = 7) -> list[tuple[Path, FeeSpec]]:
     """``n`` profiles of the sample core, each with its own code, name, fees and options."""
     rnd = rng(seed)
@@ -1362,9 +1368,18 @@ def generate_towns(folder: Path, n: int, spec: FeeSpec, seed: int = 7) -> list[t
             f"  保育料.多子軽減 = {'制限なし' if unlimited else '国の基準'}",
             f"  固定資産税.税率 = {rnd.choice(['1.4%', '1.5%', '1.6%'])}",
             "  固定資産税.納期限 = [4月30日, 7月31日, 12月25日, 2月末日]",
-            "  固定資産税.納税通知書 = {", '    表題 = "固定資産税 納税通知書"',
-            f'    発行者 = "{name}長"', '    首長名 = "試験 太郎"',
-            f'    問合せ先 = "{name} 税務課"', "  }", ""])
+            f"  住民税.級地 = {rnd.choice(['1級地', '2級地', '3級地'])}",
+            "  国保.所得割率 =", "    | 国保区分 | 率 |",
+            *(f"    | {part} | {rnd.randrange(150, 800) / 100}% |" for part in NHI_PARTS),
+            "  国保.均等割額 =", "    | 国保区分 | 額 |",
+            *(f"    | {part} | {rnd.randrange(50, 350) * 100:,}円 |" for part in NHI_PARTS),
+            "  国保.課税限度額 =", "    | 国保区分 | 額 |",
+            *(f"    | {part} | {cap:,}円 |" for part, cap in zip(NHI_PARTS, NHI_CAPS_FY2024, strict=True)),
+            f"  介護.基準額 = {rnd.randrange(5400, 8400) * 10:,}円",
+            f'  通知書.発行者 = "{name}長"', '  通知書.首長名 = "試験 太郎"',
+            *(line for notice in NOTICES for line in (
+                f"  {notice} = {{", f'    表題 = "{notice}"', f'    問合せ先 = "{name} 税務課"', "  }")),
+            ""])
         path = folder / f"{code}.pcfg"
         path.write_text(text, encoding="utf-8")
         out.append((path, FeeSpec(spec.lows, fee, unlimited, spec.threshold)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import CORE_DIR, ROOT
+from helpers import CORE_DIR, FROZEN_CORE_DIR, ROOT
 
 from paramcfg.engine import CoreResult, load_core
 
@@ -24,3 +24,10 @@ def core() -> CoreResult:
 def golden_core() -> CoreResult:
     """A small core with one parameter of each kind, for the golden profiles."""
     return _load(ROOT / "tests" / "golden" / "golden_core" / "golden.pcore")
+
+
+@pytest.fixture(scope="session")
+def frozen_core() -> CoreResult:
+    """The sample core frozen at version 2024.4 (tests/fixtures/frozen_core), for the tests of
+    the language itself: the bad-input corpus, the late joiner's fixture and the limits."""
+    return _load(FROZEN_CORE_DIR)

@@ -7,6 +7,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE_DIR = ROOT / "package_core"
+#: The sample core as it was when the language tests (corpus, late joiner, limits) were written:
+#: they test the language, so the sample package growing new required parameters must not
+#: change what they expect.
+FROZEN_CORE_DIR = ROOT / "tests" / "fixtures" / "frozen_core"
 PROFILES = sorted((ROOT / "tenant_profiles").glob("*.pcfg"))
 
 # `#! PC0302@3 PC0405@7` on a line: exactly these diagnostics (code@column) on that line.

@@ -169,13 +169,27 @@ def test_one_and_a_half_times_the_standard_rate(golden_core):
     assert d.args["bound_expr"] == "1.5 * 標準額"
 
 
-def test_scalar_cap_from_another_parameter_changes_with_the_core(core):
-    # 国保.医療分.課税限度額 ≤ 国保.医療分.法定限度額, which the core raises from 650,000円 to
-    # 660,000円 on 2025-04-01: 660,000 is wrong in 2024 and right from 2025.
+def test_cap_from_another_parameter_changes_with_the_core(core):
+    # 国保.課税限度額 ≤ 国保.法定限度額 cell by cell; the core raises the statutory 医療分 cap
+    # from 650,000円 to 660,000円 on 2025-04-01: 660,000 is wrong in FY2024 and right from FY2025.
     base = (ROOT / "tenant_profiles" / "goka.pcfg").read_text(encoding="utf-8")
-    ok = base + "\nfrom 2026-04-01\n  国保.医療分.課税限度額 = 660,000円\n"
-    assert check_profile_text(ok, core).ok
-    early = base.replace("from 2024-04-01", "from 2024-04-01\n  国保.医療分.課税限度額 = 660,000円", 1)
+    raised = ("  国保.課税限度額 =\n    | 国保区分 | 課税限度額 |\n    | 医療分   |  660,000円 |\n"
+              "    | 支援金分 |  260,000円 |\n    | 介護分   |  170,000円 |\n")
+    assert check_profile_text(base + "\nfrom 2026-04-01\n" + raised, core).ok
+    row = "| 医療分   |  630,000円 |"
+    assert base.count(row) == 1
+    early = base.replace(row, "| 医療分   |  660,000円 |")
     result = check_profile_text(early, core)
     assert [d.code for d in result.diagnostics] == ["PC0303"]
     assert result.diagnostics[0].args["bound"] == "650,000円"
+    assert result.diagnostics[0].args["name"] == "国保.課税限度額[医療分]"
+
+
+def test_a_town_cap_above_the_fy2023_statutory_cap_is_found_in_fy2023_only(core):
+    # かすみがうら市 starts on 2023-04-01 with 支援金分 220,000円, the FY2023 statutory cap; the
+    # FY2024 cap (240,000円) is not allowed before 2024-04-01.
+    base = (ROOT / "tenant_profiles" / "kasumigaura.pcfg").read_text(encoding="utf-8")
+    row = "| 支援金分 |  220,000円 |"
+    assert base.count(row) == 1
+    result = check_profile_text(base.replace(row, "| 支援金分 |  240,000円 |"), core)
+    assert [(d.code, d.args["bound"]) for d in result.diagnostics] == [("PC0303", "220,000円")]

@@ -6,7 +6,7 @@ import json
 import shutil
 
 import pytest
-from helpers import CORE_DIR, PROFILES, ROOT
+from helpers import CORE_DIR, FROZEN_CORE_DIR, PROFILES, ROOT
 
 from paramcfg.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, MESSAGES, detect_lang, main
 
@@ -23,7 +23,7 @@ def test_shipped_profiles_are_clean(capsys):
 
 
 def test_findings_exit_1_with_a_summary_line(capsys):
-    code = main(["check", "--core", str(CORE_DIR), str(LATE_JOINER), "--lang", "en"])
+    code = main(["check", "--core", str(FROZEN_CORE_DIR), str(LATE_JOINER), "--lang", "en"])
     out = capsys.readouterr().out
     assert code == EXIT_FINDINGS
     assert f"{LATE_JOINER}: 新町 (085422): 16 error(s), 2 warning(s)" in out
@@ -31,7 +31,7 @@ def test_findings_exit_1_with_a_summary_line(capsys):
 
 
 def test_summary_in_japanese(capsys):
-    main(["check", "--core", str(CORE_DIR), str(LATE_JOINER), "--lang", "ja"])
+    main(["check", "--core", str(FROZEN_CORE_DIR), str(LATE_JOINER), "--lang", "ja"])
     out = capsys.readouterr().out
     assert f"{LATE_JOINER}: 新町（085422）: エラー 16 件、警告 2 件" in out
     assert "エラー[PC0601]" in out
@@ -39,7 +39,7 @@ def test_summary_in_japanese(capsys):
 
 
 def test_json_output_parses_and_carries_positions(capsys):
-    code = main(["check", "--core", str(CORE_DIR), str(LATE_JOINER), "--format", "json"])
+    code = main(["check", "--core", str(FROZEN_CORE_DIR), str(LATE_JOINER), "--format", "json"])
     assert code == EXIT_FINDINGS
     data = json.loads(capsys.readouterr().out)
     (entry,) = data

@@ -60,6 +60,13 @@ if TYPE_CHECKING:
     from paramcfg.diagnostics import Diagnostic, Span
     from paramcfg.engine import CoreResult
 
+
+@pytest.fixture(scope="session")
+def core(frozen_core: CoreResult) -> CoreResult:
+    """These tests are about the language: they use the sample core frozen at 2024.4."""
+    return frozen_core
+
+
 CORPUS = ROOT / "tests" / "corpus"
 
 # ---- generated files ----------------------------------------------------------------------

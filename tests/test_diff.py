@@ -30,7 +30,10 @@ def test_tables_are_compared_over_merged_brackets(core):
         "24,400円", "35,000円")
     assert by_cell[("保育料.月額", "3号 標準, 所得割額 235,000円 以上 301,000円 未満")] == (
         "30,500円", "35,000円")
-    assert by_cell[("固定資産税.納税通知書", "発行者")] == ("常陸大宮市長", "五霞町長")
+    assert by_cell[("通知書.発行者", "")] == ("常陸大宮市長", "五霞町長")
+    # A table of one category axis is compared member by member.
+    assert by_cell[("国保.均等割額", "支援金分")] == ("14,300円", "9,500円")
+    assert by_cell[("国保.所得割率", "医療分")] == ("6.4%", "7%")
 
 
 def test_a_later_change_is_reported_on_its_date(core):

@@ -36,6 +36,7 @@ from helpers import PROFILES, ROOT
 from hypothesis import event, given, note
 from hypothesis import strategies as st
 
+from paramcfg import types as t
 from paramcfg.diagnostics import render_text
 from paramcfg.engine import check_profile_text, load_core, load_tenant, load_tenant_text
 from paramcfg.errors import EvaluationError
@@ -91,6 +92,29 @@ EXACT: dict[str, tuple[type, ...]] = {
     "yen": (int,), "int": (int,), "rate": (int, Decimal), "decimal": (int, Decimal),
     "bool": (bool,), "date": (dt.date,),
 }
+
+
+def assert_exact_value(ty: t.Type, value: object, where: str = "") -> None:
+    """``value`` is exactly of declared type ``ty``, lists and records item by item."""
+    if isinstance(ty, t.ListType):
+        assert type(value) is tuple, f"{where}: a {ty} rule gave {value!r}"
+        for item in value:
+            assert_exact_value(ty.element, item, where)
+    elif isinstance(ty, t.RecordType):
+        fields = value.as_dict() if isinstance(value, t.RecordValue) else value
+        assert isinstance(fields, dict), f"{where}: a {ty} rule gave {value!r}"
+        assert set(fields) == {f.name for f in ty.fields}, where
+        for f in ty.fields:
+            assert_exact_value(f.type, fields[f.name], where)
+    elif isinstance(ty, t.EnumType):
+        assert type(value) is str, f"{where}: a {ty} rule gave {value!r}"
+        assert value in ty.members, f"{where}: a {ty} rule gave {value!r}"
+    elif isinstance(ty, t.TextType):
+        assert type(value) is str, f"{where}: a {ty} rule gave {value!r}"
+    elif isinstance(ty, t.MonthDayType):
+        assert type(value) is t.MonthDay, f"{where}: a {ty} rule gave {value!r}"
+    else:
+        assert_exact(str(ty), Outcome("value", value), where)
 
 
 def assert_exact(declared: str, outcome: Outcome, where: str = "") -> None:
@@ -232,9 +256,9 @@ def test_shipped_rules_agree_and_are_exact(towns, data):
         interpreted = run(lambda name=name, args=args: town.interpret(name, inputs, on, args))
         where = f"{town.name}: {name}{args} on {on} with {inputs}"
         assert_agree(compiled, interpreted, where)
-        declared = str(rule.type) if str(rule.type) in EXACT else "enum"
-        assert_exact(declared, compiled, where)
-        assert_exact(declared, interpreted, where)
+        for outcome in (compiled, interpreted):
+            if outcome.kind == "value":
+                assert_exact_value(rule.type, outcome.value, where)
 
 
 # ---- 5: evaluate_many -------------------------------------------------------------------------

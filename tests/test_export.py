@@ -32,7 +32,8 @@ def test_toml_round_trip_is_exact(naka):
     assert back["as_of"] == ON
     params = back["parameters"]
     assert params["固定資産税.税率"] == Decimal("0.014")      # not 0.014000000000000002
-    assert type(params["国保.医療分.課税限度額"]) is int
+    assert type(params["介護.基準額"]) is int
+    assert params["国保.課税限度額"][0] == {"国保区分": "医療分", "value": 650_000}
     expected = {name: unstructure_value(v) for name, v in naka.parameters(ON).items()}
     for name, value in expected.items():
         want = value
@@ -45,7 +46,7 @@ def test_toml_round_trip_is_exact(naka):
 def test_json_keeps_rates_as_exact_strings(naka):
     data = json.loads(to_json(export_data(naka, ON)))
     assert data["parameters"]["固定資産税.税率"] == "0.014"
-    assert data["parameters"]["国保.医療分.法定限度額"] == 650_000
+    assert data["parameters"]["国保.所得割率"][0] == {"国保区分": "医療分", "value": "0.064"}
 
 
 def test_all_dates_lists_every_period(naka):
@@ -55,8 +56,8 @@ def test_all_dates_lists_every_period(naka):
     assert starts[0] == dt.date(2024, 4, 1)
     # The core raises the statutory NHI cap from 2025-04-01 (FY2025: 660,000円).
     by_start = {p["from"]: p["parameters"] for p in data["periods"]}
-    assert by_start[dt.date(2024, 4, 1)]["国保.医療分.法定限度額"] == 650_000
-    assert by_start[dt.date(2025, 4, 1)]["国保.医療分.法定限度額"] == 660_000
+    assert by_start[dt.date(2024, 4, 1)]["国保.法定限度額"][0]["value"] == 650_000
+    assert by_start[dt.date(2025, 4, 1)]["国保.法定限度額"][0]["value"] == 660_000
 
 
 def test_cli_writes_atomically_to_a_file(tmp_path, capsys):

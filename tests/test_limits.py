@@ -6,9 +6,18 @@ instead show up as a test that takes minutes, a RecursionError or a MemoryError.
 
 from __future__ import annotations
 
+import pytest
+
 from paramcfg.engine import MAX_DIAGNOSTICS, check_profile, check_profile_text
 from paramcfg.source import MAX_FILE_BYTES
 from paramcfg.syntax import MAX_DEPTH, MAX_LINES, MAX_TABLE_CELLS
+
+
+@pytest.fixture(scope="session")
+def core(frozen_core):
+    """These tests are about the language: they use the sample core frozen at 2024.4."""
+    return frozen_core
+
 
 HEAD = 'tenant "五霞町" code 085421\nuses "ibaraki-cloud"\nfrom 2024-04-01\n'
 

@@ -141,7 +141,10 @@ class Interpreter:
             self.frames.pop()
         detail = ", ".join(f"{p} = {t.format_typed(a, ty)}"
                            for (p, ty), a in zip(rule.params, args, strict=True))
-        self.frames[-1].add(Step("rule", name, value, detail, rule.span, tuple(frame.children)))
+        # The same rule with the same arguments is explained once per caller (a rule called
+        # for every member of a household would otherwise repeat its whole working).
+        self.frames[-1].add(Step("rule", name, value, detail, rule.span, tuple(frame.children)),
+                            ("rule", f"{name}({detail})"))
         return value
 
     def _note(self, step: Step, key: tuple[str, str] | None = None) -> None:

@@ -577,6 +577,10 @@ def format_value(value: object) -> str:
         return value
     if isinstance(value, tuple):
         return "[" + ", ".join(format_value(v) for v in value) + "]"
+    if isinstance(value, dict):  # a record given as input
+        return "{" + ", ".join(f"{k} = {format_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, RecordValue):
+        return "{" + ", ".join(f"{k} = {format_value(v)}" for k, v in value.fields) + "}"
     return str(value)
 
 
@@ -594,5 +598,12 @@ def format_typed(value: object, t: Type) -> str:
         return f"{format_value(value)}円"
     if isinstance(t, RateType) and isinstance(value, Decimal):
         return f"{format_decimal(value * 100)}%"
+    if isinstance(t, ListType) and isinstance(value, tuple):
+        return "[" + ", ".join(format_typed(v, t.element) for v in value) + "]"
+    if isinstance(t, RecordType) and isinstance(value, dict | RecordValue):
+        fields = value if isinstance(value, dict) else value.as_dict()
+        types = {f.name: f.type for f in t.fields}
+        return "{" + ", ".join(f"{k} = {format_typed(v, types[k]) if k in types else format_value(v)}"
+                               for k, v in fields.items()) + "}"
     return format_value(value)
 
