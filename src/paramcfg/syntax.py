@@ -53,6 +53,18 @@ CONTINUATION_KEYWORDS: Final = frozenset(
 )
 # Line endings after which the statement goes on (an operator waits for its right side).
 _CONTINUES_AFTER = re.compile(r"(?:[=+\-*/<>,(\[{]|->|\.\.<|\b(?:then|else|and|or|not))[ \t]*$")
+# The last characters that can end a match of _CONTINUES_AFTER in right-stripped code.
+_OPERATOR_ENDS: Final = frozenset("=+-*/<>,([{")
+_WORD_ENDS: Final = frozenset("nedrt")  # then else and or not
+
+
+def _continues_after(code: str) -> bool:
+    """``_CONTINUES_AFTER.search(code)`` for right-stripped ``code``, mostly without the regex
+    (which tries every position of the line)."""
+    last = code[-1:]
+    if last in _OPERATOR_ENDS:
+        return True
+    return last in _WORD_ENDS and _CONTINUES_AFTER.search(code) is not None
 _FIRST_WORD = re.compile(r"[ \t]*([^\W\d]\w*|\|)?")
 _ASSIGNMENT_START = re.compile(r"[ \t]*[^\W\d][\w.]*[ \t]*=(?!=)")
 _OPENERS: Final = {"(": ")", "[": "]", "{": "}"}
@@ -100,7 +112,13 @@ class _Scan:
     comment_at: int = -1  # where its comment starts, or -1
 
 
+#: What :func:`_scan_line` has to look at; a line with none of these (most lines) is done at once.
+_SCANNED: Final = re.compile(r'["#()\[\]{}]')
+
+
 def _scan_line(line: str, base: int, stack: list[tuple[str, int]]) -> _Scan:
+    if _SCANNED.search(line) is None:
+        return _Scan(None, len(stack), line.rstrip())
     in_string = False
     string_start = -1
     code_end = len(line)
@@ -157,7 +175,7 @@ def segment(text: str) -> list[Segment]:
     segments: list[Segment] = []
     stack: list[tuple[str, int]] = []
     cur: _Statement | None = None
-    prev_code = ""
+    prev_continues = False  # the line above ends with an operator (_continues_after)
     let_pending = False  # a `let` binding was completed: the rule body is still to come
     logical_first = ""
     offset = 0
@@ -185,7 +203,7 @@ def segment(text: str) -> list[Segment]:
             or first in CONTINUATION_KEYWORDS
             or first == "let"
             or let_pending
-            or bool(_CONTINUES_AFTER.search(prev_code))
+            or prev_continues
         )
         if not continues or cur is None:
             if cur is not None:
@@ -203,11 +221,11 @@ def segment(text: str) -> list[Segment]:
             cur.problems.append(Problem("depth", line_start + indent, scan.max_depth))
             stack.clear()  # the nesting is reported once; its brackets are not also unclosed
         cur.pipes += line.count("|")
-        if not stack and not _CONTINUES_AFTER.search(scan.code_end):
+        prev_continues = _continues_after(scan.code_end)
+        if not stack and not prev_continues:
             # A completed `let` binding leaves the rule body pending; any other completed
             # line is the body itself (or an ordinary statement).
             let_pending = logical_first == "let"
-        prev_code = scan.code_end
         cur.end = line_start + len(scan.code_end)  # a trailing comment is not the statement's
     if cur is not None:
         segments.append(cur.close(stack))
