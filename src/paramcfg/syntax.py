@@ -27,7 +27,7 @@ import unicodedata
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, NamedTuple
 
 import attrs
 from lark import Lark, Token, Transformer
@@ -102,8 +102,7 @@ class Segment:
     problems: tuple[Problem, ...] = ()
 
 
-@attrs.frozen
-class _Scan:
+class _Scan(NamedTuple):
     """What one line leaves: its unclosed string, its deepest nesting, its code."""
 
     open_string: int | None
@@ -151,6 +150,8 @@ def _scan_line(line: str, base: int, stack: list[tuple[str, int]]) -> _Scan:
 class _Statement:
     """The statement being collected by :func:`segment`."""
 
+    __slots__ = ("depth_reported", "end", "indent", "line", "pipes", "problems", "start")
+
     def __init__(self, start: int, line: int, indent: int) -> None:
         self.start = start
         self.end = start
@@ -161,6 +162,9 @@ class _Statement:
         self.depth_reported = False
 
     def close(self, stack: list[tuple[str, int]]) -> Segment:
+        if not self.problems and not stack and self.pipes <= MAX_TABLE_CELLS and \
+                self.end - self.start <= MAX_STATEMENT_CHARS:
+            return Segment(self.start, self.end, self.line)  # the usual statement
         problems = [*self.problems, *(Problem(b, off) for b, off in stack)]
         if self.pipes > MAX_TABLE_CELLS:
             problems.append(Problem("cells", self.start, self.pipes))
@@ -191,9 +195,9 @@ def segment(text: str) -> list[Segment]:
             segments.append(Segment(line_start, line_start, lineno,
                                     (Problem("lines", line_start, text.count("\n") + 1),)))
             return segments
-        m = _FIRST_WORD.match(line)
+        m = _FIRST_WORD.match(line)  # always matches: the indent, then the first word if any
         first = (m.group(1) or "") if m else ""
-        indent = len(line) - len(line.lstrip(" \t"))
+        indent = (m.end() if m else 0) - len(first)
         fresh_assignment = cur is not None and indent <= cur.indent and \
             _ASSIGNMENT_START.match(line) is not None
         continues = cur is not None and first not in STATEMENT_KEYWORDS and not (
