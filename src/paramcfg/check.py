@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 from paramcfg import nodes as n
 from paramcfg import types as t
 from paramcfg.diagnostics import Diagnostic, Related, Span
-from paramcfg.model import Constraint, Core, Param, Profile, Resolved, resolve
+from paramcfg.model import Block, Constraint, Core, Param, Profile, Resolved, resolve
 from paramcfg.tables import Table, check_monotone, compare_cells, describe_range
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
 
 __all__ = ["check_code", "check_core_values", "check_profile_values", "code_check_digit"]
 
@@ -109,6 +109,17 @@ def _bound(expr: n.Expr, values: Mapping[str, Resolved]) -> Any:  # noqa: ANN401
     if isinstance(expr, n.Binary) and expr.op in {"+", "-", "*", "/"}:
         return _arith(expr.op, _bound(expr.left, values), _bound(expr.right, values))
     raise _NoValue
+
+
+def _reads(expr: n.Expr) -> Iterator[str]:
+    """The parameters whose values :func:`_bound` may read for ``expr``."""
+    if isinstance(expr, n.Ref):
+        yield expr.name
+    elif isinstance(expr, n.Unary):
+        yield from _reads(expr.operand)
+    elif isinstance(expr, n.Binary):
+        yield from _reads(expr.left)
+        yield from _reads(expr.right)
 
 
 def _arith(op: str, a: Any, b: Any) -> Any:  # noqa: ANN401
@@ -264,6 +275,27 @@ def _dates(core: Core, profile: Profile | None) -> list[dt.date]:
     return sorted(dates) or [dt.date.min]
 
 
+def _resolve_each(core: Core, profile: Profile,
+                  dates: list[dt.date]) -> Iterator[tuple[dt.date, dict[str, Resolved]]]:
+    """``(on, resolve(core, profile, on))`` for each of the rising ``dates``, built date by date:
+    each assignment's Resolved is made once, not once per date."""
+    defaults = {name: Resolved(p.default, "default", p.default_span)
+                for name, p in core.params.items() if p.default is not None}
+    # As in resolve(): the core's values (defaults, then its blocks), then the profile's over
+    # them; of each list of blocks, those before the first one dated after `on`.
+    layers: tuple[tuple[dict[str, Resolved], str, tuple[Block, ...]], ...] = (
+        (defaults, "core", core.blocks), ({}, "profile", profile.blocks))
+    taken = [0, 0]
+    for on in dates:
+        for i, (layer, origin, blocks) in enumerate(layers):
+            while taken[i] < len(blocks) and blocks[taken[i]].date <= on:
+                block = blocks[taken[i]]
+                for a in block.assignments:
+                    layer[a.name] = Resolved(a.value, origin, a.span, block.date)
+                taken[i] += 1
+        yield on, {**layers[0][0], **layers[1][0]}
+
+
 def check_profile_values(core: Core, profile: Profile, diags: list[Diagnostic]) -> None:
     """Header, required values on every effective date, and every constraint."""
     check_code(profile.code, profile.code_span, diags)
@@ -279,8 +311,14 @@ def check_profile_values(core: Core, profile: Profile, diags: list[Diagnostic]) 
                 "name": p.name, "date": "any date", "date_ja": "どの日付"},
                 related=checker.related(p)))
         return
-    for on in _dates(core, profile):
-        values = resolve(core, profile, on)
+    # A check reads the parameter's value and span and the values its bounds name.  When all
+    # of them are the very Resolved objects it was checked with on an earlier date (each is
+    # made once, by _resolve_each), it would find the same problems again, which add() drops
+    # as repeats: so it is not run again.
+    reads = {p.name: tuple(dict.fromkeys(x for c in p.constraints for x in _reads(c.expr)))
+             for p in core.params.values()}
+    checked: dict[str, tuple[Resolved, tuple[Resolved | None, ...]]] = {}
+    for on, values in _resolve_each(core, profile, _dates(core, profile)):
         block = next((b for b in reversed(profile.blocks) if b.date <= on), profile.blocks[0])
         for p in core.params.values():
             r = values.get(p.name)
@@ -290,6 +328,13 @@ def check_profile_values(core: Core, profile: Profile, diags: list[Diagnostic]) 
                     checker.add(Diagnostic("PC0401", block.span, {
                         "name": p.name, "date": str(on)}, related=checker.related(p)))
                 continue
+            names = reads[p.name]
+            bounds = tuple([values.get(x) for x in names]) if names else ()
+            last = checked.get(p.name)
+            if last is not None and last[0] is r and all(
+                    x is y for x, y in zip(last[1], bounds, strict=True)):
+                continue
+            checked[p.name] = (r, bounds)
             checker.check(p, r, values)
 
 

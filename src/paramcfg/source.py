@@ -13,6 +13,7 @@ are those of the returned text, that is after CRLF and lone CR became LF.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -300,11 +301,19 @@ def _as_str_table(table: dict[int, str]) -> str:
     return "".join(chars)
 
 
-#: One character for one character, never NFKC: NFKC changes lengths and so columns, and
-#: would also touch ー, 「」 and half-width kana, which are meant as written.  ， and ． are
-#: mapped apart, only between two digits (１，０００ and １．４): elsewhere they are Japanese
-#: punctuation.
-_FULL_WIDTH: Final = _as_str_table(_full_width_table())
+@functools.cache
+def _full_width() -> str:
+    """The look-alike mapping as a ``str.translate`` table, built on first use (~10 ms: most
+    files have no look-alike and never need it).
+
+    One character for one character, never NFKC: NFKC changes lengths and so columns, and
+    would also touch ー, 「」 and half-width kana, which are meant as written.  ， and ． are
+    mapped apart, only between two digits (１，０００ and １．４): elsewhere they are Japanese
+    punctuation.
+    """
+    return _as_str_table(_full_width_table())
+
+
 _GROUPING: Final = re.compile("(?<=[0-9])，(?=[0-9])")
 _DECIMAL_POINT: Final = re.compile("(?<=[0-9])．(?=[0-9])")
 
@@ -344,7 +353,7 @@ _ASCII: Final = re.compile(r"[\x00-\x7f]")
 
 
 def _translate(text: str) -> str:
-    text = text.translate(_FULL_WIDTH)
+    text = text.translate(_full_width())
     if "，" in text:
         text = _GROUPING.sub(",", text)
     if "．" in text:

@@ -27,7 +27,7 @@ import unicodedata
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, NamedTuple
 
 import attrs
 from lark import Lark, Token, Transformer
@@ -53,6 +53,18 @@ CONTINUATION_KEYWORDS: Final = frozenset(
 )
 # Line endings after which the statement goes on (an operator waits for its right side).
 _CONTINUES_AFTER = re.compile(r"(?:[=+\-*/<>,(\[{]|->|\.\.<|\b(?:then|else|and|or|not))[ \t]*$")
+# The last characters that can end a match of _CONTINUES_AFTER in right-stripped code.
+_OPERATOR_ENDS: Final = frozenset("=+-*/<>,([{")
+_WORD_ENDS: Final = frozenset("nedrt")  # then else and or not
+
+
+def _continues_after(code: str) -> bool:
+    """``_CONTINUES_AFTER.search(code)`` for right-stripped ``code``, mostly without the regex
+    (which tries every position of the line)."""
+    last = code[-1:]
+    if last in _OPERATOR_ENDS:
+        return True
+    return last in _WORD_ENDS and _CONTINUES_AFTER.search(code) is not None
 _FIRST_WORD = re.compile(r"[ \t]*([^\W\d]\w*|\|)?")
 _ASSIGNMENT_START = re.compile(r"[ \t]*[^\W\d][\w.]*[ \t]*=(?!=)")
 _OPENERS: Final = {"(": ")", "[": "]", "{": "}"}
@@ -90,8 +102,7 @@ class Segment:
     problems: tuple[Problem, ...] = ()
 
 
-@attrs.frozen
-class _Scan:
+class _Scan(NamedTuple):
     """What one line leaves: its unclosed string, its deepest nesting, its code."""
 
     open_string: int | None
@@ -100,7 +111,13 @@ class _Scan:
     comment_at: int = -1  # where its comment starts, or -1
 
 
+#: What :func:`_scan_line` has to look at; a line with none of these (most lines) is done at once.
+_SCANNED: Final = re.compile(r'["#()\[\]{}]')
+
+
 def _scan_line(line: str, base: int, stack: list[tuple[str, int]]) -> _Scan:
+    if _SCANNED.search(line) is None:
+        return _Scan(None, len(stack), line.rstrip())
     in_string = False
     string_start = -1
     code_end = len(line)
@@ -133,6 +150,8 @@ def _scan_line(line: str, base: int, stack: list[tuple[str, int]]) -> _Scan:
 class _Statement:
     """The statement being collected by :func:`segment`."""
 
+    __slots__ = ("depth_reported", "end", "indent", "line", "pipes", "problems", "start")
+
     def __init__(self, start: int, line: int, indent: int) -> None:
         self.start = start
         self.end = start
@@ -143,6 +162,9 @@ class _Statement:
         self.depth_reported = False
 
     def close(self, stack: list[tuple[str, int]]) -> Segment:
+        if not self.problems and not stack and self.pipes <= MAX_TABLE_CELLS and \
+                self.end - self.start <= MAX_STATEMENT_CHARS:
+            return Segment(self.start, self.end, self.line)  # the usual statement
         problems = [*self.problems, *(Problem(b, off) for b, off in stack)]
         if self.pipes > MAX_TABLE_CELLS:
             problems.append(Problem("cells", self.start, self.pipes))
@@ -157,7 +179,7 @@ def segment(text: str) -> list[Segment]:
     segments: list[Segment] = []
     stack: list[tuple[str, int]] = []
     cur: _Statement | None = None
-    prev_code = ""
+    prev_continues = False  # the line above ends with an operator (_continues_after)
     let_pending = False  # a `let` binding was completed: the rule body is still to come
     logical_first = ""
     offset = 0
@@ -173,9 +195,9 @@ def segment(text: str) -> list[Segment]:
             segments.append(Segment(line_start, line_start, lineno,
                                     (Problem("lines", line_start, text.count("\n") + 1),)))
             return segments
-        m = _FIRST_WORD.match(line)
+        m = _FIRST_WORD.match(line)  # always matches: the indent, then the first word if any
         first = (m.group(1) or "") if m else ""
-        indent = len(line) - len(line.lstrip(" \t"))
+        indent = (m.end() if m else 0) - len(first)
         fresh_assignment = cur is not None and indent <= cur.indent and \
             _ASSIGNMENT_START.match(line) is not None
         continues = cur is not None and first not in STATEMENT_KEYWORDS and not (
@@ -185,7 +207,7 @@ def segment(text: str) -> list[Segment]:
             or first in CONTINUATION_KEYWORDS
             or first == "let"
             or let_pending
-            or bool(_CONTINUES_AFTER.search(prev_code))
+            or prev_continues
         )
         if not continues or cur is None:
             if cur is not None:
@@ -203,11 +225,11 @@ def segment(text: str) -> list[Segment]:
             cur.problems.append(Problem("depth", line_start + indent, scan.max_depth))
             stack.clear()  # the nesting is reported once; its brackets are not also unclosed
         cur.pipes += line.count("|")
-        if not stack and not _CONTINUES_AFTER.search(scan.code_end):
+        prev_continues = _continues_after(scan.code_end)
+        if not stack and not prev_continues:
             # A completed `let` binding leaves the rule body pending; any other completed
             # line is the body itself (or an ordinary statement).
             let_pending = logical_first == "let"
-        prev_code = scan.code_end
         cur.end = line_start + len(scan.code_end)  # a trailing comment is not the statement's
     if cur is not None:
         segments.append(cur.close(stack))
@@ -632,6 +654,230 @@ class _ToNodes(Transformer[Token, Any]):
         return c[0]
 
 
+# ---- a fast path for the common statement ------------------------------------------------
+#
+# Most statements of a profile are one assignment: `名前 = 値`, where the value is one literal
+# or name, a flat list of them, or a grid.  Lark's LALR parser, run in Python, costs ~100 µs
+# for such a statement; recognising it here costs a few.  The fast path only ever *accepts*:
+# it gives the very nodes (and spans) the Lark path would, and on anything it is not sure of
+# (another statement, a nested value, a comment, an escape, a keyword used as a name, and
+# every error) it gives up and the statement goes to Lark as before, so every diagnostic is
+# still Lark's.  tests/test_fast_path.py proves the two paths equal.
+#
+# The tokens are the grammar's terminals, tried in the order of Lark's contextual lexer
+# (priority first: DATE and MONTHDAY, then YEN and PERCENT, then NUMBER, then the rest), so
+# the first alternative that matches is the terminal Lark would lex.  Lark's lexer in a given
+# parser state knows only the terminals that state accepts; where this regex finds one that
+# the state would not accept, the parse below gives up, and it never accepts a name that is a
+# keyword (Lark would lex it as the keyword wherever the keyword may stand).
+
+_FAST_DIGITS: Final = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
+_FAST_NAME_PART: Final = r"(?:[^\W0-9]\w*|[0-9]+(?=[^\x00-\x7f\W])(?!円)\w+)"
+_FAST_TOKEN: Final = re.compile(
+    r"[ \t]*(?:"
+    r"(?P<ROWSEP>\n[ \t]*(?=\|))"
+    r"|(?P<DATE>[0-9]{4}-[0-9]{2}-[0-9]{2})"
+    r"|(?P<MONTHDAY>[0-9]{1,2}月(?:[0-9]{1,2}日|末日))"
+    rf"|(?P<PERCENT>{_FAST_DIGITS}%)"
+    rf"|(?P<YEN>{_FAST_DIGITS}円)"
+    rf"|(?P<NUMBER>{_FAST_DIGITS}(?![0-9]|[^\x00-\x7f\W]))"
+    rf"|(?P<NAME>{_FAST_NAME_PART}(?:\.{_FAST_NAME_PART})*)"
+    r'|(?P<STRING>"[^"\\\n]*")'
+    r"|(?P<RANGE_OP>\.\.<)"
+    r"|(?P<COMPARE_OP>==|!=|<=|>=|<|>)"
+    r"|(?P<PUNCT>[-=|\[\],])"
+    r")"
+)
+#: Every keyword of the grammar (a NAME that is one of these is lexed as the keyword wherever
+#: the keyword may stand); ``true`` and ``false`` are handled as the literals they are.
+_KEYWORDS: Final = frozenset({
+    "core", "version", "tenant", "code", "uses", "enum", "record", "type", "input", "param",
+    "rule", "from", "review", "default", "required", "fixed", "min", "max", "increasing",
+    "decreasing", "along", "label", "basis", "int", "decimal", "yen", "rate", "bool", "date",
+    "monthday", "text", "list", "of", "table", "scale", "let", "if", "then", "else", "or", "and",
+    "not", "true", "false",
+})  # fmt: skip
+_NUMBER_KINDS: Final = frozenset({"YEN", "PERCENT", "NUMBER"})
+_SCALAR_KINDS: Final = frozenset({"DATE", "MONTHDAY", "STRING", "NAME"}) | _NUMBER_KINDS
+
+
+class _GiveUp(Exception):  # noqa: N818 - control flow inside the fast path, never escapes
+    """The fast path is not sure: the statement goes to Lark."""
+
+
+class _FastParser:
+    """Recursive descent over the tokens of one statement (see above)."""
+
+    __slots__ = ("end", "first_line", "line", "line_start", "path", "pos", "seg_start", "text")
+
+    def __init__(self, text: str, path: str, seg: Segment) -> None:
+        self.text = text
+        self.path = path
+        self.seg_start = seg.start
+        self.line = self.first_line = seg.line
+        self.line_start = seg.start
+        self.end = seg.end
+        self.pos = seg.start
+
+    def next(self) -> tuple[str, int, int]:
+        """The next token as (kind, start, end); ``("END", end, end)`` at the end."""
+        if self.pos >= self.end:
+            return "END", self.end, self.end
+        m = _FAST_TOKEN.match(self.text, self.pos, self.end)
+        if m is None:
+            if self.text[self.pos : self.end].strip(" \t"):
+                raise _GiveUp
+            self.pos = self.end
+            return "END", self.end, self.end
+        kind = m.lastgroup
+        start, self.pos = m.start(kind), m.end()  # type: ignore[arg-type]
+        if kind == "PUNCT":
+            return self.text[start], start, self.pos
+        if kind == "ROWSEP":
+            self.line += 1
+            self.line_start = start + 1
+        return kind, start, self.pos  # type: ignore[return-value]
+
+    def span(self, start: int, end: int) -> Span:
+        line, col = self.line, start - self.line_start + 1
+        return Span(self.path, line, col, line, col + (end - start), start, end)
+
+    def scalar(self, kind: str, start: int, end: int) -> n.Lit | n.Member:
+        """The literal or name of a token that starts a value; gives up on anything else."""
+        text = self.text[start:end]
+        if kind == "-":
+            kind, start, end = self.next()
+            if kind not in _NUMBER_KINDS:
+                raise _GiveUp
+            inner = self.scalar(kind, start, end)
+            assert isinstance(inner, n.Lit)  # noqa: S101 - a number kind gives a Lit
+            value = inner.value
+            assert isinstance(value, int | Decimal)  # noqa: S101 - numbers only
+            return n.Lit(inner.kind, -value, "-" + inner.text, inner.span)
+        span = self.span(start, end)
+        if kind == "YEN":
+            return n.Lit("yen", _to_number(text[:-1]), text, span)
+        if kind == "PERCENT":
+            return n.Lit("percent", Decimal(text[:-1].replace(",", "")) / 100, text, span)
+        if kind == "NUMBER":
+            return n.Lit("number", _to_number(text), text, span)
+        if kind == "DATE":
+            return n.Lit("date", text, text, span)
+        if kind == "MONTHDAY":
+            return n.Lit("monthday", text, text, span)
+        if kind == "STRING":
+            return n.Lit("string", text[1:-1], text, span)
+        if kind == "NAME":
+            if text == "true":
+                return n.Lit("bool", value=True, text="true", span=span)
+            if text == "false":
+                return n.Lit("bool", value=False, text="false", span=span)
+            if text in _KEYWORDS:
+                raise _GiveUp
+            return n.Member(text, span)
+        raise _GiveUp
+
+    def list_value(self, start: int) -> n.ListValue:
+        items: list[n.Lit | n.Member] = []
+        while True:
+            kind, s, e = self.next()
+            if kind == "]":
+                break
+            if kind not in _SCALAR_KINDS and kind != "-":
+                raise _GiveUp
+            items.append(self.scalar(kind, s, e))
+            kind, s, e = self.next()
+            if kind == "]":
+                break
+            if kind != ",":
+                raise _GiveUp
+        return n.ListValue(tuple(items), self.span(start, start + 1).to(self.span(s, e)))
+
+    def grid(self) -> tuple[n.Grid, tuple[str, int, int]]:
+        """Rows up to the end of the statement; the last token read is returned too."""
+        rows: list[n.Row] = []
+        tok = ("ROWSEP", 0, 0)
+        while tok[0] == "ROWSEP":
+            tok = self.next()
+            if tok[0] != "|":
+                raise _GiveUp
+            cells: list[n.Cell] = []
+            items: list[n.Lit | n.Member | n.KeyOp] = []
+            while True:
+                kind, s, e = tok = self.next()
+                if kind in {"|", "ROWSEP", "END"}:
+                    cells.append(self._cell(items))
+                    if kind != "|":
+                        break
+                    items = []
+                elif kind in {"COMPARE_OP", "RANGE_OP"}:
+                    items.append(n.KeyOp(self.text[s:e], self.span(s, e)))
+                elif kind in _SCALAR_KINDS or kind == "-":
+                    items.append(self.scalar(kind, s, e))
+                else:
+                    raise _GiveUp
+            if len(cells) > 1 and not cells[-1].items:
+                cells.pop()  # the row's closing pipe
+            spans = [x.span for x in cells if x.items]
+            rows.append(n.Row(tuple(cells), _cover(spans) if spans else self._empty()))
+        return n.Grid(tuple(rows), _cover([rows[0].span, rows[-1].span])), tok
+
+    def _cell(self, items: list[n.Lit | n.Member | n.KeyOp]) -> n.Cell:
+        if not items:
+            return n.Cell((), self._empty())
+        return n.Cell(tuple(items), _cover([i.span for i in items]))
+
+    def _empty(self) -> Span:
+        """What the Lark path gives an empty cell or row: a point at the statement's start."""
+        start = self.seg_start
+        return Span(self.path, self.first_line, 1, self.first_line, 1, start, start)
+
+    def assignment(self) -> n.Assignment:
+        kind, s, e = self.next()
+        first = s  # the statement's span starts at its first token, as _segment_span's does
+        review = kind == "NAME" and self.text[s:e] == "review"
+        if review:
+            kind, s, e = self.next()
+        name = self.text[s:e]
+        if kind != "NAME" or name in _KEYWORDS:
+            raise _GiveUp
+        name_span = self.span(s, e)
+        if self.next()[0] != "=":
+            raise _GiveUp
+        kind, s, e = self.next()
+        value: n.Value
+        if kind == "ROWSEP":
+            value, last = self.grid()
+        else:
+            if kind == "[":
+                value = self.list_value(s)
+            elif kind in _SCALAR_KINDS or kind == "-":
+                value = self.scalar(kind, s, e)
+            else:
+                raise _GiveUp
+            last = self.next()
+        if last[0] != "END":
+            raise _GiveUp
+        # The last token ends the statement, on the line this parser has reached.
+        span = Span(self.path, self.first_line, first - self.seg_start + 1, self.line,
+                    self.end - self.line_start + 1, first, self.end)
+        return n.Assignment(name, name_span, value, span, review=review)
+
+
+def _cover(spans: list[Span]) -> Span:
+    """``spans[0].to(spans[-1])``; one span is its own cover (an equal span, not made again)."""
+    first, last = spans[0], spans[-1]
+    return first if first is last else first.to(last)
+
+
+def _fast_statement(text: str, seg: Segment, locator: _Locator) -> n.Assignment | None:
+    """The statement of ``seg`` as the Lark path would give it, or ``None`` to ask Lark."""
+    try:
+        return _FastParser(text, locator.path, seg).assignment()
+    except _GiveUp:
+        return None
+
+
 # ---- errors ------------------------------------------------------------------------------
 
 # How terminals are named to people (never Lark's names).
@@ -717,15 +963,21 @@ def parse_text(text: str, path: str) -> ParseResult:
     diagnostics: list[Diagnostic] = []
     statements: list[n.Statement] = []
     broken: set[str] = set()
+    parser: Lark | None = None  # built on the first statement the fast path leaves to Lark
     with _lock:
-        parser, transformer = _get_parser()
-        transformer.loc = locator
-        transformer.problems = diagnostics  # literal problems found while building nodes
         for seg in segments:
             if seg.problems:
                 diagnostics.extend(_problem(p, locator) for p in seg.problems)
                 broken.update(_assigned_name(text, seg))
                 continue
+            fast = _fast_statement(text, seg, locator)
+            if fast is not None:
+                statements.append(fast)
+                continue
+            if parser is None:
+                parser, transformer = _get_parser()
+                transformer.loc = locator
+                transformer.problems = diagnostics  # literal problems found while building nodes
             locator.base = seg.start
             try:
                 node: n.Statement = parser.parse(text[seg.start : seg.end])  # type: ignore[assignment]
