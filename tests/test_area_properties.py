@@ -1,0 +1,123 @@
+"""Properties of the NHI tax and the LTC premium, for every sample town and fiscal year.
+
+- The NHI tax never decreases when one member's income rises (total and each part).
+- Each NHI part never exceeds the town's cap on that date.
+- The LTC premium never decreases as income rises, for a fixed household status.
+
+Households are random (1–6 members of any age, incomes 0 … 30,000,000円, members reaching 40
+or 65 during the year, non-members' income, 特定同一世帯所属者, earners); compiled rules are
+checked, and on a sample of them the reference interpreter too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from evaluation_strategies import evaluation_settings
+from helpers import ROOT
+from hypothesis import given
+from hypothesis import strategies as st
+
+import paramcfg
+
+TOWNS = ("hitachiomiya", "naka", "kasumigaura", "goka")
+PARTS = {"医療分": "国保.医療分税額", "支援金分": "国保.支援金分税額", "介護分": "国保.介護分税額"}
+
+#: Incomes near the interesting places: the 430,000 deduction and reduction thresholds, and
+#: large enough to reach every cap.
+incomes = st.one_of(
+    st.integers(0, 30_000_000),
+    st.sampled_from([0, 430_000, 430_001, 725_000, 975_000, 1_140_000, 1_650_000]),
+    st.integers(400_000, 2_000_000),
+)
+
+
+@st.composite
+def members(draw):
+    birth = draw(st.dates(dt.date(1945, 1, 1), dt.date(2025, 3, 31)))
+    income = draw(incomes)
+    judged = draw(st.one_of(st.just(income), st.integers(0, income)))
+    return {"生年月日": birth, "総所得金額等": income, "軽減判定所得": judged}
+
+
+@st.composite
+def households(draw):
+    return {
+        "国保.被保険者": draw(st.lists(members(), min_size=1, max_size=6)),
+        "国保.被保険者以外の判定所得": draw(st.one_of(st.just(0), incomes)),
+        "国保.特定同一世帯所属者数": draw(st.integers(0, 2)),
+        "国保.給与所得者等の数": draw(st.integers(0, 4)),
+    }
+
+
+@pytest.fixture(scope="module")
+def towns(core):
+    return {town: paramcfg.load_tenant(ROOT / "tenant_profiles" / f"{town}.pcfg", core)
+            for town in TOWNS}
+
+
+def fiscal_dates(town):
+    first = 2023 if town == "kasumigaura" else 2024
+    return st.dates(dt.date(first, 4, 1), dt.date(2026, 3, 31))
+
+
+@evaluation_settings(120)
+@given(data=st.data())
+def test_nhi_tax_never_decreases_when_a_member_earns_more(towns, data):
+    name = data.draw(st.sampled_from(TOWNS), label="town")
+    town = towns[name]
+    on = data.draw(fiscal_dates(name), label="on")
+    before = data.draw(households(), label="household")
+    i = data.draw(st.integers(0, len(before["国保.被保険者"]) - 1), label="member")
+    raise_by = data.draw(st.integers(1, 5_000_000), label="raise")
+    after = {**before, "国保.被保険者": [dict(m) for m in before["国保.被保険者"]]}
+    richer = after["国保.被保険者"][i]
+    richer["総所得金額等"] += raise_by
+    richer["軽減判定所得"] += raise_by
+    for rule in ("国保.年税額", *PARTS.values()):
+        low, high = town.evaluate(rule, before, on), town.evaluate(rule, after, on)
+        assert high >= low, f"{name} {on} {rule}: {low:,} → {high:,} when member {i + 1} earns more"
+
+
+@evaluation_settings(120)
+@given(data=st.data())
+def test_each_nhi_part_stays_within_its_cap(towns, data):
+    name = data.draw(st.sampled_from(TOWNS), label="town")
+    town = towns[name]
+    on = data.draw(fiscal_dates(name), label="on")
+    household = data.draw(households(), label="household")
+    caps = town.parameters(on)["国保.課税限度額"]
+    total = 0
+    for part, rule in PARTS.items():
+        amount = town.evaluate(rule, household, on)
+        assert 0 <= amount <= caps.lookup(part), f"{name} {on} {rule}: {amount:,}"
+        assert amount % 100 == 0  # each part is floored to 100円
+        total += amount
+    assert town.evaluate("国保.年税額", household, on) == total
+    if data.draw(st.integers(0, 4), label="interpret?") == 0:
+        assert town.interpret("国保.年税額", household, on) == total
+
+
+@evaluation_settings(150)
+@given(data=st.data())
+def test_ltc_premium_never_decreases_as_income_rises(towns, data):
+    name = data.draw(st.sampled_from(TOWNS), label="town")
+    town = towns[name]
+    on = data.draw(fiscal_dates(name), label="on")
+    status = {
+        "介護.生活保護等": data.draw(st.booleans(), label="welfare"),
+        "介護.世帯課税": data.draw(st.booleans(), label="household taxed"),
+        "介護.本人課税": data.draw(st.booleans(), label="self taxed"),
+    }
+    low = data.draw(st.one_of(st.integers(0, 20_000_000),
+                              st.sampled_from([800_000, 809_000, 1_200_000, 7_200_000])), label="low")
+    high = low + data.draw(st.integers(0, 5_000_000), label="more")
+
+    def premium(income):
+        inputs = {**status, "介護.年金収入等": income, "介護.合計所得金額": income}
+        return town.evaluate("介護.年額", inputs, on), town.evaluate("介護.段階", inputs, on)
+
+    (p_low, s_low), (p_high, s_high) = premium(low), premium(high)
+    assert p_high >= p_low, f"{name} {on} {status}: {low:,} → {p_low:,}, {high:,} → {p_high:,}"
+    assert s_high >= s_low
