@@ -97,3 +97,35 @@ def test_date_before_the_first_block(capsys):
                        "--input", "課税標準額=1円", "--on", "2020-01-01", "--lang", "en")
     assert code == EXIT_USAGE
     assert "first effective date" in err
+
+
+def test_a_list_is_given_as_the_profile_writes_it(capsys):
+    # 那珂市 uses the core's dog fees: 3,000円 + 550円 + 550円 = 4,100円.
+    code, out, _ = run(capsys, "eval", NAKA, "畜犬.合計手数料", "--on", "2024-06-01",
+                       "--input", "畜犬.手続=[登録, 注射済票交付,注射済票交付]", "--lang", "en")
+    assert code == EXIT_OK
+    assert out.startswith("畜犬.合計手数料 = 4,100円")
+
+
+def test_records_on_the_command_line_point_to_a_json_file(capsys):
+    code, _, err = run(capsys, "eval", NAKA, "国保.年税額", "--on", "2024-06-01",
+                       "--input", "国保.被保険者=[1980-01-01]", "--lang", "ja")
+    assert code == EXIT_USAGE
+    assert "--inputs FILE.json" in err
+    assert "list of 国保被保険者" in err
+
+
+def test_a_household_from_json_with_explanation(capsys, tmp_path):
+    # 那珂市 FY2024, one member aged 50 with 430,000円 → 7割軽減: 13,500 + 5,400 + 5,400 =
+    # 24,300円 (worked in tests/test_known_answers_areas.py).
+    path = tmp_path / "household.json"
+    path.write_text(json.dumps({
+        "国保.被保険者": [{"生年月日": "1974-06-01", "総所得金額等": 430000, "軽減判定所得": 430000}],
+        "国保.被保険者以外の判定所得": 0, "国保.特定同一世帯所属者数": 0, "国保.給与所得者等の数": 1,
+    }, ensure_ascii=False), encoding="utf-8")
+    code, out, _ = run(capsys, "eval", NAKA, "国保.年税額", "--on", "2024-06-01",
+                       "--inputs", str(path), "--explain", "--lang", "ja")
+    assert code == EXIT_OK
+    assert out.startswith("国保.年税額 = 24,300円")
+    assert "国保.軽減割合 = 70%" in out
+    assert "{生年月日 = 1974-06-01, 総所得金額等 = 430,000円, 軽減判定所得 = 430,000円}" in out

@@ -49,6 +49,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
                 "コア {core} にルール「{rule}」はありません{hint_ja}"),
     "bad_input": ("--input {name}: {value!r} is not {expected}",
                   "--input {name}: {value!r} は{expected_ja}ではありません"),
+    "record_input": (("--input {name}: {name} is {type}, made of records: give the inputs in a JSON "
+                     "file with --inputs FILE.json"),
+                     ("--input {name}: {name} は {type}（レコード）です。入力を JSON ファイルにして "
+                     "--inputs FILE.json で渡してください")),
     "bad_assignment": ("--input takes NAME=VALUE, not {text!r}",
                        "--input は 名前=値 の形で指定します（{text!r} ではなく）"),
     "unknown_input": ("rule {rule} has no input or argument {name}{hint}",
@@ -622,7 +626,7 @@ def _cmd_eval(args: argparse.Namespace, report: Report) -> None:
     from paramcfg.export import parse_input, unstructure_value  # noqa: PLC0415
     from paramcfg.interpret import render_explanation, step_to_json  # noqa: PLC0415
     from paramcfg.names import suggest  # noqa: PLC0415
-    from paramcfg.types import format_typed  # noqa: PLC0415
+    from paramcfg.types import ListType, RecordType, format_typed  # noqa: PLC0415
 
     found = _tenant_and_date(args, report)
     if found is None:
@@ -649,6 +653,10 @@ def _cmd_eval(args: argparse.Namespace, report: Report) -> None:
         try:
             parsed = parse_input(value, ty)
         except ValueError:
+            element = ty.element if isinstance(ty, ListType) else ty
+            if isinstance(element, RecordType) and not args.inputs:
+                report.fail("record_input", name=name, type=str(ty))
+                return
             report.fail("bad_input", name=name, value=value, expected=ty.name_en,
                         expected_ja=ty.name_ja)
             return

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import cattrs
 
@@ -104,6 +104,10 @@ def _number(raw: object, suffix: str) -> Decimal:
     raise ValueError(raw)
 
 
+#: A comma that separates list items: not one that groups digits (followed by exactly three).
+_LIST_COMMA: Final = re.compile(r",(?!\d{3}(?:\D|$))")
+
+
 def parse_input(raw: object, ty: t.Type) -> object:
     """Plain data (command-line text, or JSON read with ``parse_float=Decimal``) as the exact
     value of ``ty``: ``"48,600円"`` → ``48600``, ``"1.4%"`` → ``Decimal("0.014")``.
@@ -140,6 +144,12 @@ def parse_input(raw: object, ty: t.Type) -> object:
             return raw
         raise ValueError(raw)
     if isinstance(ty, t.ListType):
+        if isinstance(raw, str) and raw.strip().startswith("[") and raw.strip().endswith("]") \
+                and not isinstance(ty.element, t.RecordType | t.ListType):
+            # Command-line text as a profile writes it: [登録, 注射済票交付], [1,000円, 2,000円]
+            # (a comma followed by exactly three digits groups digits, as in the language).
+            inner = raw.strip()[1:-1].strip()
+            raw = [] if not inner else [v.strip() for v in _LIST_COMMA.split(inner)]
         if isinstance(raw, list | tuple):
             return [parse_input(v, ty.element) for v in raw]
         raise ValueError(raw)
