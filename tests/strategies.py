@@ -830,6 +830,28 @@ def profile_cases(draw: st.DrawFn, core_result: CoreResult) -> ProfileCase:
             names = [draw(st.sampled_from(settable))]
         plan.append(draw(st.permutations(_with_dependents(core, names, settable))))
 
+    # `when S == M`: a parameter used only under an option is set only with that option, so
+    # S is M wherever the profile sets S (and set in the first block if the core says
+    # otherwise); a parameter whose switch cannot be M (fixed, or wanted as two members) is
+    # not set at all.
+    forced: dict[str, str] = {}
+    for name in settable:
+        when = core.params[name].when
+        if when is None or not any(name in names for names in plan):
+            continue
+        switch, member = when
+        usable = switch in settable and forced.get(switch, member) == member
+        if not usable and core_values(core, dates[0]).get(switch) != member:
+            plan = [[x for x in names if x != name] for names in plan]
+            continue
+        if usable:
+            forced[switch] = member
+            if core.params[switch].default != member and switch not in plan[0]:
+                plan[0] = [*plan[0], switch]
+    plan = [names or [draw(st.sampled_from([x for x in settable
+                                            if x not in forced and core.params[x].when is None]))]
+            for names in plan] if settable else plan
+
     # Values, limits first: a parameter's value must meet its limits on every date from its
     # block to the next block that sets it again, with the values in force on each such date
     # (the core's dated changes and the profile's own values) on the other side.
@@ -863,7 +885,10 @@ def profile_cases(draw: st.DrawFn, core_result: CoreResult) -> ProfileCase:
                     except _Unbounded:
                         continue
             indent = draw(st.sampled_from(("  ", "  ", "  ", "", "    ", " ", "\t")))
-            text, value = draw(_param_value(p, Limits(tuple(limits)), indent, marker))
+            if name in forced:
+                text, value = f"{indent}{name} = {forced[name]}", forced[name]
+            else:
+                text, value = draw(_param_value(p, Limits(tuple(limits)), indent, marker))
             generated.setdefault(name, []).append((start, value))
             written[(i, name)] = text
             indents[(i, name)] = indent

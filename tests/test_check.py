@@ -193,3 +193,54 @@ def test_a_town_cap_above_the_fy2023_statutory_cap_is_found_in_fy2023_only(core)
     assert base.count(row) == 1
     result = check_profile_text(base.replace(row, "| 支援金分 |  240,000円 |"), core)
     assert [(d.code, d.args["bound"]) for d in result.diagnostics] == [("PC0303", "220,000円")]
+
+
+# ---- `when`: a value that no rule uses with the town's option ---------------------------------
+
+GOKA = (ROOT / "tenant_profiles" / "goka.pcfg").read_text(encoding="utf-8")
+HOUSEHOLD_ROWS = ("    | 医療分   |  22,000円 |\n    | 支援金分 |   7,000円 |\n"
+                  "    | 介護分   |   6,500円 |\n")
+
+
+def test_a_per_household_amount_under_the_two_part_method_is_reported(core):
+    # 五霞町 levies 平等割 (三方式); switched to 二方式, its 平等割額 would never be used.
+    assert GOKA.count("  国保.賦課方式 = 三方式\n") == 1
+    text = GOKA.replace("  国保.賦課方式 = 三方式\n", "  国保.賦課方式 = 二方式\n")
+    result = check_profile_text(text, core, "goka.pcfg")
+    (d,) = result.diagnostics
+    line = text.splitlines().index("  国保.平等割額 =") + 1
+    assert (d.code, d.span.line, d.span.col) == ("PC0412", line, 3)
+    assert d.args["switch"] == "国保.賦課方式"
+    assert d.args["actual"] == "二方式"
+    assert d.args["date"] == "2024-04-01"  # reported once, on the first date only
+
+
+def test_switching_method_later_reports_the_value_left_behind_on_that_date(core):
+    switched = GOKA.replace("from 2025-04-01\n", "from 2025-04-01\n  国保.賦課方式 = 二方式\n")
+    result = check_profile_text(switched, core, "goka.pcfg")
+    assert [(d.code, d.args["date"]) for d in result.diagnostics] == [("PC0412", "2025-04-01")]
+    # Setting the amounts back to the core's default (0円) in the same block is the fix.
+    zeros = HOUSEHOLD_ROWS.replace("22,000円", "     0円").replace("7,000円", "   0円").replace(
+        "6,500円", "   0円")
+    fixed = switched.replace(
+        "  国保.賦課方式 = 二方式\n",
+        "  国保.賦課方式 = 二方式\n  国保.平等割額 =\n    | 国保区分 | 平等割額 |\n" + zeros)
+    assert check_profile_text(fixed, core, "goka.pcfg").ok
+
+
+@pytest.mark.parametrize(("clause", "code", "line"), [
+    ("when 国保.方式 == 三方式", "PC0201", 9),          # no such parameter
+    ("when 国保.税率 == 三方式", "PC0701", 9),          # not an enum parameter
+    ("when 国保.賦課方式 == 四方式", "PC0701", 9),      # not a member
+    ("when 国保.賦課方式 == 三方式\n  when 国保.賦課方式 == 二方式", "PC0701", 10),  # twice
+])
+def test_a_wrong_when_clause_is_a_core_error(tmp_path, clause, code, line):
+    from paramcfg.engine import load_core  # noqa: PLC0415
+
+    (tmp_path / "c.pcore").write_text(
+        'core "c" version 1\nenum 方式 { 三方式, 二方式 }\n'
+        "param 国保.賦課方式 : 方式\n  default 三方式\n"
+        "param 国保.税率 : rate\n  default 1%\n"
+        f"param 国保.平等割額 : yen\n  default 0円\n  {clause}\n", encoding="utf-8")
+    result = load_core(tmp_path / "c.pcore")
+    assert [(d.code, d.span.line) for d in result.diagnostics] == [(code, line)]

@@ -318,6 +318,8 @@ def check_profile_values(core: Core, profile: Profile, diags: list[Diagnostic]) 
     reads = {p.name: tuple(dict.fromkeys(x for c in p.constraints for x in _reads(c.expr)))
              for p in core.params.values()}
     checked: dict[str, tuple[Resolved, tuple[Resolved | None, ...]]] = {}
+    switched = [p for p in core.params.values() if p.when is not None]
+    unused: set[tuple[str, Span]] = set()  # each unused assignment is reported once
     for on, values in _resolve_each(core, profile, _dates(core, profile)):
         block = next((b for b in reversed(profile.blocks) if b.date <= on), profile.blocks[0])
         for p in core.params.values():
@@ -336,6 +338,33 @@ def check_profile_values(core: Core, profile: Profile, diags: list[Diagnostic]) 
                 continue
             checked[p.name] = (r, bounds)
             checker.check(p, r, values)
+        for p in switched:
+            _check_used(core, p, values, on, checker, unused)
+
+
+def _check_used(core: Core, p: Param, values: Mapping[str, Resolved], on: dt.date,
+                checker: _ValueChecker, unused: set[tuple[str, Span]]) -> None:
+    """``when S == M``: a value the profile gives (other than the core's) while S is not M is
+    never used by any rule: the town meant something the package will not do (PC0412)."""
+    assert p.when is not None  # noqa: S101 - only switched parameters come here
+    switch, member = p.when
+    r, s = values.get(p.name), values.get(switch)
+    if r is None or s is None or r.origin != "profile" or r.span is None or s.value == member \
+            or (p.name, r.span) in unused:
+        return
+    own = resolve(core, None, on).get(p.name)
+    if own is not None and own.value == r.value:
+        return  # set back to the core's own value: nothing is lost
+    if own is None:
+        shown, shown_ja = "none", "なし"
+    elif isinstance(own.value, Table):
+        shown, shown_ja = "the core's table", "本体の表"
+    else:
+        shown = shown_ja = t.format_typed(own.value, p.type)
+    unused.add((p.name, r.span))
+    checker.add(Diagnostic("PC0412", r.span, {
+        "name": p.name, "switch": switch, "member": member, "actual": str(s.value),
+        "date": str(on), "default": shown, "default_ja": shown_ja}, related=checker.related(p)))
 
 
 def check_core_values(core: Core, diags: list[Diagnostic]) -> None:

@@ -251,6 +251,15 @@ CODES: Final[dict[str, Code]] = {
                "「{name}」には review の印があります。他の団体から写した値で、まだ確認されていません"),
               (("check the value against your town's ordinance, then delete `review` at the start "
                "of the line"), "条例と照らして値を確認し、行頭の review を削除してください")),
+        _code("PC0412", "unused-value", E,
+              (("{name} is set, but it is used only when {switch} is {member}; as of {date} "
+                "{switch} is {actual}"),
+               ("「{name}」が設定されていますが、この値は「{switch}」が {member} のときだけ使われます"
+                "（{date} 時点の「{switch}」は {actual}）")),
+              (("set {switch} = {member} if {name} applies to your town; otherwise delete the "
+                "line (or set it back to the core's default, {default})"),
+               ("本団体で「{name}」を使うなら {switch} = {member} にしてください。使わないなら"
+                "この行を削除してください（または既定値 {default_ja} に戻してください）"))),
         _code("PC0409", "empty-block", W,
               ("`from {date}` sets nothing", "from {date} のブロックに設定がありません"),
               ("add assignments below it, or delete the line",

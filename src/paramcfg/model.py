@@ -69,6 +69,9 @@ class Param:
     span: Span = attrs.field(eq=False)
     name_span: Span = attrs.field(eq=False)
     default_span: Span | None = attrs.field(eq=False, default=None)
+    #: ``when P == M``: the parameter is used only while enum parameter P is member M.
+    when: tuple[str, str] | None = None
+    when_span: Span | None = attrs.field(eq=False, default=None)
 
 
 @attrs.frozen
@@ -397,6 +400,7 @@ def build_core(files: Iterable[n.SourceFile], diags: list[Diagnostic]) -> Core |
             if r is not None:
                 rules[s.name] = r
     _check_constraint_names(params, diags)
+    _check_when(params, diags)
     blocks = _blocks(files, params, conv, diags, in_core=True)
     return Core(
         header.name, parse_version(header.version), tuple(f.path for f in files),
@@ -422,6 +426,33 @@ def _check_constraint_names(params: Mapping[str, Param], diags: list[Diagnostic]
                     stack.append(e.operand)
 
 
+def _check_when(params: Mapping[str, Param], diags: list[Diagnostic]) -> None:
+    """``when P == M``: P is a parameter of an enum type and M one of its members."""
+    for p in params.values():
+        if p.when is None or p.when_span is None:
+            continue
+        name, member = p.when
+        switch = params.get(name)
+        if switch is None:
+            hint, hint_ja = suggest(name, params)
+            diags.append(Diagnostic("PC0201", p.when_span, {
+                "kind": "parameter", "kind_ja": "パラメータ", "name": name,
+                "suggestion": hint, "suggestion_ja": hint_ja}))
+        elif not isinstance(switch.type, t.EnumType):
+            diags.append(Diagnostic("PC0701", p.when_span, {
+                "detail": f"`when {name} == …` needs a parameter of an enum type; {name} is "
+                          f"{switch.type}",
+                "detail_ja": f"when の「{name}」は列挙型のパラメータでなければなりません"
+                             f"（{switch.type} です）",
+                "fix": "", "fix_ja": ""}))
+        elif member not in switch.type.members:
+            diags.append(Diagnostic("PC0701", p.when_span, {
+                "detail": f"{member} is not a member of {switch.type.name}, the type of {name}",
+                "detail_ja": f"「{member}」は「{name}」の型 {switch.type.name} の要素ではありません",
+                "fix": f"use one of: {', '.join(switch.type.members)}",
+                "fix_ja": f"次のどれかを書いてください: {'、'.join(switch.type.members)}"}))
+
+
 def _label(clauses: Iterable[n.Clause]) -> str | None:
     return next((str(c.arg) for c in clauses if c.kind == "label"), None)
 
@@ -431,7 +462,7 @@ def _param(b: _CoreBuilder, conv: t.Converter, f: n.SourceFile, s: n.ParamDecl) 
     if ty is None:
         return None
     kinds = [c.kind for c in s.clauses]
-    for k in ("default", "required", "fixed", "label", "basis"):
+    for k in ("default", "required", "fixed", "label", "basis", "when"):
         if kinds.count(k) > 1:
             dup = [c for c in s.clauses if c.kind == k][1]
             b.bad(dup.span, f"`{k}` is given twice for {s.name}",
@@ -465,10 +496,13 @@ def _param(b: _CoreBuilder, conv: t.Converter, f: n.SourceFile, s: n.ParamDecl) 
                       f"「{s.name}」に数値の区分の軸「{c.arg}」がありません")
             else:
                 monotone.append((c.kind, str(c.arg)))
+    when = next((c for c in s.clauses if c.kind == "when"), None)
     return Param(
         s.name, ty, required, fixed, default, constraints, tuple(monotone),
         _label(s.clauses), next((str(c.arg) for c in s.clauses if c.kind == "basis"), None),
         s.span, s.name_span, default_clause.span if default_clause else None,
+        when.arg if when is not None and isinstance(when.arg, tuple) else None,
+        when.span if when is not None else None,
     )
 
 

@@ -213,10 +213,11 @@ Expr: TypeAlias = "Lit | Ref | Call | Lambda | Binary | Unary | If | Let | ListE
 @attrs.frozen
 class Clause:
     """A declaration clause: ``default``, ``required``, ``fixed``, ``min``, ``max``,
-    ``increasing``/``decreasing`` (``arg`` is the axis name), ``label``, ``basis``."""
+    ``increasing``/``decreasing`` (``arg`` is the axis name), ``when`` (``arg`` is
+    (parameter, member)), ``label``, ``basis``."""
 
     kind: str
-    arg: Value | Expr | str | None
+    arg: Value | Expr | str | tuple[str, str] | None
     span: Span
 
 

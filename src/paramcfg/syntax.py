@@ -47,7 +47,7 @@ STATEMENT_KEYWORDS: Final = frozenset(
 )
 CONTINUATION_KEYWORDS: Final = frozenset(
     {
-        "default", "required", "fixed", "min", "max", "increasing", "decreasing",
+        "default", "required", "fixed", "min", "max", "increasing", "decreasing", "when",
         "label", "basis", "then", "else", "and", "or",
     }
 )
@@ -583,6 +583,10 @@ class _ToNodes(Transformer[Token, Any]):
     def monotone_clause(self, c: list[Token]) -> n.Clause:
         return n.Clause(str(c[0]), str(c[2]), self._sp(c[0]).to(self._sp(c[2])))
 
+    def when_clause(self, c: list[Token]) -> n.Clause:
+        # `when 国保.賦課方式 == 三方式`: arg is (parameter, member).
+        return n.Clause("when", (str(c[0]), str(c[1])), self._sp(c[0]).to(self._sp(c[1])))
+
     # -- statements (their span is set to the whole segment by the caller)
     def core_header(self, c: list[Token]) -> n.CoreHeader:
         return n.CoreHeader(_unquote(str(c[0])), str(c[1]), self._cover(c), self._sp(c[1]))
@@ -693,7 +697,7 @@ _FAST_TOKEN: Final = re.compile(
 _KEYWORDS: Final = frozenset({
     "core", "version", "tenant", "code", "uses", "enum", "record", "type", "input", "param",
     "rule", "from", "review", "default", "required", "fixed", "min", "max", "increasing",
-    "decreasing", "along", "label", "basis", "int", "decimal", "yen", "rate", "bool", "date",
+    "decreasing", "along", "when", "label", "basis", "int", "decimal", "yen", "rate", "bool", "date",
     "monthday", "text", "list", "of", "table", "scale", "let", "if", "then", "else", "or", "and",
     "not", "true", "false",
 })  # fmt: skip
