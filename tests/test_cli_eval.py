@@ -129,3 +129,15 @@ def test_a_household_from_json_with_explanation(capsys, tmp_path):
     assert out.startswith("国保.年税額 = 24,300円")
     assert "国保.軽減割合 = 70%" in out
     assert "{生年月日 = 1974-06-01, 総所得金額等 = 430,000円, 軽減判定所得 = 430,000円}" in out
+
+
+def test_a_day_of_the_year_is_read_as_written(capsys):
+    # 五霞町 FY2024: 12月末日 is 2024-12-31, closed (New Year closure), 1 January 元日, 2–3
+    # January closed, 4–5 January 2025 a weekend → Monday 2025-01-06.
+    code, out, _ = run(capsys, "eval", str(ROOT / "tenant_profiles" / "goka.pcfg"), "納期.期日",
+                       "--input", "月日=12月末日", "--on", "2024-06-01", "--lang", "en")
+    assert code == EXIT_OK
+    assert out.startswith("納期.期日 = 2025-01-06")
+    code, _, err = run(capsys, "eval", NAKA, "納期.期日", "--input", "月日=2月30日", "--lang", "en")
+    assert code == EXIT_USAGE
+    assert "月日" in err

@@ -249,25 +249,33 @@ CASES = [
     case("hitachiomiya-fat-asset", "hitachiomiya", FAT, 32_800, args=("償却資産", 2_345_999)),
     # ---- 都市計画税.年税額 (city-planning tax; only 那珂市 levies it, at 0.3%) -------------------
     # 1,234,567 → 1,234,000; × 0.3% = 3,702; floor to 100 = 3,700.
-    case("naka-cpt-land", "naka", CPT, 3_700, args=("土地", 1_234_567, True)),
+    case("naka-cpt-land", "naka", CPT, 3_700, args=("土地", 1_234_567, 1_234_567, True)),
     # Land exactly 300,000 → 300,000 × 0.3% = 900.
-    case("naka-cpt-land-300000", "naka", CPT, 900, args=("土地", 300_000, True)),
+    case("naka-cpt-land-300000", "naka", CPT, 900, args=("土地", 300_000, 300_000, True)),
     # Land 299,999: fixed-asset tax exempt → no city-planning tax → 0.
-    case("naka-cpt-land-299999", "naka", CPT, 0, args=("土地", 299_999, True)),
+    case("naka-cpt-land-299999", "naka", CPT, 0, args=("土地", 299_999, 299_999, True)),
     # Building exactly 200,000 → 200,000 × 0.3% = 600.
-    case("naka-cpt-building-200000", "naka", CPT, 600, args=("家屋", 200_000, True)),
+    case("naka-cpt-building-200000", "naka", CPT, 600, args=("家屋", 200_000, 200_000, True)),
     # Building 199,999 → exempt → 0.
-    case("naka-cpt-building-199999", "naka", CPT, 0, args=("家屋", 199_999, True)),
+    case("naka-cpt-building-199999", "naka", CPT, 0, args=("家屋", 199_999, 199_999, True)),
     # 12,345,678 → 12,345,000; × 0.3% = 37,035; floor to 100 = 37,000.
-    case("naka-cpt-building", "naka", CPT, 37_000, args=("家屋", 12_345_678, True)),
+    case("naka-cpt-building", "naka", CPT, 37_000, args=("家屋", 12_345_678, 12_345_678, True)),
     # Outside the urbanisation area → 0.
-    case("naka-cpt-outside", "naka", CPT, 0, args=("土地", 1_234_567, False)),
+    case("naka-cpt-outside", "naka", CPT, 0, args=("土地", 1_234_567, 1_234_567, False)),
     # Depreciable assets are never subject → 0.
-    case("naka-cpt-asset", "naka", CPT, 0, args=("償却資産", 5_000_000, True)),
+    # Housing land (住宅用地): the fixed-asset base is 1/6 of the value and the city-planning base
+    # 1/3. Value 1,500,000 → fixed-asset base 250,000 < 300,000: no fixed-asset tax, so no
+    # city-planning tax either, although its own base (500,000) is above the threshold.
+    case("naka-cpt-housing-land-exempt", "naka", CPT, 0, args=("土地", 500_000, 250_000, True)),
+    # Value 3,000,000 → bases 500,000 (fixed-asset) and 1,000,000 (city-planning):
+    # 1,000,000 × 0.3% = 3,000.
+    case("naka-cpt-housing-land", "naka", CPT, 3_000, args=("土地", 1_000_000, 500_000, True)),
+    case("naka-cpt-asset", "naka", CPT, 0, args=("償却資産", 5_000_000, 5_000_000, True)),
     # The other towns do not levy it (都市計画税.課税 default false) → 0.
-    case("goka-cpt-not-levied", "goka", CPT, 0, args=("土地", 1_234_567, True)),
-    case("hitachiomiya-cpt-not-levied", "hitachiomiya", CPT, 0, args=("家屋", 12_345_678, True)),
-    case("kasumigaura-cpt-not-levied", "kasumigaura", CPT, 0, args=("土地", 1_234_567, True)),
+    case("goka-cpt-not-levied", "goka", CPT, 0, args=("土地", 1_234_567, 1_234_567, True)),
+    case("hitachiomiya-cpt-not-levied", "hitachiomiya", CPT, 0,
+         args=("家屋", 12_345_678, 12_345_678, True)),
+    case("kasumigaura-cpt-not-levied", "kasumigaura", CPT, 0, args=("土地", 1_234_567, 1_234_567, True)),
 ]
 
 # Instalments: four in every town (五霞町 starts in May, still four).  Later instalments are

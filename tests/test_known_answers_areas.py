@@ -27,8 +27,9 @@ Law (the core): NHI 基礎控除 430,000; reduction thresholds 7割 ≤ 430,000 
 − 1); 5割 ≤ that + A × (members + 特定同一世帯所属者); 2割 ≤ that + B × (…), with A / B =
 290,000 / 535,000 (FY2023), 295,000 / 545,000 (FY2024), 305,000 / 560,000 (FY2025);
 preschool 均等割 halved; care part for ages 40–64, month by month; each part floored to 100.
-LTC step boundaries 800,000 (809,000 from FY2025) and 1,200,000; multipliers 0.285, 0.485,
-0.685, 0.9, 1.0, 1.2, 1.3, 1.5, 1.7, 1.9, 2.1, 2.3, 2.4.  Per-capita: municipal 3,000 +
+LTC step boundaries 800,000 (809,000 from FY2025) and 1,200,000; multipliers (FY2024–FY2026)
+0.285, 0.485, 0.685, 0.9, 1.0, 1.2, 1.3, 1.5, 1.7, 1.9, 2.1, 2.3, 2.4 (FY2021–FY2023: nine
+steps, 0.3, 0.5, 0.7, 0.9, 1.0, 1.2, 1.3, 1.5, 1.7).  Per-capita: municipal 3,000 +
 prefectural 1,000 (+500 each to FY2023), forest environment tax 1,000 from FY2024; non-taxable
 at or below 基本額 × N + 100,000 (+ 加算額 with dependants): 2級地 315,000 / 189,000, 3級地
 280,000 / 168,000.
@@ -304,9 +305,16 @@ CASES = [
     # かすみがうら市 FY2024 67,200 × 0.285 = 19,152 → 十円未満切捨て 19,150.
     case("kasumigaura-ltc-step1-floor-10", "kasumigaura", LTC, 19_150,
          inputs=elder(welfare=True)),
-    # かすみがうら市 FY2023 (基準額 66,000): step 2: 66,000 × 0.485 = 32,010 → 32,010.
-    case("kasumigaura-ltc-fy2023-step2", "kasumigaura", LTC, 32_010, on=FY2023,
+    # かすみがうら市 FY2023 (基準額 66,000) is in the previous plan period, FY2021–FY2023, with
+    # the national 9 steps (0.3, 0.5, 0.7, 0.9, 1.0, 1.2, 1.3, 1.5, 1.7 ≥ 3,200,000):
+    # step 2: 66,000 × 0.5 = 33,000.
+    case("kasumigaura-ltc-fy2023-step2", "kasumigaura", LTC, 33_000, on=FY2023,
          inputs=elder(pension=1_000_000)),
+    # Step 9, the top one then, also for 7,200,000: 66,000 × 1.7 = 112,200 (十円未満切捨て).
+    case("kasumigaura-ltc-fy2023-top-step", "kasumigaura", STEP, 9, on=FY2023,
+         inputs=elder(household_taxed=True, self_taxed=True, income=7_200_000)),
+    case("kasumigaura-ltc-fy2023-top", "kasumigaura", LTC, 112_200, on=FY2023,
+         inputs=elder(household_taxed=True, self_taxed=True, income=7_200_000)),
     # 五霞町 step 6 at 1,000,000: 72,000 × 1.2 = 86,400 (四捨五入: nothing to round).
     case("goka-ltc-step6", "goka", LTC, 86_400,
          inputs=elder(household_taxed=True, self_taxed=True, income=1_000_000)),

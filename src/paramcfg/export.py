@@ -139,6 +139,12 @@ def parse_input(raw: object, ty: t.Type) -> object:
         if isinstance(raw, str):
             return dt.date.fromisoformat(raw)
         raise ValueError(raw)
+    if isinstance(ty, t.MonthDayType):
+        if isinstance(raw, t.MonthDay):
+            return raw
+        if isinstance(raw, str):
+            return t.parse_monthday(raw.strip())
+        raise ValueError(raw)
     if isinstance(ty, t.EnumType | t.TextType):
         if isinstance(raw, str):
             return raw

@@ -9,6 +9,7 @@ table → :class:`paramcfg.tables.Table`.  Problems become diagnostics, never ex
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import re
 from decimal import Decimal
@@ -325,6 +326,18 @@ _DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _MONTHDAY_RE = re.compile(r"([0-9]{1,2})月(?:([0-9]{1,2})日|末日)")
 
 
+def parse_monthday(text: str) -> MonthDay:
+    """``4月30日`` or ``2月末日`` as a :class:`MonthDay`; :class:`ValueError` if it is not a real
+    day of the year.  2月29日 is accepted: it falls on 2月28日 in a common year (MonthDay.on)."""
+    m = _MONTHDAY_RE.fullmatch(text)
+    if m is not None:
+        month = int(m.group(1))
+        day = int(m.group(2)) if m.group(2) else None
+        if 1 <= month <= 12 and (day is None or 1 <= day <= calendar.monthrange(2024, month)[1]):
+            return MonthDay(month, day)
+    raise ValueError(text)
+
+
 _ERA_RE = re.compile(r"(令和|平成|昭和)(元|[0-9]{1,2})年([0-9]{1,2})月([0-9]{1,2})日")
 _ERAS: Final = {"令和": 2018, "平成": 1988, "昭和": 1925}
 
@@ -514,13 +527,8 @@ class Converter:
         return None
 
     def _monthday(self, lit: n.Lit) -> MonthDay | None:
-        m = _MONTHDAY_RE.fullmatch(str(lit.value))
-        if m is not None:
-            month = int(m.group(1))
-            day = int(m.group(2)) if m.group(2) else None
-            # 2月29日 is accepted: it falls on 2月28日 in a common year (see MonthDay.on).
-            if 1 <= month <= 12 and (day is None or 1 <= day <= calendar.monthrange(2024, month)[1]):
-                return MonthDay(month, day)
+        with contextlib.suppress(ValueError):
+            return parse_monthday(str(lit.value))
         self.diags.append(_bad_literal(
             lit, ("day of the year", "月日"),
             ("write a real day such as 4月30日, or 2月末日 for the month's last day",
