@@ -207,3 +207,66 @@ def test_one_tenant_never_changes_another():
     after = [goka.evaluate("保育料.月額計算", household, ON),
              goka.evaluate("固定資産税.年税額", {}, ON, ("土地", 1_234_567))]
     assert after == before == [29_500, 17_200]
+
+
+CHECKS_CORE = """core "checks" version 1.0
+enum 区分 { 甲, 乙 }
+input 額 : yen
+input 数 : int
+input 率 : rate
+input 小数 : decimal
+input 真偽 : bool
+input 日 : date
+input 文 : text(10)
+input 区 : 区分
+rule 全部 : yen = if 真偽 and 区 == 甲 and 文 == 文 and 日 == 日 and 率 == 率 and 小数 == 小数
+  then 額 + 数 * 1円 else 額
+rule 引数(額 : yen, 数 : int, 率 : rate, 小数 : decimal, 真偽 : bool, 日 : date, 文 : text(10),
+  区 : 区分) : yen = if 真偽 and 区 == 甲 and 文 == 文 and 日 == 日 and 率 == 率 and 小数 == 小数
+  then 額 + 数 * 1円 else 額
+"""
+
+
+class _Text(str):
+    __slots__ = ()
+
+
+class _Dec(Decimal):
+    __slots__ = ()
+
+
+GOOD = {"額": 1, "数": 2, "率": Decimal("0.5"), "小数": 3, "真偽": True,
+        "日": dt.date(2024, 1, 1), "文": "x", "区": "甲"}
+# Values each checked type must refuse or accept exactly as runtime.check_input does.
+ODD = [1.0, True, False, 0, -5, 10**30, "1", "甲", "丙", _Text("甲"), _Text("x"), Decimal("1.5"),
+       Decimal("NaN"), Decimal("Infinity"), _Dec("2"), _Dec("NaN"), dt.date(2024, 2, 2),
+       dt.datetime(2024, 2, 2, tzinfo=dt.UTC), None, [1], {"a": 1}, b"x"]
+
+
+@pytest.fixture(scope="module")
+def checks_tenant(tmp_path_factory):
+    path = tmp_path_factory.mktemp("checks") / "checks.pcore"
+    path.write_text(CHECKS_CORE, encoding="utf-8")
+    core = load_core(path)
+    assert core.ok, [d.message() for d in core.diagnostics]
+    return load_tenant_text('tenant "五霞町" code 085421\nuses "checks"\nfrom 2024-04-01\n', core)
+
+
+def _outcome(fn):
+    try:
+        return ("value", fn())
+    except paramcfg.EvaluationError as exc:
+        return ("error", str(exc), exc.rule, exc.name)
+
+
+@pytest.mark.parametrize("name", list(GOOD))
+@pytest.mark.parametrize("value", ODD, ids=repr)
+def test_compiled_checks_accept_and_refuse_as_check_input(checks_tenant, name, value):
+    """Inputs and rule arguments: the compiled entry's inline checks give what the interpreter
+    (which calls runtime.check_input) gives, value or error, message included."""
+    inputs = {**GOOD, name: value}
+    assert _outcome(lambda: checks_tenant.evaluate("全部", inputs, ON)) == \
+        _outcome(lambda: checks_tenant.interpret("全部", inputs, ON))
+    args = tuple(inputs.values())
+    assert _outcome(lambda: checks_tenant.evaluate("引数", {}, ON, args)) == \
+        _outcome(lambda: checks_tenant.interpret("引数", {}, ON, args))

@@ -11,6 +11,7 @@ rule's span, so an error inside generated code names the rule's file and line.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import itertools
 import linecache
 import threading
@@ -28,8 +29,6 @@ from paramcfg.errors import EvaluationError
 from paramcfg.tables import Table
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from paramcfg.model import Resolved
 
 __all__ = ["CompiledRules", "compile_rules"]
@@ -39,7 +38,8 @@ _counter_lock = threading.Lock()
 
 # Input checks that are a plain `type(x) is …` test, inlined for speed; the rest call
 # runtime.check_input.
-_FAST_TYPES: Final = {t.YenType: "int", t.IntType: "int", t.BoolType: "bool"}
+_FAST_TYPES: Final = {t.YenType: "int", t.IntType: "int", t.BoolType: "bool", t.TextType: "str",
+                      t.DateType: "_date"}
 
 
 @attrs.frozen
@@ -73,7 +73,7 @@ class _Gen:
             "_Err": EvaluationError, "_dates": rt.DATE_FUNCTIONS, "_Decimal": Decimal,
             "_bracket_error": _bracket_error, "_missing_param": _missing_param,
             "_bad_type": _bad_type,
-            "_floor_quotient": rt.floor_quotient,
+            "_floor_quotient": rt.floor_quotient, "_date": dt.date,
         }
         self.consts: dict[object, str] = {}
         self.rule_names = {name: f"_r{i}" for i, name in enumerate(rules)}
@@ -130,28 +130,38 @@ class _Gen:
                 self.line(f"{var} = _on", rule.span, 2)
                 continue
             key = self.const(input_name)
-            ty = self.input_types[input_name]
             # A KeyError here is turned into "needs input …" by _located (one `try` for all).
             self.line(f"{var} = _inp[{key}]", rule.span, 2)
-            fast = _FAST_TYPES.get(type(ty))
-            if fast is not None:
-                self.line(f"if type({var}) is not {fast}:", rule.span, 2)
-                self.line(f"_bad_type({rule_c}, {key}, {self.const(ty)}, {var})", rule.span, 3)
-            elif isinstance(ty, t.EnumType):
-                members = self.const(frozenset(ty.members))
-                self.line(f"if type({var}) is not str or {var} not in {members}:", rule.span, 2)
-                self.line(f"_bad_type({rule_c}, {key}, {self.const(ty)}, {var})", rule.span, 3)
-            else:
-                self.line(f"{var} = _check({rule_c}, {key}, {self.const(ty)}, {var})",
-                          rule.span, 2)
+            self.check(var, rule_c, key, self.input_types[input_name], rule.span)
         for i, (pname, ptype) in enumerate(rule.params):
-            self.line(f"_a{i} = _check({rule_c}, {self.const(pname)}, "
-                      f"{self.const(ptype)}, _a{i})", rule.span, 2)
+            self.check(f"_a{i}", rule_c, self.const(pname), ptype, rule.span)
         call_args = params + [self.input_names[i] for i in self.inputs[name]]
         self.line(f"return {self.rule_names[name]}({', '.join(call_args)})", rule.span, 2)
         self.line("except Exception as _exc:", rule.span, 1)
         self.line(f"raise _located(_exc, {rule_c}, {index}, _inp) from _exc", rule.span, 2)
         self.line("")
+
+    def check(self, var: str, rule_c: str, name_c: str, ty: t.Type, span: Span) -> None:
+        """Check the value in ``var`` as ``runtime.check_input`` does, with the same errors.
+
+        Common types get an inline test that accepts only values ``check_input`` returns
+        unchanged; anything else goes to ``_bad_type``, which accepts exactly what
+        ``check_input`` accepts and raises its error otherwise.  Lists and records, which
+        ``check_input`` converts, go through it.
+        """
+        fast = _FAST_TYPES.get(type(ty))
+        if fast is not None:
+            test = f"type({var}) is not {fast}"
+        elif isinstance(ty, t.EnumType):
+            test = f"type({var}) is not str or {var} not in {self.const(frozenset(ty.members))}"
+        elif isinstance(ty, t.DecimalType | t.RateType):
+            test = (f"type({var}) is not int and (type({var}) is not _Decimal "
+                    f"or not {var}.is_finite())")
+        else:
+            self.line(f"{var} = _check({rule_c}, {name_c}, {self.const(ty)}, {var})", span, 2)
+            return
+        self.line(f"if {test}:", span, 2)
+        self.line(f"_bad_type({rule_c}, {name_c}, {self.const(ty)}, {var})", span, 3)
 
     # -- expressions: each returns Python source built only from generated names
     def expr(self, node: r.IR, env: Mapping[str, str]) -> str:
