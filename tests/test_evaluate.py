@@ -270,3 +270,36 @@ def test_compiled_checks_accept_and_refuse_as_check_input(checks_tenant, name, v
     args = tuple(inputs.values())
     assert _outcome(lambda: checks_tenant.evaluate("引数", {}, ON, args)) == \
         _outcome(lambda: checks_tenant.interpret("引数", {}, ON, args))
+
+
+def test_an_error_in_a_called_rule_names_its_line(tmp_path):
+    """Rule calls are inlined into the caller's generated function; an error still names the
+    line of the called rule where it happened, as it did when the call was a Python call."""
+    core_text = ('core "spans" version 1.0\ninput 額 : yen\nparam 率 : rate default 1.4%\n'
+                 "rule 内 : yen =\n  let x = 額 * 率\n  floor(x, 1)\n"
+                 "rule 外 : yen =\n  let y = 内\n  y + 1円\n")
+    path = tmp_path / "spans.pcore"
+    path.write_text(core_text, encoding="utf-8")
+    core = load_core(path)
+    assert core.ok
+    town = load_tenant_text('tenant "五霞町" code 085421\nuses "spans"\nfrom 2024-04-01\n', core)
+    with pytest.raises(paramcfg.EvaluationError, match="Overflow") as err:
+        town.evaluate("外", {"額": 10 ** 1_000_010}, ON)  # beyond Decimal's largest exponent
+    assert err.value.rule == "外"
+    assert err.value.span is not None
+    assert (err.value.span.line, err.value.span.col) == (5, 11)  # `額 * 率` in rule 内
+
+
+def test_inlining_rule_calls_stays_bounded(tmp_path):
+    """A chain of rules each calling the one before twice doubles at every step; inlining
+    stops at a budget, so the generated source stays small and the answer is unchanged."""
+    rules = ["rule r0 : yen = 額"] + [
+        f"rule r{k} : yen =\n  let a = r{k - 1}\n  let b = r{k - 1}\n  a + b" for k in range(1, 21)]
+    path = tmp_path / "chain.pcore"
+    path.write_text('core "chain" version 1.0\ninput 額 : yen\n' + "\n".join(rules) + "\n",
+                    encoding="utf-8")
+    core = load_core(path)
+    assert core.ok, [d.message() for d in core.diagnostics]
+    town = load_tenant_text('tenant "五霞町" code 085421\nuses "chain"\nfrom 2024-04-01\n', core)
+    assert town.evaluate("r20", {"額": 3}, ON) == 3 * 2**20 == town.interpret("r20", {"額": 3}, ON)
+    assert len(town.compiled(ON).source.splitlines()) < 2000  # 42 functions

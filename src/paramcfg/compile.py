@@ -41,6 +41,10 @@ _counter_lock = threading.Lock()
 _FAST_TYPES: Final = {t.YenType: "int", t.IntType: "int", t.BoolType: "bool", t.TextType: "str",
                       t.DateType: "_date"}
 
+#: Rule calls inlined per generated function at most: a call that is a whole statement costs a
+#: Python call otherwise, but inlining copies the callee, so a deep diamond of calls must stop.
+_INLINE_CALLS: Final = 16
+
 
 @attrs.frozen
 class CompiledRules:
@@ -104,15 +108,41 @@ class _Gen:
         inputs = [self.input_names[i] for i in self.inputs[name]]
         self.line(f"def {self.rule_names[name]}({', '.join(params + inputs)}):", rule.span)
         env = {p: a for (p, _), a in zip(rule.params, params, strict=True)}
-        body = rule.body
-        # Top-level `let`s become statements: one generated line each, mapped to its span.
+        self.statements(rule.body, env, 1, "return ", [_INLINE_CALLS])
+        self.line("")
+
+    def statements(self, body: r.IR, env: Mapping[str, str], indent: int, target: str,
+                   budget: list[int]) -> None:
+        """``body`` as statements, the last one ``{target}{value}``.
+
+        Top-level ``let``s become statements: one generated line each, mapped to its span.
+        """
         while isinstance(body, r.LetIn):
             local = f"_l{next(self.locals)}"
-            self.line(f"{local} = {self.expr(body.value, env)}", body.value.span, 1)
+            self.statement(body.value, env, indent, f"{local} = ", budget)
             env = {**env, body.name: local}
             body = body.body
-        self.line(f"return {self.expr(body, env)}", body.span, 1)
-        self.line("")
+        self.statement(body, env, indent, target, budget)
+
+    def statement(self, node: r.IR, env: Mapping[str, str], indent: int, target: str,
+                  budget: list[int]) -> None:
+        """``{target}{node}``; a rule call that is the whole value is inlined (while ``budget``,
+        the calls still to inline in this function, lasts), saving a Python call.
+
+        The callee's arguments are evaluated first, into locals, then its statements follow,
+        each mapped to the callee's own lines, so an error names the same line as a call would.
+        """
+        if isinstance(node, r.RuleCall) and budget[0] > 0:
+            budget[0] -= 1
+            callee = self.rules[node.rule]
+            callee_env = {}
+            for (pname, _), arg in zip(callee.params, node.args, strict=True):
+                local = f"_l{next(self.locals)}"
+                self.line(f"{local} = {self.expr(arg, env)}", node.span, indent)
+                callee_env[pname] = local
+            self.statements(callee.body, callee_env, indent, target, budget)
+            return
+        self.line(f"{target}{self.expr(node, env)}", node.span, indent)
 
     def entry(self, name: str, rule: r.TypedRule, index: int) -> None:
         """``entry(inputs, on, *args)``: fetch and check each input once, then run.
@@ -135,8 +165,10 @@ class _Gen:
             self.check(var, rule_c, key, self.input_types[input_name], rule.span)
         for i, (pname, ptype) in enumerate(rule.params):
             self.check(f"_a{i}", rule_c, self.const(pname), ptype, rule.span)
-        call_args = params + [self.input_names[i] for i in self.inputs[name]]
-        self.line(f"return {self.rule_names[name]}({', '.join(call_args)})", rule.span, 2)
+        # The rule's own statements follow (no call to its function), with its inputs and
+        # arguments under the names its function would give them.
+        env = {p: a for (p, _), a in zip(rule.params, params, strict=True)}
+        self.statements(rule.body, env, 2, "return ", [_INLINE_CALLS])
         self.line("except Exception as _exc:", rule.span, 1)
         self.line(f"raise _located(_exc, {rule_c}, {index}, _inp) from _exc", rule.span, 2)
         self.line("")
