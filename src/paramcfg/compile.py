@@ -252,7 +252,14 @@ class _Gen:
                     and isinstance(op.right.type, whole):
                 # floor(a / b, u) on integers is a // (b * u) * u, exactly (any signs).
                 a, b = self.expr(op.left, env), self.expr(op.right, env)
+                divisor = _folded_int(op.right)
+                if divisor:
+                    # A folded divisor: no check for zero, no call.
+                    return f"({a} // {self.const(divisor * node.unit)} * {unit})"
                 return f"_floor_quotient({a}, {b}, {unit})"
+            rounder = self.rate_rounder(node, env)
+            if rounder is not None:
+                return rounder
             return f"_round({self.const(node.mode)}, {x}, {unit})"
         if isinstance(node, r.Extremum):
             return f"{node.op}({', '.join(self.expr(a, env) for a in node.args)})"
@@ -265,6 +272,21 @@ class _Gen:
             args = ", ".join(self.expr(a, env) for a in node.args)
             return f"_dates[{self.const(node.name)}]({args})"
         raise TypeError(node)  # pragma: no cover - every IR node is handled above
+
+    def rate_rounder(self, node: r.RoundTo, env: Mapping[str, str]) -> str | None:
+        """``round(x * rate, unit)`` of a whole ``x`` and a folded Decimal rate, as a call of
+        :func:`runtime.rate_rounder` (integer arithmetic), or ``None``."""
+        op = node.operand
+        if not (isinstance(op, r.Arith) and op.op == "*") or type(node.unit) is not int:
+            return None
+        whole = (t.YenType, t.IntType)
+        for rate, x in ((op.right, op.left), (op.left, op.right)):
+            if isinstance(rate, r.Const) and type(rate.value) is Decimal \
+                    and isinstance(x.type, whole):
+                rounder = rt.rate_rounder(node.mode, rate.value, node.unit)
+                if rounder is not None:
+                    return f"{self.const(rounder)}({self.expr(x, env)})"
+        return None
 
     def param(self, node: r.ParamRef) -> str:
         resolved = self.values.get(node.name)
@@ -343,6 +365,14 @@ def _hashable(value: object) -> bool:
     except TypeError:
         return False
     return not isinstance(value, Table)
+
+
+def _folded_int(node: r.IR) -> int | None:
+    """The value of a whole-number constant, or of a negated one (``-3`` is not folded)."""
+    if isinstance(node, r.Neg):
+        value = _folded_int(node.operand)
+        return None if value is None else -value
+    return node.value if isinstance(node, r.Const) and type(node.value) is int else None
 
 
 def _bad_type(rule: str, name: str, ty: t.Type, value: object) -> None:
