@@ -15,7 +15,7 @@ import datetime as dt
 import itertools
 import linecache
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
@@ -80,6 +80,7 @@ class _Gen:
             "_floor_quotient": rt.floor_quotient, "_date": dt.date,
         }
         self.consts: dict[object, str] = {}
+        self.nested: dict[tuple[str, tuple[int, ...]], str] = {}  # a table's nested constant
         self.rule_names = {name: f"_r{i}" for i, name in enumerate(rules)}
         self.inputs = inputs
         all_inputs = sorted({i for names in self.inputs.values() for i in names})
@@ -303,31 +304,33 @@ class _Gen:
         return resolved.value
 
     def lookup(self, node: r.TableLookup, env: Mapping[str, str]) -> str:
+        """A look-up in nested constants: ``T[k1][k2]…``, a dict per category axis (keyed by
+        member) and a tuple per bracket axis (indexed by ``bisect``), no index arithmetic.
+
+        Keys are evaluated in axis order, except that a bracket axis goes last when every
+        category key is a plain name or constant (nothing to raise), so that the innermost
+        level is one tuple per row of categories.
+        """
         table = self.table_value(node.param)
-        sizes = [len(table.brackets.lows) if a.is_bracket and table.brackets is not None
-                 else len(a.key.members) if isinstance(a.key, t.EnumType) else 0
-                 for a in table.axes]
         key_src = [self.expr(k, env) for k in node.keys]
-        if len(table.axes) == 1 and not table.axes[0].is_bracket:
-            # One category axis: a dict from member to value.
-            enum = table.axes[0].key
-            assert isinstance(enum, t.EnumType)  # noqa: S101 - not a bracket axis
-            mapping = dict(zip(enum.members, table.cells, strict=True))
-            return f"{self.const(mapping)}[{key_src[0]}]"
-        parts = []
-        stride = 1
-        for axis, size, key in reversed(list(zip(table.axes, sizes, key_src, strict=True))):
-            if axis.is_bracket:
+        order = list(range(len(table.axes)))
+        if all(axis.is_bracket or isinstance(key, r.InputRef | r.LocalRef | r.Const)
+               for axis, key in zip(table.axes, node.keys, strict=True)):
+            order.sort(key=lambda i: table.axes[i].is_bracket)
+        name = self.nested.get((node.param, tuple(order)))
+        if name is None:
+            name = self.const(_nest(table, order))
+            self.nested[node.param, tuple(order)] = name
+        subscripts = []
+        for i in order:
+            key = key_src[i]
+            if table.axes[i].is_bracket:
                 assert table.brackets is not None  # noqa: S101 - a bracket axis
                 lows = self.const(table.brackets.lows)
                 where = self.const(node.param)
-                index = f"(_bisect({lows}, {key}) - 1 if {key} >= 0 else _bracket_error({where}, {key}))"
-            else:
-                assert isinstance(axis.key, t.EnumType)  # noqa: S101 - a category axis
-                index = f"{self.const({m: i for i, m in enumerate(axis.key.members)})}[{key}]"
-            parts.append(index if stride == 1 else f"{index} * {stride}")
-            stride *= size
-        return f"{self.const(table.cells)}[{' + '.join(reversed(parts))}]"
+                key = f"(_bisect({lows}, {key}) - 1 if {key} >= 0 else _bracket_error({where}, {key}))"
+            subscripts.append(f"[{key}]")
+        return name + "".join(subscripts)
 
     def aggregate(self, node: r.Aggregate, env: Mapping[str, str]) -> str:
         source = self.expr(node.source, env)
@@ -365,6 +368,29 @@ def _hashable(value: object) -> bool:
     except TypeError:
         return False
     return not isinstance(value, Table)
+
+
+def _nest(table: Table, order: Sequence[int]) -> object:
+    """``table``'s cells nested along the axes in ``order``: a tuple for a bracket axis, a dict
+    from member to the next level for a category axis."""
+    sizes = [len(table.brackets.lows) if axis.is_bracket and table.brackets is not None
+             else len(axis.key.members) if isinstance(axis.key, t.EnumType) else 0
+             for axis in table.axes]
+    strides = [1] * len(sizes)
+    for i in range(len(sizes) - 2, -1, -1):
+        strides[i] = strides[i + 1] * sizes[i + 1]
+
+    def level(depth: int, offset: int) -> object:
+        if depth == len(order):
+            return table.cells[offset]
+        i = order[depth]
+        axis = table.axes[i]
+        if axis.is_bracket:
+            return tuple(level(depth + 1, offset + j * strides[i]) for j in range(sizes[i]))
+        assert isinstance(axis.key, t.EnumType)  # noqa: S101 - a category axis
+        return {m: level(depth + 1, offset + j * strides[i]) for j, m in enumerate(axis.key.members)}
+
+    return level(0, 0)
 
 
 def _folded_int(node: r.IR) -> int | None:
