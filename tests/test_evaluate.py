@@ -303,3 +303,16 @@ def test_inlining_rule_calls_stays_bounded(tmp_path):
     town = load_tenant_text('tenant "五霞町" code 085421\nuses "chain"\nfrom 2024-04-01\n', core)
     assert town.evaluate("r20", {"額": 3}, ON) == 3 * 2**20 == town.interpret("r20", {"額": 3}, ON)
     assert len(town.compiled(ON).source.splitlines()) < 2000  # 42 functions
+
+
+def test_evaluate_reports_the_same_errors_once_a_date_is_cached(tenant):
+    for _ in range(2):  # the first call fills the per-date cache, the second uses it
+        assert tenant.evaluate("税", {"所得": 1_234_567}, ON) == 17_200
+        with pytest.raises(paramcfg.EvaluationError, match="no rule 税額"):
+            tenant.evaluate("税額", {"所得": 1}, ON)
+        with pytest.raises(paramcfg.EvaluationError, match="2024-04-01"):
+            tenant.evaluate("税", {"所得": 1}, dt.date(2024, 3, 31))
+        # An unknown rule is named before a date that is too early, as before.
+        with pytest.raises(paramcfg.EvaluationError, match="no rule 税額"):
+            tenant.evaluate("税額", {"所得": 1}, dt.date(2024, 3, 31))
+        assert tenant.evaluate("料", {"所得": 1, "区": "甲"}, dt.date(2025, 4, 1), ()) == 100
