@@ -316,3 +316,69 @@ def test_evaluate_reports_the_same_errors_once_a_date_is_cached(tenant):
         with pytest.raises(paramcfg.EvaluationError, match="no rule 税額"):
             tenant.evaluate("税額", {"所得": 1}, dt.date(2024, 3, 31))
         assert tenant.evaluate("料", {"所得": 1, "区": "甲"}, dt.date(2025, 4, 1), ()) == 100
+
+
+RECORDS_CORE = """core "records" version 1.0
+enum 区分 { 甲, 乙 }
+record 人 {
+  年齢 : int
+  所得 : yen
+    default 5円
+  区 : 区分
+}
+record 箱 {
+  中身 : list of yen
+}
+input 人々 : list of 人
+input 額s : list of yen
+input 区s : list of 区分
+input 一人 : 人
+input 一箱 : 箱
+rule 計 : yen =
+  sum(人々, m -> m.所得 + m.年齢 * 1円) + sum(額s) + count(区s) * 1円 + 一人.所得 + sum(一箱.中身)
+"""
+
+RECORDS_GOOD = {"人々": [{"年齢": 1, "区": "甲"}, {"年齢": 2, "所得": 3, "区": "乙"}],
+                "額s": [1, 2], "区s": ("甲",), "一人": {"年齢": 3, "所得": 7, "区": "乙"},
+                "一箱": {"中身": [1]}}
+
+
+class _Dict(dict):
+    __slots__ = ()
+
+
+class _List(list):
+    __slots__ = ()
+
+
+def _people(*changes):
+    return [{"年齢": 1, "区": "甲", **change} for change in changes]
+
+
+RECORDS_ODD = [
+    [], (), [1], _List([1, 2]), "12", b"12", {"a": 1}, None, 1, [1.0], [True], [1, "2"],
+    ["甲"], ["丙"], [_Text("甲")], [[1]], [{}], _people({}), _people({"所得": 1.5}),
+    _people({"所得": None}), _people({"年齢": True}), _people({"区": "丙"}), _people({"区": ["甲"]}),
+    _people({"余分": 1}), _people({}, {"所得": "x"}), [_Dict({"年齢": 1, "区": "甲"})],
+    {"年齢": 3, "区": "甲"}, _Dict({"年齢": 3, "区": "甲"}), {"年齢": 3}, {"中身": [1, 2]},
+    {"中身": [1.0]}, {"中身": 5}, {"中身": _List([3])},
+]
+
+
+@pytest.fixture(scope="module")
+def records_tenant(tmp_path_factory):
+    path = tmp_path_factory.mktemp("records") / "records.pcore"
+    path.write_text(RECORDS_CORE, encoding="utf-8")
+    core = load_core(path)
+    assert core.ok, [d.message() for d in core.diagnostics]
+    return load_tenant_text('tenant "五霞町" code 085421\nuses "records"\nfrom 2024-04-01\n', core)
+
+
+@pytest.mark.parametrize("name", list(RECORDS_GOOD))
+@pytest.mark.parametrize("value", RECORDS_ODD, ids=repr)
+def test_compiled_list_and_record_checks_are_check_input(records_tenant, name, value):
+    """Lists and records go through generated checkers; they accept, convert and refuse what
+    runtime.check_input does (the interpreter calls it), with its messages."""
+    inputs = {**RECORDS_GOOD, name: value}
+    assert _outcome(lambda: records_tenant.evaluate("計", inputs, ON)) == \
+        _outcome(lambda: records_tenant.interpret("計", inputs, ON))

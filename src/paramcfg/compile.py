@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import itertools
 import linecache
 import threading
@@ -77,10 +78,12 @@ class _Gen:
             "_Err": EvaluationError, "_dates": rt.DATE_FUNCTIONS, "_Decimal": Decimal,
             "_bracket_error": _bracket_error, "_missing_param": _missing_param,
             "_bad_type": _bad_type,
-            "_floor_quotient": rt.floor_quotient, "_date": dt.date,
+            "_floor_quotient": rt.floor_quotient, "_date": dt.date, "_missing": _MISSING,
         }
         self.consts: dict[object, str] = {}
         self.nested: dict[tuple[str, tuple[int, ...]], str] = {}  # a table's nested constant
+        self.checkers: dict[str, str] = {}  # a list or record type's checker, by the type's name
+        self.helpers: list[str] = []  # the checkers' lines, written after the entries
         self.rule_names = {name: f"_r{i}" for i, name in enumerate(rules)}
         self.inputs = inputs
         all_inputs = sorted({i for names in self.inputs.values() for i in names})
@@ -177,24 +180,93 @@ class _Gen:
     def check(self, var: str, rule_c: str, name_c: str, ty: t.Type, span: Span) -> None:
         """Check the value in ``var`` as ``runtime.check_input`` does, with the same errors.
 
-        Common types get an inline test that accepts only values ``check_input`` returns
-        unchanged; anything else goes to ``_bad_type``, which accepts exactly what
-        ``check_input`` accepts and raises its error otherwise.  Lists and records, which
-        ``check_input`` converts, go through it.
+        Scalars get an inline test that passes only values ``check_input`` returns unchanged;
+        anything else goes to ``_bad_type``, which accepts exactly what ``check_input`` accepts
+        and raises its error otherwise.  Lists and records, which ``check_input`` converts, go
+        through a generated checker (:meth:`checker`) or through ``check_input`` itself.
         """
-        fast = _FAST_TYPES.get(type(ty))
-        if fast is not None:
-            test = f"type({var}) is not {fast}"
-        elif isinstance(ty, t.EnumType):
-            test = f"type({var}) is not str or {var} not in {self.const(frozenset(ty.members))}"
-        elif isinstance(ty, t.DecimalType | t.RateType):
-            test = (f"type({var}) is not int and (type({var}) is not _Decimal "
-                    f"or not {var}.is_finite())")
-        else:
-            self.line(f"{var} = _check({rule_c}, {name_c}, {self.const(ty)}, {var})", span, 2)
+        test = self.refused(var, ty)
+        if test is None:
+            check = self.checker(ty)
+            self.line(f"{var} = {check}({rule_c}, {name_c}, {var})", span, 2)
             return
         self.line(f"if {test}:", span, 2)
         self.line(f"_bad_type({rule_c}, {name_c}, {self.const(ty)}, {var})", span, 3)
+
+    def refused(self, var: str, ty: t.Type) -> str | None:
+        """A condition, true unless ``var`` holds a value that ``check_input`` returns as it
+        is; ``None`` for a type whose values it converts (lists, records) or has no test for."""
+        fast = _FAST_TYPES.get(type(ty))
+        if fast is not None:
+            return f"type({var}) is not {fast}"
+        if isinstance(ty, t.EnumType):
+            return f"type({var}) is not str or {var} not in {self.const(frozenset(ty.members))}"
+        if isinstance(ty, t.DecimalType | t.RateType):
+            return (f"type({var}) is not int and (type({var}) is not _Decimal "
+                    f"or not {var}.is_finite())")
+        return None
+
+    def checker(self, ty: t.Type) -> str:
+        """The name of a function ``(rule, name, value)`` that returns what
+        ``check_input(rule, name, ty, value)`` returns, or raises what it raises.
+
+        For a list of scalars or of records of scalars, and such a record, it is generated: a
+        fast pass over a plain ``list``/``tuple`` of plain ``dict``s that builds the same
+        result; at the first value it is not sure of, it hands the whole value to
+        ``check_input``, so that what is accepted, converted or refused, and every message,
+        stay ``check_input``'s.  Other types call ``check_input`` directly.
+        """
+        ty_c = self.const(ty)
+        name = self.checkers.get(ty_c)
+        if name is not None:
+            return name
+        element = ty.element if isinstance(ty, t.ListType) else ty
+        if isinstance(element, t.RecordType):
+            tests = [self.refused(f"_f{i}", f.type) for i, f in enumerate(element.fields)]
+        else:
+            tests = [self.refused("_x", element)]
+        if None in tests:
+            name = f"_check_{ty_c}"
+            self.ns[name] = functools.partial(_check_as, ty)
+            self.checkers[ty_c] = name
+            return name
+        name = f"_k{len(self.checkers)}"
+        self.checkers[ty_c] = name
+        out = self.helpers
+        out.append(f"def {name}(_rule, _name, _v):")
+        if isinstance(ty, t.ListType):
+            out.append("    if type(_v) is list or type(_v) is tuple:")
+            if isinstance(element, t.RecordType):
+                out.append("        _out = []")
+            out.append("        for _x in _v:")
+            body = "            "
+        else:
+            out.append("    _x = _v")
+            out.append("    while True:  # once")
+            body = "        "
+        if isinstance(element, t.RecordType):
+            out.append(f"{body}if type(_x) is not dict:")
+            out.append(f"{body}    break")
+            fields = []
+            for i, f in enumerate(element.fields):
+                missing = "_missing" if f.default is None else self.const(f.default)
+                out.append(f"{body}_f{i} = _x.get({self.const(f.name)}, {missing})")
+                fields.append(f"{self.const(f.name)}: _f{i}")
+            out.append(f"{body}if {' or '.join(f'({c})' for c in tests)}:")
+            out.append(f"{body}    break")
+            record = "{" + ", ".join(fields) + "}"
+            out.append(f"{body}_out.append({record})" if isinstance(ty, t.ListType)
+                       else f"{body}return {record}")
+        else:
+            out.append(f"{body}if {tests[0]}:")
+            out.append(f"{body}    break")
+        if isinstance(ty, t.ListType):
+            out.append("        else:")
+            out.append("            return tuple(_out)" if isinstance(element, t.RecordType)
+                       else "            return tuple(_v)")
+        out.append(f"    return _check(_rule, _name, {ty_c}, _v)")
+        out.append("")
+        return name
 
     # -- expressions: each returns Python source built only from generated names
     def expr(self, node: r.IR, env: Mapping[str, str]) -> str:
@@ -401,6 +473,14 @@ def _folded_int(node: r.IR) -> int | None:
     return node.value if isinstance(node, r.Const) and type(node.value) is int else None
 
 
+#: What a generated record checker reads for a field that is not given: no check passes it.
+_MISSING: Final = object()
+
+
+def _check_as(ty: t.Type, rule: str, name: str, value: object) -> object:
+    return rt.check_input(rule, name, ty, value)
+
+
 def _bad_type(rule: str, name: str, ty: t.Type, value: object) -> None:
     rt.check_input(rule, name, ty, value)  # raises with the full message
 
@@ -432,6 +512,8 @@ def compile_rules(
         gen.rule(name, rule)
     for i, (name, rule) in enumerate(gen.rules.items()):
         gen.entry(name, rule, i)
+    for text in gen.helpers:
+        gen.line(text)
     source = "\n".join(gen.lines) + "\n"
     with _counter_lock:
         serial = next(_counter)
@@ -439,7 +521,8 @@ def compile_rules(
     code = compile(source, filename, "exec")
     # The generated code sees only the builtins it uses.
     builtins = {"min": min, "max": max, "sum": sum, "len": len, "any": any, "all": all,
-                "type": type, "int": int, "bool": bool, "str": str, "Exception": Exception}
+                "type": type, "int": int, "bool": bool, "str": str, "Exception": Exception,
+                "list": list, "tuple": tuple, "dict": dict}
     namespace: dict[str, Any] = {"__builtins__": builtins}
     line_map = tuple(gen.spans)
     spans = [rule.span for rule in gen.rules.values()]
