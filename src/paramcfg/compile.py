@@ -84,6 +84,7 @@ class _Gen:
         self.nested: dict[tuple[str, tuple[int, ...]], str] = {}  # a table's nested constant
         self.checkers: dict[str, str] = {}  # a list or record type's checker, by the type's name
         self.helpers: list[str] = []  # the checkers' lines, written after the entries
+        self.rounders: dict[tuple[str, str, int], str | None] = {}  # rate_rounder constants
         self.rule_names = {name: f"_r{i}" for i, name in enumerate(rules)}
         self.inputs = inputs
         all_inputs = sorted({i for names in self.inputs.values() for i in names})
@@ -356,9 +357,13 @@ class _Gen:
         for rate, x in ((op.right, op.left), (op.left, op.right)):
             if isinstance(rate, r.Const) and type(rate.value) is Decimal \
                     and isinstance(x.type, whole):
-                rounder = rt.rate_rounder(node.mode, rate.value, node.unit)
-                if rounder is not None:
-                    return f"{self.const(rounder)}({self.expr(x, env)})"
+                key = (node.mode, str(rate.value), node.unit)  # one function per site kind
+                if key not in self.rounders:
+                    rounder = rt.rate_rounder(node.mode, rate.value, node.unit)
+                    self.rounders[key] = None if rounder is None else self.const(rounder)
+                name = self.rounders[key]
+                if name is not None:
+                    return f"{name}({self.expr(x, env)})"
         return None
 
     def param(self, node: r.ParamRef) -> str:
