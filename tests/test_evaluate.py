@@ -207,3 +207,178 @@ def test_one_tenant_never_changes_another():
     after = [goka.evaluate("保育料.月額計算", household, ON),
              goka.evaluate("固定資産税.年税額", {}, ON, ("土地", 1_234_567))]
     assert after == before == [29_500, 17_200]
+
+
+CHECKS_CORE = """core "checks" version 1.0
+enum 区分 { 甲, 乙 }
+input 額 : yen
+input 数 : int
+input 率 : rate
+input 小数 : decimal
+input 真偽 : bool
+input 日 : date
+input 文 : text(10)
+input 区 : 区分
+rule 全部 : yen = if 真偽 and 区 == 甲 and 文 == 文 and 日 == 日 and 率 == 率 and 小数 == 小数
+  then 額 + 数 * 1円 else 額
+rule 引数(額 : yen, 数 : int, 率 : rate, 小数 : decimal, 真偽 : bool, 日 : date, 文 : text(10),
+  区 : 区分) : yen = if 真偽 and 区 == 甲 and 文 == 文 and 日 == 日 and 率 == 率 and 小数 == 小数
+  then 額 + 数 * 1円 else 額
+"""
+
+
+class _Text(str):
+    __slots__ = ()
+
+
+class _Dec(Decimal):
+    __slots__ = ()
+
+
+GOOD = {"額": 1, "数": 2, "率": Decimal("0.5"), "小数": 3, "真偽": True,
+        "日": dt.date(2024, 1, 1), "文": "x", "区": "甲"}
+# Values each checked type must refuse or accept exactly as runtime.check_input does.
+ODD = [1.0, True, False, 0, -5, 10**30, "1", "甲", "丙", _Text("甲"), _Text("x"), Decimal("1.5"),
+       Decimal("NaN"), Decimal("Infinity"), _Dec("2"), _Dec("NaN"), dt.date(2024, 2, 2),
+       dt.datetime(2024, 2, 2, tzinfo=dt.UTC), None, [1], {"a": 1}, b"x"]
+
+
+@pytest.fixture(scope="module")
+def checks_tenant(tmp_path_factory):
+    path = tmp_path_factory.mktemp("checks") / "checks.pcore"
+    path.write_text(CHECKS_CORE, encoding="utf-8")
+    core = load_core(path)
+    assert core.ok, [d.message() for d in core.diagnostics]
+    return load_tenant_text('tenant "五霞町" code 085421\nuses "checks"\nfrom 2024-04-01\n', core)
+
+
+def _outcome(fn):
+    try:
+        return ("value", fn())
+    except paramcfg.EvaluationError as exc:
+        return ("error", str(exc), exc.rule, exc.name)
+
+
+@pytest.mark.parametrize("name", list(GOOD))
+@pytest.mark.parametrize("value", ODD, ids=repr)
+def test_compiled_checks_accept_and_refuse_as_check_input(checks_tenant, name, value):
+    """Inputs and rule arguments: the compiled entry's inline checks give what the interpreter
+    (which calls runtime.check_input) gives, value or error, message included."""
+    inputs = {**GOOD, name: value}
+    assert _outcome(lambda: checks_tenant.evaluate("全部", inputs, ON)) == \
+        _outcome(lambda: checks_tenant.interpret("全部", inputs, ON))
+    args = tuple(inputs.values())
+    assert _outcome(lambda: checks_tenant.evaluate("引数", {}, ON, args)) == \
+        _outcome(lambda: checks_tenant.interpret("引数", {}, ON, args))
+
+
+def test_an_error_in_a_called_rule_names_its_line(tmp_path):
+    """Rule calls are inlined into the caller's generated function; an error still names the
+    line of the called rule where it happened, as it did when the call was a Python call."""
+    core_text = ('core "spans" version 1.0\ninput 額 : yen\nparam 率 : rate default 1.4%\n'
+                 "rule 内 : yen =\n  let x = 額 * 率\n  floor(x, 1)\n"
+                 "rule 外 : yen =\n  let y = 内\n  y + 1円\n")
+    path = tmp_path / "spans.pcore"
+    path.write_text(core_text, encoding="utf-8")
+    core = load_core(path)
+    assert core.ok
+    town = load_tenant_text('tenant "五霞町" code 085421\nuses "spans"\nfrom 2024-04-01\n', core)
+    with pytest.raises(paramcfg.EvaluationError, match="Overflow") as err:
+        town.evaluate("外", {"額": 10 ** 1_000_010}, ON)  # beyond Decimal's largest exponent
+    assert err.value.rule == "外"
+    assert err.value.span is not None
+    assert (err.value.span.line, err.value.span.col) == (5, 11)  # `額 * 率` in rule 内
+
+
+def test_inlining_rule_calls_stays_bounded(tmp_path):
+    """A chain of rules each calling the one before twice doubles at every step; inlining
+    stops at a budget, so the generated source stays small and the answer is unchanged."""
+    rules = ["rule r0 : yen = 額"] + [
+        f"rule r{k} : yen =\n  let a = r{k - 1}\n  let b = r{k - 1}\n  a + b" for k in range(1, 21)]
+    path = tmp_path / "chain.pcore"
+    path.write_text('core "chain" version 1.0\ninput 額 : yen\n' + "\n".join(rules) + "\n",
+                    encoding="utf-8")
+    core = load_core(path)
+    assert core.ok, [d.message() for d in core.diagnostics]
+    town = load_tenant_text('tenant "五霞町" code 085421\nuses "chain"\nfrom 2024-04-01\n', core)
+    assert town.evaluate("r20", {"額": 3}, ON) == 3 * 2**20 == town.interpret("r20", {"額": 3}, ON)
+    assert len(town.compiled(ON).source.splitlines()) < 2000  # 42 functions
+
+
+def test_evaluate_reports_the_same_errors_once_a_date_is_cached(tenant):
+    for _ in range(2):  # the first call fills the per-date cache, the second uses it
+        assert tenant.evaluate("税", {"所得": 1_234_567}, ON) == 17_200
+        with pytest.raises(paramcfg.EvaluationError, match="no rule 税額"):
+            tenant.evaluate("税額", {"所得": 1}, ON)
+        with pytest.raises(paramcfg.EvaluationError, match="2024-04-01"):
+            tenant.evaluate("税", {"所得": 1}, dt.date(2024, 3, 31))
+        # An unknown rule is named before a date that is too early, as before.
+        with pytest.raises(paramcfg.EvaluationError, match="no rule 税額"):
+            tenant.evaluate("税額", {"所得": 1}, dt.date(2024, 3, 31))
+        assert tenant.evaluate("料", {"所得": 1, "区": "甲"}, dt.date(2025, 4, 1), ()) == 100
+
+
+RECORDS_CORE = """core "records" version 1.0
+enum 区分 { 甲, 乙 }
+record 人 {
+  年齢 : int
+  所得 : yen
+    default 5円
+  区 : 区分
+}
+record 箱 {
+  中身 : list of yen
+}
+input 人々 : list of 人
+input 額s : list of yen
+input 区s : list of 区分
+input 一人 : 人
+input 一箱 : 箱
+rule 計 : yen =
+  sum(人々, m -> m.所得 + m.年齢 * 1円) + sum(額s) + count(区s) * 1円 + 一人.所得 + sum(一箱.中身)
+"""
+
+RECORDS_GOOD = {"人々": [{"年齢": 1, "区": "甲"}, {"年齢": 2, "所得": 3, "区": "乙"}],
+                "額s": [1, 2], "区s": ("甲",), "一人": {"年齢": 3, "所得": 7, "区": "乙"},
+                "一箱": {"中身": [1]}}
+
+
+class _Dict(dict):
+    __slots__ = ()
+
+
+class _List(list):
+    __slots__ = ()
+
+
+def _people(*changes):
+    return [{"年齢": 1, "区": "甲", **change} for change in changes]
+
+
+RECORDS_ODD = [
+    [], (), [1], _List([1, 2]), "12", b"12", {"a": 1}, None, 1, [1.0], [True], [1, "2"],
+    ["甲"], ["丙"], [_Text("甲")], [[1]], [{}], _people({}), _people({"所得": 1.5}),
+    _people({"所得": None}), _people({"年齢": True}), _people({"区": "丙"}), _people({"区": ["甲"]}),
+    _people({"余分": 1}), _people({}, {"所得": "x"}), [_Dict({"年齢": 1, "区": "甲"})],
+    {"年齢": 3, "区": "甲"}, _Dict({"年齢": 3, "区": "甲"}), {"年齢": 3}, {"中身": [1, 2]},
+    {"中身": [1.0]}, {"中身": 5}, {"中身": _List([3])},
+]
+
+
+@pytest.fixture(scope="module")
+def records_tenant(tmp_path_factory):
+    path = tmp_path_factory.mktemp("records") / "records.pcore"
+    path.write_text(RECORDS_CORE, encoding="utf-8")
+    core = load_core(path)
+    assert core.ok, [d.message() for d in core.diagnostics]
+    return load_tenant_text('tenant "五霞町" code 085421\nuses "records"\nfrom 2024-04-01\n', core)
+
+
+@pytest.mark.parametrize("name", list(RECORDS_GOOD))
+@pytest.mark.parametrize("value", RECORDS_ODD, ids=repr)
+def test_compiled_list_and_record_checks_are_check_input(records_tenant, name, value):
+    """Lists and records go through generated checkers; they accept, convert and refuse what
+    runtime.check_input does (the interpreter calls it), with its messages."""
+    inputs = {**RECORDS_GOOD, name: value}
+    assert _outcome(lambda: records_tenant.evaluate("計", inputs, ON)) == \
+        _outcome(lambda: records_tenant.interpret("計", inputs, ON))

@@ -11,10 +11,12 @@ rule's span, so an error inside generated code names the rule's file and line.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
+import functools
 import itertools
 import linecache
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
@@ -28,8 +30,6 @@ from paramcfg.errors import EvaluationError
 from paramcfg.tables import Table
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from paramcfg.model import Resolved
 
 __all__ = ["CompiledRules", "compile_rules"]
@@ -39,7 +39,12 @@ _counter_lock = threading.Lock()
 
 # Input checks that are a plain `type(x) is …` test, inlined for speed; the rest call
 # runtime.check_input.
-_FAST_TYPES: Final = {t.YenType: "int", t.IntType: "int", t.BoolType: "bool"}
+_FAST_TYPES: Final = {t.YenType: "int", t.IntType: "int", t.BoolType: "bool", t.TextType: "str",
+                      t.DateType: "_date"}
+
+#: Rule calls inlined per generated function at most: a call that is a whole statement costs a
+#: Python call otherwise, but inlining copies the callee, so a deep diamond of calls must stop.
+_INLINE_CALLS: Final = 16
 
 
 @attrs.frozen
@@ -73,9 +78,13 @@ class _Gen:
             "_Err": EvaluationError, "_dates": rt.DATE_FUNCTIONS, "_Decimal": Decimal,
             "_bracket_error": _bracket_error, "_missing_param": _missing_param,
             "_bad_type": _bad_type,
-            "_floor_quotient": rt.floor_quotient,
+            "_floor_quotient": rt.floor_quotient, "_date": dt.date, "_missing": _MISSING,
         }
         self.consts: dict[object, str] = {}
+        self.nested: dict[tuple[str, tuple[int, ...]], str] = {}  # a table's nested constant
+        self.checkers: dict[str, str] = {}  # a list or record type's checker, by the type's name
+        self.helpers: list[str] = []  # the checkers' lines, written after the entries
+        self.rounders: dict[tuple[str, str, int], str | None] = {}  # rate_rounder constants
         self.rule_names = {name: f"_r{i}" for i, name in enumerate(rules)}
         self.inputs = inputs
         all_inputs = sorted({i for names in self.inputs.values() for i in names})
@@ -104,15 +113,41 @@ class _Gen:
         inputs = [self.input_names[i] for i in self.inputs[name]]
         self.line(f"def {self.rule_names[name]}({', '.join(params + inputs)}):", rule.span)
         env = {p: a for (p, _), a in zip(rule.params, params, strict=True)}
-        body = rule.body
-        # Top-level `let`s become statements: one generated line each, mapped to its span.
+        self.statements(rule.body, env, 1, "return ", [_INLINE_CALLS])
+        self.line("")
+
+    def statements(self, body: r.IR, env: Mapping[str, str], indent: int, target: str,
+                   budget: list[int]) -> None:
+        """``body`` as statements, the last one ``{target}{value}``.
+
+        Top-level ``let``s become statements: one generated line each, mapped to its span.
+        """
         while isinstance(body, r.LetIn):
             local = f"_l{next(self.locals)}"
-            self.line(f"{local} = {self.expr(body.value, env)}", body.value.span, 1)
+            self.statement(body.value, env, indent, f"{local} = ", budget)
             env = {**env, body.name: local}
             body = body.body
-        self.line(f"return {self.expr(body, env)}", body.span, 1)
-        self.line("")
+        self.statement(body, env, indent, target, budget)
+
+    def statement(self, node: r.IR, env: Mapping[str, str], indent: int, target: str,
+                  budget: list[int]) -> None:
+        """``{target}{node}``; a rule call that is the whole value is inlined (while ``budget``,
+        the calls still to inline in this function, lasts), saving a Python call.
+
+        The callee's arguments are evaluated first, into locals, then its statements follow,
+        each mapped to the callee's own lines, so an error names the same line as a call would.
+        """
+        if isinstance(node, r.RuleCall) and budget[0] > 0:
+            budget[0] -= 1
+            callee = self.rules[node.rule]
+            callee_env = {}
+            for (pname, _), arg in zip(callee.params, node.args, strict=True):
+                local = f"_l{next(self.locals)}"
+                self.line(f"{local} = {self.expr(arg, env)}", node.span, indent)
+                callee_env[pname] = local
+            self.statements(callee.body, callee_env, indent, target, budget)
+            return
+        self.line(f"{target}{self.expr(node, env)}", node.span, indent)
 
     def entry(self, name: str, rule: r.TypedRule, index: int) -> None:
         """``entry(inputs, on, *args)``: fetch and check each input once, then run.
@@ -130,28 +165,109 @@ class _Gen:
                 self.line(f"{var} = _on", rule.span, 2)
                 continue
             key = self.const(input_name)
-            ty = self.input_types[input_name]
             # A KeyError here is turned into "needs input …" by _located (one `try` for all).
             self.line(f"{var} = _inp[{key}]", rule.span, 2)
-            fast = _FAST_TYPES.get(type(ty))
-            if fast is not None:
-                self.line(f"if type({var}) is not {fast}:", rule.span, 2)
-                self.line(f"_bad_type({rule_c}, {key}, {self.const(ty)}, {var})", rule.span, 3)
-            elif isinstance(ty, t.EnumType):
-                members = self.const(frozenset(ty.members))
-                self.line(f"if type({var}) is not str or {var} not in {members}:", rule.span, 2)
-                self.line(f"_bad_type({rule_c}, {key}, {self.const(ty)}, {var})", rule.span, 3)
-            else:
-                self.line(f"{var} = _check({rule_c}, {key}, {self.const(ty)}, {var})",
-                          rule.span, 2)
+            self.check(var, rule_c, key, self.input_types[input_name], rule.span)
         for i, (pname, ptype) in enumerate(rule.params):
-            self.line(f"_a{i} = _check({rule_c}, {self.const(pname)}, "
-                      f"{self.const(ptype)}, _a{i})", rule.span, 2)
-        call_args = params + [self.input_names[i] for i in self.inputs[name]]
-        self.line(f"return {self.rule_names[name]}({', '.join(call_args)})", rule.span, 2)
+            self.check(f"_a{i}", rule_c, self.const(pname), ptype, rule.span)
+        # The rule's own statements follow (no call to its function), with its inputs and
+        # arguments under the names its function would give them.
+        env = {p: a for (p, _), a in zip(rule.params, params, strict=True)}
+        self.statements(rule.body, env, 2, "return ", [_INLINE_CALLS])
         self.line("except Exception as _exc:", rule.span, 1)
         self.line(f"raise _located(_exc, {rule_c}, {index}, _inp) from _exc", rule.span, 2)
         self.line("")
+
+    def check(self, var: str, rule_c: str, name_c: str, ty: t.Type, span: Span) -> None:
+        """Check the value in ``var`` as ``runtime.check_input`` does, with the same errors.
+
+        Scalars get an inline test that passes only values ``check_input`` returns unchanged;
+        anything else goes to ``_bad_type``, which accepts exactly what ``check_input`` accepts
+        and raises its error otherwise.  Lists and records, which ``check_input`` converts, go
+        through a generated checker (:meth:`checker`) or through ``check_input`` itself.
+        """
+        test = self.refused(var, ty)
+        if test is None:
+            check = self.checker(ty)
+            self.line(f"{var} = {check}({rule_c}, {name_c}, {var})", span, 2)
+            return
+        self.line(f"if {test}:", span, 2)
+        self.line(f"_bad_type({rule_c}, {name_c}, {self.const(ty)}, {var})", span, 3)
+
+    def refused(self, var: str, ty: t.Type) -> str | None:
+        """A condition, true unless ``var`` holds a value that ``check_input`` returns as it
+        is; ``None`` for a type whose values it converts (lists, records) or has no test for."""
+        fast = _FAST_TYPES.get(type(ty))
+        if fast is not None:
+            return f"type({var}) is not {fast}"
+        if isinstance(ty, t.EnumType):
+            return f"type({var}) is not str or {var} not in {self.const(frozenset(ty.members))}"
+        if isinstance(ty, t.DecimalType | t.RateType):
+            return (f"type({var}) is not int and (type({var}) is not _Decimal "
+                    f"or not {var}.is_finite())")
+        return None
+
+    def checker(self, ty: t.Type) -> str:
+        """The name of a function ``(rule, name, value)`` that returns what
+        ``check_input(rule, name, ty, value)`` returns, or raises what it raises.
+
+        For a list of scalars or of records of scalars, and such a record, it is generated: a
+        fast pass over a plain ``list``/``tuple`` of plain ``dict``s that builds the same
+        result; at the first value it is not sure of, it hands the whole value to
+        ``check_input``, so that what is accepted, converted or refused, and every message,
+        stay ``check_input``'s.  Other types call ``check_input`` directly.
+        """
+        ty_c = self.const(ty)
+        name = self.checkers.get(ty_c)
+        if name is not None:
+            return name
+        element = ty.element if isinstance(ty, t.ListType) else ty
+        if isinstance(element, t.RecordType):
+            tests = [self.refused(f"_f{i}", f.type) for i, f in enumerate(element.fields)]
+        else:
+            tests = [self.refused("_x", element)]
+        if None in tests:
+            name = f"_check_{ty_c}"
+            self.ns[name] = functools.partial(_check_as, ty)
+            self.checkers[ty_c] = name
+            return name
+        name = f"_k{len(self.checkers)}"
+        self.checkers[ty_c] = name
+        out = self.helpers
+        out.append(f"def {name}(_rule, _name, _v):")
+        if isinstance(ty, t.ListType):
+            out.append("    if type(_v) is list or type(_v) is tuple:")
+            if isinstance(element, t.RecordType):
+                out.append("        _out = []")
+            out.append("        for _x in _v:")
+            body = "            "
+        else:
+            out.append("    _x = _v")
+            out.append("    while True:  # once")
+            body = "        "
+        if isinstance(element, t.RecordType):
+            out.append(f"{body}if type(_x) is not dict:")
+            out.append(f"{body}    break")
+            fields = []
+            for i, f in enumerate(element.fields):
+                missing = "_missing" if f.default is None else self.const(f.default)
+                out.append(f"{body}_f{i} = _x.get({self.const(f.name)}, {missing})")
+                fields.append(f"{self.const(f.name)}: _f{i}")
+            out.append(f"{body}if {' or '.join(f'({c})' for c in tests)}:")
+            out.append(f"{body}    break")
+            record = "{" + ", ".join(fields) + "}"
+            out.append(f"{body}_out.append({record})" if isinstance(ty, t.ListType)
+                       else f"{body}return {record}")
+        else:
+            out.append(f"{body}if {tests[0]}:")
+            out.append(f"{body}    break")
+        if isinstance(ty, t.ListType):
+            out.append("        else:")
+            out.append("            return tuple(_out)" if isinstance(element, t.RecordType)
+                       else "            return tuple(_v)")
+        out.append(f"    return _check(_rule, _name, {ty_c}, _v)")
+        out.append("")
+        return name
 
     # -- expressions: each returns Python source built only from generated names
     def expr(self, node: r.IR, env: Mapping[str, str]) -> str:
@@ -210,7 +326,14 @@ class _Gen:
                     and isinstance(op.right.type, whole):
                 # floor(a / b, u) on integers is a // (b * u) * u, exactly (any signs).
                 a, b = self.expr(op.left, env), self.expr(op.right, env)
+                divisor = _folded_int(op.right)
+                if divisor:
+                    # A folded divisor: no check for zero, no call.
+                    return f"({a} // {self.const(divisor * node.unit)} * {unit})"
                 return f"_floor_quotient({a}, {b}, {unit})"
+            rounder = self.rate_rounder(node, env)
+            if rounder is not None:
+                return rounder
             return f"_round({self.const(node.mode)}, {x}, {unit})"
         if isinstance(node, r.Extremum):
             return f"{node.op}({', '.join(self.expr(a, env) for a in node.args)})"
@@ -223,6 +346,25 @@ class _Gen:
             args = ", ".join(self.expr(a, env) for a in node.args)
             return f"_dates[{self.const(node.name)}]({args})"
         raise TypeError(node)  # pragma: no cover - every IR node is handled above
+
+    def rate_rounder(self, node: r.RoundTo, env: Mapping[str, str]) -> str | None:
+        """``round(x * rate, unit)`` of a whole ``x`` and a folded Decimal rate, as a call of
+        :func:`runtime.rate_rounder` (integer arithmetic), or ``None``."""
+        op = node.operand
+        if not (isinstance(op, r.Arith) and op.op == "*") or type(node.unit) is not int:
+            return None
+        whole = (t.YenType, t.IntType)
+        for rate, x in ((op.right, op.left), (op.left, op.right)):
+            if isinstance(rate, r.Const) and type(rate.value) is Decimal \
+                    and isinstance(x.type, whole):
+                key = (node.mode, str(rate.value), node.unit)  # one function per site kind
+                if key not in self.rounders:
+                    rounder = rt.rate_rounder(node.mode, rate.value, node.unit)
+                    self.rounders[key] = None if rounder is None else self.const(rounder)
+                name = self.rounders[key]
+                if name is not None:
+                    return f"{name}({self.expr(x, env)})"
+        return None
 
     def param(self, node: r.ParamRef) -> str:
         resolved = self.values.get(node.name)
@@ -239,31 +381,33 @@ class _Gen:
         return resolved.value
 
     def lookup(self, node: r.TableLookup, env: Mapping[str, str]) -> str:
+        """A look-up in nested constants: ``T[k1][k2]…``, a dict per category axis (keyed by
+        member) and a tuple per bracket axis (indexed by ``bisect``), no index arithmetic.
+
+        Keys are evaluated in axis order, except that a bracket axis goes last when every
+        category key is a plain name or constant (nothing to raise), so that the innermost
+        level is one tuple per row of categories.
+        """
         table = self.table_value(node.param)
-        sizes = [len(table.brackets.lows) if a.is_bracket and table.brackets is not None
-                 else len(a.key.members) if isinstance(a.key, t.EnumType) else 0
-                 for a in table.axes]
         key_src = [self.expr(k, env) for k in node.keys]
-        if len(table.axes) == 1 and not table.axes[0].is_bracket:
-            # One category axis: a dict from member to value.
-            enum = table.axes[0].key
-            assert isinstance(enum, t.EnumType)  # noqa: S101 - not a bracket axis
-            mapping = dict(zip(enum.members, table.cells, strict=True))
-            return f"{self.const(mapping)}[{key_src[0]}]"
-        parts = []
-        stride = 1
-        for axis, size, key in reversed(list(zip(table.axes, sizes, key_src, strict=True))):
-            if axis.is_bracket:
+        order = list(range(len(table.axes)))
+        if all(axis.is_bracket or isinstance(key, r.InputRef | r.LocalRef | r.Const)
+               for axis, key in zip(table.axes, node.keys, strict=True)):
+            order.sort(key=lambda i: table.axes[i].is_bracket)
+        name = self.nested.get((node.param, tuple(order)))
+        if name is None:
+            name = self.const(_nest(table, order))
+            self.nested[node.param, tuple(order)] = name
+        subscripts = []
+        for i in order:
+            key = key_src[i]
+            if table.axes[i].is_bracket:
                 assert table.brackets is not None  # noqa: S101 - a bracket axis
                 lows = self.const(table.brackets.lows)
                 where = self.const(node.param)
-                index = f"(_bisect({lows}, {key}) - 1 if {key} >= 0 else _bracket_error({where}, {key}))"
-            else:
-                assert isinstance(axis.key, t.EnumType)  # noqa: S101 - a category axis
-                index = f"{self.const({m: i for i, m in enumerate(axis.key.members)})}[{key}]"
-            parts.append(index if stride == 1 else f"{index} * {stride}")
-            stride *= size
-        return f"{self.const(table.cells)}[{' + '.join(reversed(parts))}]"
+                key = f"(_bisect({lows}, {key}) - 1 if {key} >= 0 else _bracket_error({where}, {key}))"
+            subscripts.append(f"[{key}]")
+        return name + "".join(subscripts)
 
     def aggregate(self, node: r.Aggregate, env: Mapping[str, str]) -> str:
         source = self.expr(node.source, env)
@@ -305,6 +449,45 @@ def _hashable(value: object) -> bool:
     return not isinstance(value, Table)
 
 
+def _nest(table: Table, order: Sequence[int]) -> object:
+    """``table``'s cells nested along the axes in ``order``: a tuple for a bracket axis, a dict
+    from member to the next level for a category axis."""
+    sizes = [len(table.brackets.lows) if axis.is_bracket and table.brackets is not None
+             else len(axis.key.members) if isinstance(axis.key, t.EnumType) else 0
+             for axis in table.axes]
+    strides = [1] * len(sizes)
+    for i in range(len(sizes) - 2, -1, -1):
+        strides[i] = strides[i + 1] * sizes[i + 1]
+
+    def level(depth: int, offset: int) -> object:
+        if depth == len(order):
+            return table.cells[offset]
+        i = order[depth]
+        axis = table.axes[i]
+        if axis.is_bracket:
+            return tuple(level(depth + 1, offset + j * strides[i]) for j in range(sizes[i]))
+        assert isinstance(axis.key, t.EnumType)  # noqa: S101 - a category axis
+        return {m: level(depth + 1, offset + j * strides[i]) for j, m in enumerate(axis.key.members)}
+
+    return level(0, 0)
+
+
+def _folded_int(node: r.IR) -> int | None:
+    """The value of a whole-number constant, or of a negated one (``-3`` is not folded)."""
+    if isinstance(node, r.Neg):
+        value = _folded_int(node.operand)
+        return None if value is None else -value
+    return node.value if isinstance(node, r.Const) and type(node.value) is int else None
+
+
+#: What a generated record checker reads for a field that is not given: no check passes it.
+_MISSING: Final = object()
+
+
+def _check_as(ty: t.Type, rule: str, name: str, value: object) -> object:
+    return rt.check_input(rule, name, ty, value)
+
+
 def _bad_type(rule: str, name: str, ty: t.Type, value: object) -> None:
     rt.check_input(rule, name, ty, value)  # raises with the full message
 
@@ -336,6 +519,8 @@ def compile_rules(
         gen.rule(name, rule)
     for i, (name, rule) in enumerate(gen.rules.items()):
         gen.entry(name, rule, i)
+    for text in gen.helpers:
+        gen.line(text)
     source = "\n".join(gen.lines) + "\n"
     with _counter_lock:
         serial = next(_counter)
@@ -343,8 +528,8 @@ def compile_rules(
     code = compile(source, filename, "exec")
     # The generated code sees only the builtins it uses.
     builtins = {"min": min, "max": max, "sum": sum, "len": len, "any": any, "all": all,
-                "type": type, "int": int, "bool": bool, "str": str, "tuple": tuple,
-                "Exception": Exception}
+                "type": type, "int": int, "bool": bool, "str": str, "Exception": Exception,
+                "list": list, "tuple": tuple, "dict": dict}
     namespace: dict[str, Any] = {"__builtins__": builtins}
     line_map = tuple(gen.spans)
     spans = [rule.span for rule in gen.rules.values()]

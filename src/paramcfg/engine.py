@@ -25,7 +25,7 @@ from paramcfg.syntax import parse_text
 if TYPE_CHECKING:
     import datetime as dt
     import os
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     from paramcfg.compile import CompiledRules
     from paramcfg.interpret import Step
@@ -194,6 +194,10 @@ def find_core(start: str | os.PathLike[str]) -> Path | None:
 # ---- evaluation -------------------------------------------------------------------------------
 
 
+#: Evaluation dates whose compiled entries a tenant keeps at hand (see Tenant.evaluate).
+_MAX_DATES = 1024
+
+
 class Tenant:
     """One town's profile over a core, ready to evaluate rules as of any date.
 
@@ -215,6 +219,9 @@ class Tenant:
         self._lock = threading.RLock()  # compiled() holds it while values() takes it
         self._values: dict[dt.date, Mapping[str, model.Resolved]] = {}
         self._compiled: dict[dt.date, CompiledRules] = {}
+        #: The compiled entries by evaluation date (not period), so that evaluate() finds them
+        #: with one dict look-up; emptied when it grows past _MAX_DATES.
+        self._entries: dict[dt.date, Mapping[str, Callable[..., object]]] = {}
         self._needed: tuple[dict[str, list[str]], dict[str, Type]] | None = None
 
     @property
@@ -297,8 +304,17 @@ class Tenant:
         :raises EvaluationError: a missing or ill-typed input, a date before the first
             effective date, a key outside every bracket.
         """
-        self._rule(rule)
-        return self.compiled(on).entries[rule](inputs, on, *args)
+        entries = self._entries.get(on)
+        if entries is None:
+            self._rule(rule)  # an unknown rule is reported before a date that is too early
+            entries = self.compiled(on).entries
+            if len(self._entries) >= _MAX_DATES:
+                self._entries.clear()
+            self._entries[on] = entries
+        fn = entries.get(rule)
+        if fn is None:  # no such rule, or one with errors in the core: _rule raises
+            fn = entries[self._rule(rule).name]
+        return fn(inputs, on, *args) if args else fn(inputs, on)
 
     def evaluate_many(self, rule: str, rows: Iterable[Mapping[str, object]],
                       on: dt.date) -> list[object]:

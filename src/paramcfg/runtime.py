@@ -74,6 +74,73 @@ def round_to(mode: str, x: int | Decimal, unit: int | Decimal) -> int | Decimal:
     return int(result) if isinstance(unit, int) else result
 
 
+#: ``x * rate`` in Decimal is exact while it has at most this many digits (the default
+#: context's precision); :func:`rate_rounder` works in integers only below it.
+_EXACT_DIGITS: Final = 28
+
+
+def rate_rounder(mode: str, rate: Decimal, unit: int) -> Callable[[int], int] | None:
+    """``x -> round_to(mode, x * rate, unit)`` for whole ``x``, in integer arithmetic, or
+    ``None`` where that cannot be shown to give the same answer.
+
+    With ``rate = num / den``, the result is ``x * num / den`` rounded to a multiple of ``unit``:
+    ``divmod(x * num, den * unit)`` gives the floor and the exact remainder, from which every
+    mode follows.  This equals :func:`round_to` on the Decimal product whenever that product is
+    exact, that is while ``x * coefficient(rate)`` has fewer than 28 digits and the thread's
+    decimal context keeps at least 28; beyond that (10**25 yen and more at a rate of two
+    digits, or a context narrowed by the caller) it takes the Decimal path, as before.
+    """
+    if not (rate.is_finite() and isinstance(unit, int) and not isinstance(unit, bool)
+            and 0 < unit < 10**9 and mode in _MODES):
+        return None
+    _, digits, exponent = rate.as_tuple()
+    assert isinstance(exponent, int)  # noqa: S101 - finite
+    if exponent > 0 or exponent < -20:  # rates are fractions with a few places
+        return None
+    coefficient = int("".join(map(str, digits)))
+    limit = 10 ** (_EXACT_DIGITS - 1) // max(coefficient, 1)
+    num, den = rate.as_integer_ratio()
+    step = den * unit
+    if step > 10**20:  # round_to divides to 50 digits: exact enough only for such steps
+        return None
+    context = decimal.getcontext
+
+    def slow(x: int) -> int:
+        result = round_to(mode, x * rate, unit)
+        assert isinstance(result, int)  # noqa: S101 - an int unit gives an int
+        return result
+
+    if mode == "floor":
+        def rounded(x: int) -> int:
+            if -limit < x < limit and context().prec >= _EXACT_DIGITS:
+                return x * num // step * unit
+            return slow(x)
+    elif mode == "ceil":
+        def rounded(x: int) -> int:
+            if -limit < x < limit and context().prec >= _EXACT_DIGITS:
+                return -(-x * num // step) * unit
+            return slow(x)
+    elif mode == "round_half_up":  # ties away from zero
+        def rounded(x: int) -> int:
+            if -limit < x < limit and context().prec >= _EXACT_DIGITS:
+                q, rest = divmod(x * num, step)
+                rest *= 2
+                if rest > step or (rest == step and q >= 0):
+                    q += 1
+                return q * unit
+            return slow(x)
+    else:  # round_half_even
+        def rounded(x: int) -> int:
+            if -limit < x < limit and context().prec >= _EXACT_DIGITS:
+                q, rest = divmod(x * num, step)
+                rest *= 2
+                if rest > step or (rest == step and q & 1):
+                    q += 1
+                return q * unit
+            return slow(x)
+    return rounded
+
+
 def scale(table: Table, x: int | Decimal) -> Decimal:
     """Marginal-rate scale: each slice ``[low, high)`` of ``x`` at its own rate."""
     assert table.brackets is not None  # noqa: S101 - a scale is always bracketed
