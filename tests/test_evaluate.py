@@ -382,3 +382,26 @@ def test_compiled_list_and_record_checks_are_check_input(records_tenant, name, v
     inputs = {**RECORDS_GOOD, name: value}
     assert _outcome(lambda: records_tenant.evaluate("計", inputs, ON)) == \
         _outcome(lambda: records_tenant.interpret("計", inputs, ON))
+
+
+def test_a_huge_input_gives_the_same_outcome_in_both_evaluators(tenant):
+    # 5,000 digits: Python refuses to turn such an int into text (sys.int_info's limit); the
+    # interpreter used to format every input even when not explaining, and crashed.
+    huge = 10 ** 5000
+    outcomes = []
+    for method in ("evaluate", "interpret"):
+        try:
+            outcomes.append(("value", getattr(tenant, method)("税", {"所得": huge}, ON)))
+        except paramcfg.EvaluationError:
+            outcomes.append(("error", None))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_a_huge_input_is_explained_or_refused_never_a_crash(tenant):
+    # The rule cannot work on 5,000 digits (50-digit arithmetic): an EvaluationError, not the
+    # ValueError that printing such an int raises; and such a value is written by its size.
+    with pytest.raises(paramcfg.EvaluationError):
+        tenant.explain("税", {"所得": 10 ** 5000}, ON)
+    from paramcfg.types import format_value  # noqa: PLC0415
+
+    assert format_value(10 ** 5000) == "(a number of about 5,000 digits)"

@@ -169,8 +169,9 @@ class Interpreter:
                     node.span, rule=self.rule_name, name=node.name)
             value = rt.check_input(self.rule_name, node.name, node.type, self.inputs[node.name])
             self.checked[node.name] = value
-        self._note(Step("input", node.name, value, t.format_typed(value, node.type)),
-                   ("input", node.name))
+        if self.trace:  # formatting is for the explanation only (and a 5,000-digit int can't)
+            self._note(Step("input", node.name, value, t.format_typed(value, node.type)),
+                       ("input", node.name))
         return value
 
     def _param(self, node: r.ParamRef, env: dict[str, object]) -> object:
@@ -179,7 +180,7 @@ class Interpreter:
             raise EvaluationError(
                 f"parameter {node.name} has no value on {self.on} (rule {self.rule_name})",
                 node.span, rule=self.rule_name, name=node.name)
-        if not isinstance(resolved.value, Table):
+        if self.trace and not isinstance(resolved.value, Table):
             self._note(Step("param", node.name, resolved.value,
                             t.format_typed(resolved.value, node.type), resolved.span),
                        ("param", node.name))

@@ -571,11 +571,19 @@ class Converter:
         return RecordValue(t.name, tuple(values)) if ok else None
 
 
+#: Ints with more bits than this (about 4,000 digits) are not written out: CPython refuses to
+#: convert an int of more than 4,300 digits to text (sys.int_info.default_max_str_digits).
+_SHOWN_BITS: Final = 13_000
+_LOG10_2: Final = Decimal("0.30103")
+
+
 def format_value(value: object) -> str:
     """A value written as a profile would write it (``48,600円``, ``1.4%``)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
+        if value.bit_length() > _SHOWN_BITS:  # Python will not print such an int in decimal
+            return f"(a number of about {int(value.bit_length() * _LOG10_2):,} digits)"
         return f"{value:,}"
     if isinstance(value, Decimal):
         return format_decimal(value)
