@@ -141,3 +141,40 @@ def test_a_day_of_the_year_is_read_as_written(capsys):
     code, _, err = run(capsys, "eval", NAKA, "納期.期日", "--input", "月日=2月30日", "--lang", "en")
     assert code == EXIT_USAGE
     assert "月日" in err
+
+
+def test_evaluation_errors_are_in_the_readers_language(capsys):
+    # A missing input, a date before the town's first effective date, a value of the wrong
+    # kind: each said in Japanese with --lang ja (and in English with --lang en).
+    rule = ("eval", NAKA, "固定資産税.年税額", "--input", "区分=土地")
+    _, _, err = run(capsys, *rule, "--on", "2024-06-01", "--lang", "ja")
+    assert "ルール「固定資産税.年税額」には入力" not in err  # 課税標準額 is an argument …
+    assert "課税標準額" in err
+    code, _, err = run(capsys, "eval", NAKA, "介護.年額", "--input", "介護.生活保護等=false",
+                       "--on", "2024-06-01", "--lang", "ja")
+    assert code == EXIT_USAGE
+    assert "ルール「介護.年額」には入力「介護.世帯課税」が必要ですが、与えられていません" in err
+    code, _, err = run(capsys, "eval", NAKA, "介護.年額", "--input", "介護.生活保護等=false",
+                       "--on", "2024-06-01", "--lang", "en")
+    assert "rule 介護.年額 needs input 介護.世帯課税" in err
+    code, _, err = run(capsys, "eval", NAKA, "保育料.月額計算", *HOUSEHOLD[:2], "--on", "2020-06-01",
+                       "--lang", "ja")
+    assert code == EXIT_USAGE
+    assert "最初の適用開始日 2024-04-01 より前の値がありません" in err
+
+
+def test_a_float_is_refused_in_japanese_too():
+    import datetime as dt  # noqa: PLC0415
+
+    import pytest  # noqa: PLC0415
+
+    import paramcfg  # noqa: PLC0415
+
+    core = paramcfg.load_core(ROOT / "package_core")
+    town = paramcfg.load_tenant(NAKA, core)
+    inputs = {"介護.生活保護等": False, "介護.世帯課税": True, "介護.本人課税": True,
+              "介護.年金収入等": 0, "介護.合計所得金額": 1_000_000.0}
+    with pytest.raises(paramcfg.EvaluationError) as caught:
+        town.evaluate("介護.年額", inputs, dt.date(2024, 6, 1))
+    assert "float は使えません" in caught.value.message("ja")
+    assert "never float" in caught.value.message("en")

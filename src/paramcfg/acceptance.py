@@ -104,7 +104,7 @@ def _run_case(tenant: Tenant, case: dict[str, Any], index: int, lang: str) -> Ca
         actual = tenant.evaluate(rule_name, inputs, on, args)
     except EvaluationError as exc:
         return CaseResult(name, rule_name, ok=False, expected=want, actual="error",
-                          detail=str(exc))
+                          detail=exc.message(lang))
     got = format_typed(actual, rule.type)
     if actual == expected:
         return CaseResult(name, rule_name, ok=True, expected=want, actual=got)

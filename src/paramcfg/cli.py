@@ -609,7 +609,7 @@ def _cmd_export(args: argparse.Namespace, report: Report) -> None:
     try:
         data = export_data(tenant, None if args.all_dates else on, all_dates=args.all_dates)
     except EvaluationError as exc:
-        report.fail("eval_error", error=exc)
+        report.fail("eval_error", error=exc.message(report.lang))
         return
     text = to_toml(data) if args.format == "toml" else to_json(data)
     if args.output:
@@ -666,7 +666,7 @@ def _cmd_eval(args: argparse.Namespace, report: Report) -> None:
         value = tenant.evaluate(args.rule, inputs, on, ordered)
         step = tenant.explain(args.rule, inputs, on, ordered) if args.explain else None
     except EvaluationError as exc:
-        report.fail("eval_error", error=exc)
+        report.fail("eval_error", error=exc.message(report.lang))
         return
     types = tenant.value_types()
     if args.format == "json":

@@ -26,7 +26,7 @@ from paramcfg import rules as r
 from paramcfg import runtime as rt
 from paramcfg import types as t
 from paramcfg.diagnostics import Span
-from paramcfg.errors import EvaluationError
+from paramcfg.errors import EvaluationError, missing_input
 from paramcfg.tables import Table
 
 if TYPE_CHECKING:
@@ -494,7 +494,8 @@ def _bad_type(rule: str, name: str, ty: t.Type, value: object) -> None:
 
 def _bracket_error(table: str, key: object) -> int:
     raise EvaluationError(f"{t.format_value(key)} is outside every bracket of {table}",
-                          name=table)
+                          name=table,
+                          msg_ja=f"{t.format_value(key)} は「{table}」のどの区分にも入りません")
 
 
 def _missing_param(msg: str) -> object:
@@ -541,14 +542,12 @@ def compile_rules(
             # Raised by the entry itself: an input was not given.
             wanted = [i for i in gen.inputs[name] if i != r.AS_OF_KEY and i not in inputs]
             if wanted:
-                return EvaluationError(
-                    f"rule {name} needs input {wanted[0]}, which was not given (a missing "
-                    "input is never taken as zero)", spans[index], rule=name, name=wanted[0])
+                return missing_input(name, wanted[0], spans[index])
         if isinstance(exc, EvaluationError):
             if exc.span is not None and exc.rule:
                 return exc
             return EvaluationError(exc.msg, exc.span or spans[index], rule=exc.rule or name,
-                                   name=exc.name)
+                                   name=exc.name, msg_ja=exc.msg_ja)
         if isinstance(exc, ArithmeticError | TypeError | ValueError | KeyError):
             span = _span_of(exc, filename, line_map) or spans[index]
             return EvaluationError(f"{type(exc).__name__} in rule {name}: {exc}", span, rule=name)

@@ -241,7 +241,9 @@ class Tenant:
             first = self.start.isoformat() if self.start else "(none)"
             raise EvaluationError(
                 f"{self.name} has no values before its first effective date {first}; "
-                f"{on.isoformat()} is too early", name=self.name)
+                f"{on.isoformat()} is too early", name=self.name,
+                msg_ja=f"{self.name} には最初の適用開始日 {first} より前の値がありません"
+                       f"（{on.isoformat()} は早すぎます）")
         return self._dates[bisect.bisect_right(self._dates, on) - 1]
 
     def periods(self) -> list[dt.date]:

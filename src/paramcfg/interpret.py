@@ -17,7 +17,7 @@ from paramcfg import rules as r
 from paramcfg import runtime as rt
 from paramcfg import types as t
 from paramcfg.diagnostics import Span
-from paramcfg.errors import EvaluationError
+from paramcfg.errors import EvaluationError, missing_input
 from paramcfg.tables import Table
 
 if TYPE_CHECKING:
@@ -101,10 +101,7 @@ class Interpreter:
             if input_name == r.AS_OF_KEY:
                 continue
             if input_name not in inputs:
-                raise EvaluationError(
-                    f"rule {name} needs input {input_name}, which was not given "
-                    "(a missing input is never taken as zero)",
-                    span, rule=name, name=input_name)
+                raise missing_input(name, input_name, span)
             self.checked[input_name] = _located(span, rt.check_input, name, input_name,
                                                 self._types[input_name], inputs[input_name])
 
@@ -163,10 +160,7 @@ class Interpreter:
             value = self.checked[node.name]
         else:
             if node.name not in self.inputs:
-                raise EvaluationError(
-                    f"rule {self.rule_name} needs input {node.name}, which was not given "
-                    "(a missing input is never taken as zero)",
-                    node.span, rule=self.rule_name, name=node.name)
+                raise missing_input(self.rule_name, node.name, node.span)
             value = rt.check_input(self.rule_name, node.name, node.type, self.inputs[node.name])
             self.checked[node.name] = value
         if self.trace:  # formatting is for the explanation only (and a 5,000-digit int can't)
@@ -345,7 +339,9 @@ class Interpreter:
             return sum(values, 0)
         if not values:
             raise EvaluationError(f"{kind} of an empty list (rule {self.rule_name})", node.span,
-                                  rule=self.rule_name)
+                                  rule=self.rule_name,
+                                  msg_ja=f"空のリストの {kind} は求められません"
+                                         f"（ルール「{self.rule_name}」）")
         return min(values) if kind == "min" else max(values)
 
     def _date(self, node: r.DateFunc, env: dict[str, object]) -> object:
@@ -368,7 +364,8 @@ def _located(span: Span, check: Callable[..., object], *args: object) -> object:
     try:
         return check(*args)
     except EvaluationError as exc:
-        raise EvaluationError(exc.msg, span, rule=exc.rule, name=exc.name) from None
+        raise EvaluationError(exc.msg, span, rule=exc.rule, name=exc.name,
+                              msg_ja=exc.msg_ja) from None
 
 
 _LABELS: Final = {

@@ -39,7 +39,7 @@ _ONE: Final = Decimal(1)
 def div(a: int | Decimal, b: int | Decimal) -> Decimal:
     """Exact-as-can-be division (50 significant digits); division by zero raises."""
     if not b:
-        raise EvaluationError("division by zero")
+        raise EvaluationError("division by zero", msg_ja="0 で割ることはできません")
     try:
         return CONTEXT.divide(Decimal(a), Decimal(b))
     except decimal.DecimalException as exc:
@@ -52,7 +52,7 @@ def floor_quotient(a: int, b: int, unit: int) -> int:
     Both evaluators use this for that pattern, so they agree for amounts of any size.
     """
     if not b:
-        raise EvaluationError("division by zero")
+        raise EvaluationError("division by zero", msg_ja="0 で割ることはできません")
     return a // (b * unit) * unit
 
 
@@ -228,7 +228,8 @@ def business_day(day: dt.date, closed: Sequence[t.MonthDay]) -> dt.date:
             current += dt.timedelta(days=1)
         except OverflowError:
             break
-    raise EvaluationError(f"no business day within {MAX_CLOSED_RUN} days from {day.isoformat()}")
+    raise EvaluationError(f"no business day within {MAX_CLOSED_RUN} days from {day.isoformat()}",
+                          msg_ja=f"{day.isoformat()} から {MAX_CLOSED_RUN} 日以内に開庁日がありません")
 
 
 def closed_reason(day: dt.date, closed: Sequence[t.MonthDay]) -> str | None:
@@ -251,14 +252,24 @@ DATE_FUNCTIONS: Final[dict[str, Callable[..., object]]] = {
     "fiscal_months": fiscal_months}
 
 
+_WHY_JA: Final = {
+    "use int yen, never float": "円は int で渡してください。float は使えません",
+    'use Decimal("…"), never float': 'Decimal("…") で渡してください。float は使えません',
+}
+
+
 def _bad(rule: str, name: str, ty: t.Type, value: object, why: str = "") -> EvaluationError:
-    shown = repr(value)
+    shown = repr(value) if not isinstance(value, int) or value.bit_length() < 13_000 \
+        else t.format_value(value)
     if len(shown) > 60:
         shown = shown[:57] + "..."
     extra = f" ({why})" if why else ""
+    extra_ja = f"。{_WHY_JA.get(why, why)}" if why else ""
     return EvaluationError(
         f"{name} of rule {rule} must be {ty.name_en}, not {shown}{extra}", rule=rule,
-        name=name)
+        name=name,
+        msg_ja=f"ルール「{rule}」の「{name}」は{ty.name_ja}でなければなりません（{shown} ではなく）"
+               f"{extra_ja}")
 
 
 def check_input(rule: str, name: str, ty: t.Type, value: object) -> object:
