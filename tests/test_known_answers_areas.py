@@ -437,3 +437,17 @@ def test_every_notice_has_the_shared_issuer(tenants):
     notice = tenants["naka"].evaluate("国保.通知書", {}, FY2024)
     assert notice.get("問合せ先") == "那珂市 保険年金課 電話 029-000-0000"
     assert notice.get("用紙") == "A4"  # the record's default: 国保.納税通知書 gives none
+
+
+def test_evaluating_one_rule_compiles_only_the_rules_it_calls(core):
+    # A batch of one tax for many towns must not compile (and keep) the whole package per town.
+    town = paramcfg.load_tenant(ROOT / "tenant_profiles" / "naka.pcfg", core)
+    inputs = household(member(AGED50, 430_000))
+    assert town.evaluate(REDUCTION, inputs, FY2024) == Decimal("0.7")
+    compiled = set(town._period_entries(FY2024))
+    assert compiled == {REDUCTION, "国保.軽減判定所得", "国保.7割軽減基準額"}
+    # The whole tax then compiles what it needs, and agrees with compiling everything at once.
+    assert town.evaluate(NHI, inputs, FY2024) == 24_300
+    assert NHI in town._period_entries(FY2024)
+    assert "介護.年額" not in town._period_entries(FY2024)
+    assert town.compiled(FY2024).entries[NHI](inputs, FY2024) == 24_300

@@ -222,6 +222,9 @@ class Tenant:
         #: The compiled entries by evaluation date (not period), so that evaluate() finds them
         #: with one dict look-up; emptied when it grows past _MAX_DATES.
         self._entries: dict[dt.date, Mapping[str, Callable[..., object]]] = {}
+        #: Per effective period, the entries compiled so far: a rule is compiled, with the
+        #: rules it calls, the first time it is evaluated (see _entry).
+        self._lazy: dict[dt.date, dict[str, Callable[..., object]]] = {}
         self._needed: tuple[dict[str, list[str]], dict[str, Type]] | None = None
 
     @property
@@ -287,6 +290,48 @@ class Tenant:
                     self._compiled[start] = found
         return found
 
+    def _period_entries(self, on: dt.date) -> dict[str, Callable[..., object]]:
+        start = self.period(on)
+        found = self._lazy.get(start)
+        if found is None:
+            with self._lock:
+                found = self._lazy.setdefault(start, {})
+        return found
+
+    def _entry(self, rule: str, on: dt.date) -> Callable[..., object]:
+        """The compiled function of ``rule`` as of ``on``.  Only ``rule`` and the rules it calls
+        are compiled (once per period): a batch of one tax in 1,741 towns does not compile,
+        nor keep in memory, the whole package for each town."""
+        entries = self._period_entries(on)
+        fn = entries.get(rule)
+        if fn is not None:
+            return fn
+        typed = self._rule(rule)
+        start = self.period(on)
+        full = self._compiled.get(start)
+        if full is not None:
+            return full.entries[typed.name]
+        from paramcfg.compile import compile_rules  # noqa: PLC0415 - not needed by `check`
+
+        with self._lock:
+            fn = entries.get(rule)
+            if fn is None:
+                wanted: set[str] = set()
+                stack = [typed.name]
+                while stack:
+                    name = stack.pop()
+                    if name not in wanted:
+                        wanted.add(name)
+                        stack.extend(self.rules[name].calls)
+                closure = {name: r for name, r in self.rules.items() if name in wanted}
+                index = list(self.rules).index(typed.name)
+                label = f"{self.profile.code}:{start.isoformat()}:r{index}"
+                part = compile_rules(closure, self.values(start), start, label)
+                for name, f in part.entries.items():
+                    entries.setdefault(name, f)
+                fn = entries[typed.name]
+        return fn
+
     def _rule(self, rule: str) -> TypedRule:
         found = self.rules.get(rule)
         if found is None:
@@ -309,20 +354,19 @@ class Tenant:
         entries = self._entries.get(on)
         if entries is None:
             self._rule(rule)  # an unknown rule is reported before a date that is too early
-            entries = self.compiled(on).entries
+            entries = self._period_entries(on)
             if len(self._entries) >= _MAX_DATES:
                 self._entries.clear()
             self._entries[on] = entries
         fn = entries.get(rule)
-        if fn is None:  # no such rule, or one with errors in the core: _rule raises
-            fn = entries[self._rule(rule).name]
+        if fn is None:  # not compiled yet (or no such rule: _entry raises)
+            fn = self._entry(rule, on)
         return fn(inputs, on, *args) if args else fn(inputs, on)
 
     def evaluate_many(self, rule: str, rows: Iterable[Mapping[str, object]],
                       on: dt.date) -> list[object]:
         """:meth:`evaluate` for many rows as of one date (compiled once, looked up once)."""
-        self._rule(rule)
-        fn = self.compiled(on).entries[rule]
+        fn = self._entry(rule, on)
         return [fn(row, on) for row in rows]
 
     def interpret(self, rule: str, inputs: Mapping[str, object], on: dt.date,
