@@ -28,3 +28,13 @@ def expectations(text: str) -> set[tuple[str, int, int]]:
                 code, col = item.split("@")
                 out.add((code, target, int(col)))
     return out
+
+
+def assert_known_answer(tenant, rule, on, inputs, args, expected) -> None:
+    """``rule`` gives ``expected`` (of exactly its type) compiled and interpreted alike."""
+    compiled = tenant.evaluate(rule, inputs, on, args)
+    interpreted = tenant.interpret(rule, inputs, on, args)
+    assert compiled == expected
+    assert interpreted == expected
+    assert type(compiled) is type(expected)
+    assert type(interpreted) is type(expected)

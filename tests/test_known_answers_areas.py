@@ -41,7 +41,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, assert_known_answer
 
 import paramcfg
 from paramcfg import types as t
@@ -397,13 +397,7 @@ def test_every_area_and_town_is_covered():
 
 @pytest.mark.parametrize(("town", "rule", "on", "inputs", "args", "expected"), CASES)
 def test_known_answer(tenants, town, rule, on, inputs, args, expected):
-    tenant = tenants[town]
-    compiled = tenant.evaluate(rule, inputs, on, args)
-    interpreted = tenant.interpret(rule, inputs, on, args)
-    assert compiled == expected
-    assert interpreted == expected
-    assert type(compiled) is type(expected)
-    assert type(interpreted) is type(expected)
+    assert_known_answer(tenants[town], rule, on, inputs, args, expected)
 
 
 @pytest.mark.parametrize(("town", "rule", "on", "expected"), DUE_DATES)
