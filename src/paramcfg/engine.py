@@ -309,8 +309,10 @@ class Tenant:
         typed = self._rule(rule)
         start = self.period(on)
         full = self._compiled.get(start)
-        if full is not None:
-            return full.entries[typed.name]
+        if full is not None:  # everything is compiled already: take its entry, and keep it
+            fn = full.entries[typed.name]
+            entries.setdefault(typed.name, fn)
+            return fn
         from paramcfg.compile import compile_rules  # noqa: PLC0415 - not needed by `check`
 
         with self._lock:

@@ -190,6 +190,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     year, month = divmod(index, 12)
     if not 1 <= year <= 9999:
         raise EvaluationError(f"{day.isoformat()} plus {months} months is outside the calendar")
+    if day.day <= 28:  # every month has it (the common case: month starts)
+        return dt.date(year, month + 1, day.day)
     return t.MonthDay(month + 1, None).on(year) if day.day > calendar.monthrange(
         year, month + 1)[1] else dt.date(year, month + 1, day.day)
 

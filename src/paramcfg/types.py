@@ -57,6 +57,8 @@ class MonthDay:
     day: int | None
 
     def on(self, year: int) -> dt.date:
+        if self.day is not None and self.day <= 28:  # in every month of every year
+            return dt.date(year, self.month, self.day)
         last = calendar.monthrange(year, self.month)[1]
         return dt.date(year, self.month, last if self.day is None else min(self.day, last))
 
