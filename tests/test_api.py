@@ -65,3 +65,22 @@ def test_no_float_on_any_value_path():
         if path.name in allowed:
             continue
         assert not code_tokens, f"{path.name} uses float at line {code_tokens[0].start[0]}"
+
+
+def test_checking_leaves_the_cycle_collector_as_it_found_it(core):
+    # check pauses the cycle collector while it reads a file (speed, issue 7) and must give it
+    # back as it was: on if it was on, off if the caller had switched it off.
+    import gc  # noqa: PLC0415
+
+    from paramcfg.engine import check_profile_text  # noqa: PLC0415
+
+    text = (ROOT / "tenant_profiles" / "goka.pcfg").read_text(encoding="utf-8")
+    assert gc.isenabled()
+    assert check_profile_text(text, core).ok
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert check_profile_text(text, core).ok
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -45,12 +45,16 @@ def display_width(text: str) -> int:
     return width
 
 
-@attrs.frozen
+@attrs.define(slots=True, unsafe_hash=True)
 class Span:
     """A region of one source file.
 
     Lines and columns are 1-based and count characters (not bytes, not display cells);
     ``start``/``end`` are character offsets into the decoded text.
+
+    Treat a span as immutable (it is hashed). It is not a frozen attrs class only because it
+    is made for every token of every file: a frozen class's ``__init__`` costs three times as
+    much (W5, issue 7).
     """
 
     file: str
