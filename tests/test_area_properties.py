@@ -57,17 +57,18 @@ def towns(core):
             for town in TOWNS}
 
 
-def fiscal_dates(town):
-    first = 2023 if town == "kasumigaura" else 2024
-    return st.dates(dt.date(first, 4, 1), dt.date(2026, 3, 31))
+def draw_town(data, towns):
+    """A town and a date in one of its fiscal years (かすみがうら市's profile starts in FY2023)."""
+    name = data.draw(st.sampled_from(TOWNS), label="town")
+    first = 2023 if name == "kasumigaura" else 2024
+    on = data.draw(st.dates(dt.date(first, 4, 1), dt.date(2026, 3, 31)), label="on")
+    return name, towns[name], on
 
 
 @evaluation_settings(120)
 @given(data=st.data())
 def test_nhi_tax_never_decreases_when_a_member_earns_more(towns, data):
-    name = data.draw(st.sampled_from(TOWNS), label="town")
-    town = towns[name]
-    on = data.draw(fiscal_dates(name), label="on")
+    name, town, on = draw_town(data, towns)
     before = data.draw(households(), label="household")
     i = data.draw(st.integers(0, len(before["国保.被保険者"]) - 1), label="member")
     raise_by = data.draw(st.integers(1, 5_000_000), label="raise")
@@ -83,9 +84,7 @@ def test_nhi_tax_never_decreases_when_a_member_earns_more(towns, data):
 @evaluation_settings(120)
 @given(data=st.data())
 def test_each_nhi_part_stays_within_its_cap(towns, data):
-    name = data.draw(st.sampled_from(TOWNS), label="town")
-    town = towns[name]
-    on = data.draw(fiscal_dates(name), label="on")
+    name, town, on = draw_town(data, towns)
     household = data.draw(households(), label="household")
     caps = town.parameters(on)["国保.課税限度額"]
     total = 0
@@ -102,9 +101,7 @@ def test_each_nhi_part_stays_within_its_cap(towns, data):
 @evaluation_settings(150)
 @given(data=st.data())
 def test_ltc_premium_never_decreases_as_income_rises(towns, data):
-    name = data.draw(st.sampled_from(TOWNS), label="town")
-    town = towns[name]
-    on = data.draw(fiscal_dates(name), label="on")
+    name, town, on = draw_town(data, towns)
     status = {
         "介護.生活保護等": data.draw(st.booleans(), label="welfare"),
         "介護.世帯課税": data.draw(st.booleans(), label="household taxed"),
