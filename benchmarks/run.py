@@ -840,11 +840,17 @@ def _age(birth: dt.date, on: dt.date) -> int:
     return years - 1 if (on.month, on.day) < (birth.month, birth.day) else years
 
 
-def _nhi_part(part: str, members: list[dict[str, Any]], keep: Decimal) -> int:
+#: 特定世帯 / 特定継続世帯: the share of the medical and support per-household amounts kept.
+NHI_SPECIFIC = {"該当なし": Decimal(1), "特定世帯": Decimal("0.5"), "特定継続世帯": Decimal("0.75")}
+
+
+def _nhi_part(part: str, members: list[dict[str, Any]], keep: Decimal,
+              specific: str = "該当なし") -> int:
     if not members:
         return 0
     base = sum(max(m["総所得金額等"] - NHI_BASIC, 0) for m in members)
-    amount = int(base * NHI_RATE[part]) + int(NHI_PER_HOUSEHOLD[part] * keep)
+    flat = NHI_PER_HOUSEHOLD[part] * (NHI_SPECIFIC[specific] if part != "介護分" else 1)
+    amount = int(base * NHI_RATE[part]) + int(flat * keep)
     for m in members:
         per = int(NHI_PER_MEMBER[part] * keep)
         amount += per // 2 if _age(m["生年月日"], NHI_APRIL) < 6 else per  # preschool: half
@@ -858,8 +864,9 @@ def nhi_by_hand(row: dict[str, Any]) -> int:
     n = len(members) + row["国保.特定同一世帯所属者数"]
     keep = NHI_KEEP[0 if judged <= base7 else 1 if judged <= base7 + NHI_ADD5 * n
                     else 2 if judged <= base7 + NHI_ADD2 * n else 3]
-    total = (_nhi_part("医療分", members, keep) // 100 * 100
-             + _nhi_part("支援金分", members, keep) // 100 * 100)
+    specific = row["国保.特定世帯区分"]
+    total = (_nhi_part("医療分", members, keep, specific) // 100 * 100
+             + _nhi_part("支援金分", members, keep, specific) // 100 * 100)
     care = 0  # month by month: members aged 40-64 at the end of the month
     for first in NHI_MONTH_ENDS:
         care += _nhi_part("介護分", [m for m in members if 40 <= _age(m["生年月日"], first) < 65],
@@ -882,7 +889,8 @@ def nhi_rows(n: int, seed: int = 3) -> list[dict[str, Any]]:
         out.append({"国保.被保険者": members,
                     "国保.被保険者以外の判定所得": rnd.choice([0, 0, 0, rnd.randrange(0, 2_000_000)]),
                     "国保.特定同一世帯所属者数": rnd.choice([0, 0, 0, 1]),
-                    "国保.給与所得者等の数": rnd.randrange(0, 4)})
+                    "国保.給与所得者等の数": rnd.randrange(0, 4),
+                    "国保.特定世帯区分": rnd.choice(["該当なし"] * 6 + ["特定世帯", "特定継続世帯"])})
     return out
 
 

@@ -48,6 +48,7 @@ def households(draw):
         "国保.被保険者以外の判定所得": draw(st.one_of(st.just(0), incomes)),
         "国保.特定同一世帯所属者数": draw(st.integers(0, 2)),
         "国保.給与所得者等の数": draw(st.integers(0, 4)),
+        "国保.特定世帯区分": draw(st.sampled_from(["該当なし", "特定世帯", "特定継続世帯"])),
     }
 
 

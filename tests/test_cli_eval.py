@@ -122,6 +122,7 @@ def test_a_household_from_json_with_explanation(capsys, tmp_path):
     path.write_text(json.dumps({
         "国保.被保険者": [{"生年月日": "1974-06-01", "総所得金額等": 430000, "軽減判定所得": 430000}],
         "国保.被保険者以外の判定所得": 0, "国保.特定同一世帯所属者数": 0, "国保.給与所得者等の数": 1,
+        "国保.特定世帯区分": "該当なし",
     }, ensure_ascii=False), encoding="utf-8")
     code, out, _ = run(capsys, "eval", NAKA, "国保.年税額", "--on", "2024-06-01",
                        "--inputs", str(path), "--explain", "--lang", "ja")

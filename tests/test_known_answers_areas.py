@@ -73,9 +73,10 @@ def member(birth, income, judged=None):
             "軽減判定所得": income if judged is None else judged}
 
 
-def household(*members, others=0, former=0, earners=1):
+def household(*members, others=0, former=0, earners=1, specific="該当なし"):
     return {"国保.被保険者": list(members), "国保.被保険者以外の判定所得": others,
-            "国保.特定同一世帯所属者数": former, "国保.給与所得者等の数": earners}
+            "国保.特定同一世帯所属者数": former, "国保.給与所得者等の数": earners,
+            "国保.特定世帯区分": specific}
 
 
 def elder(*, welfare=False, household_taxed=False, self_taxed=False, pension=0, income=0):
@@ -445,3 +446,18 @@ def test_evaluating_one_rule_compiles_only_the_rules_it_calls(core):
     assert NHI in town._period_entries(FY2024)
     assert "介護.年額" not in town._period_entries(FY2024)
     assert town.compiled(FY2024).entries[NHI](inputs, FY2024) == 24_300
+
+
+# 特定世帯 / 特定継続世帯: 那珂市 FY2024, one member aged 70 (no care part), no income, whose
+# spouse moved to 後期高齢者医療 (counted for 5割/2割, not a member) → 7割軽減.
+#   該当なし:  医療 25,000×0.3 + 20,000×0.3 = 7,500 + 6,000 = 13,500; 支援 3,000 + 2,400 = 5,400
+#              → 18,900
+#   特定世帯:  平等割 halved first: 医療 7,500 + 20,000×0.5×0.3 = 3,000 → 10,500;
+#              支援 3,000 + 8,000×0.5×0.3 = 1,200 → 4,200 → 14,700
+#   特定継続世帯: 医療 7,500 + 20,000×0.75×0.3 = 4,500 → 12,000; 支援 3,000 + 1,800 → 4,800
+#              → 16,800
+@pytest.mark.parametrize(("specific", "expected"), [
+    ("該当なし", 18_900), ("特定世帯", 14_700), ("特定継続世帯", 16_800)])
+def test_specific_household_per_household_amount(tenants, specific, expected):
+    inputs = household(member(D(1954, 1, 1), 0), former=1, specific=specific)
+    assert_known_answer(tenants["naka"], NHI, FY2024, inputs, (), expected)
