@@ -405,3 +405,11 @@ def test_a_huge_input_is_explained_or_refused_never_a_crash(tenant):
     from paramcfg.types import format_value  # noqa: PLC0415
 
     assert format_value(10 ** 5000) == "(a number of about 5,000 digits)"
+
+
+def test_a_huge_value_of_the_wrong_type_is_named_by_its_size():
+    from paramcfg import runtime as rt  # noqa: PLC0415
+    from paramcfg import types as t  # noqa: PLC0415
+
+    with pytest.raises(paramcfg.EvaluationError, match="5,000 digits"):
+        rt.check_input("r", "x", t.BoolType(), 10 ** 5000)

@@ -175,12 +175,17 @@ def months_between(start: dt.date, end: dt.date) -> int:
     return months - 1 if end.day < start.day else months
 
 
+def _calendar_year(fiscal: int, month: int) -> int:
+    """The calendar year of ``month`` in fiscal year ``fiscal`` (January–March: the next one)."""
+    if not 1 <= fiscal <= 9998:
+        raise EvaluationError(f"fiscal year {fiscal} is outside 1 … 9998")
+    return fiscal if month >= 4 else fiscal + 1
+
+
 def fiscal_date(day: t.MonthDay, year: int) -> dt.date:
     """The date of ``day`` (such as 2月末日) in fiscal year ``year``: April to December fall in
     ``year``, January to March in ``year + 1``."""
-    if not 1 <= year <= 9998:
-        raise EvaluationError(f"fiscal year {year} is outside 1 … 9998")
-    return day.on(year if day.month >= 4 else year + 1)
+    return day.on(_calendar_year(year, day.month))
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -192,15 +197,12 @@ def add_months(day: dt.date, months: int) -> dt.date:
         raise EvaluationError(f"{day.isoformat()} plus {months} months is outside the calendar")
     if day.day <= 28:  # every month has it (the common case: month starts)
         return dt.date(year, month + 1, day.day)
-    return t.MonthDay(month + 1, None).on(year) if day.day > calendar.monthrange(
-        year, month + 1)[1] else dt.date(year, month + 1, day.day)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def fiscal_months(year: int) -> tuple[dt.date, ...]:
     """The first day of each month of fiscal year ``year``: 1 April … 1 March."""
-    if not 1 <= year <= 9998:
-        raise EvaluationError(f"fiscal year {year} is outside 1 … 9998")
-    return tuple(dt.date(year if m >= 4 else year + 1, m, 1) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3))
+    return tuple(dt.date(_calendar_year(year, m), m, 1) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3))
 
 
 #: How far a due date may move: the longest run of closed days in a real calendar (Golden
@@ -261,8 +263,10 @@ _WHY_JA: Final = {
 
 
 def _bad(rule: str, name: str, ty: t.Type, value: object, why: str = "") -> EvaluationError:
-    shown = repr(value) if not isinstance(value, int) or value.bit_length() < 13_000 \
-        else t.format_value(value)
+    try:
+        shown = repr(value)
+    except ValueError:  # an int too long for CPython to print: say its size
+        shown = t.format_value(value)
     if len(shown) > 60:
         shown = shown[:57] + "..."
     extra = f" ({why})" if why else ""
