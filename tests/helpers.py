@@ -38,3 +38,12 @@ def assert_known_answer(tenant, rule, on, inputs, args, expected) -> None:
     assert interpreted == expected
     assert type(compiled) is type(expected)
     assert type(interpreted) is type(expected)
+
+
+def load_core_text(folder, name, text):
+    """``text`` written to ``folder / name`` and loaded as a core (its diagnostics kept)."""
+    from paramcfg.engine import load_core  # noqa: PLC0415
+
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return load_core(path)

@@ -6,8 +6,9 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 import pytest
+from helpers import load_core_text
 
-from paramcfg import load_core, load_tenant_text
+from paramcfg import load_tenant_text
 from paramcfg import runtime as rt
 from paramcfg import types as t
 from paramcfg.errors import EvaluationError
@@ -41,9 +42,7 @@ from 2023-04-01
 
 
 def _core(folder: Path, text: str) -> CoreResult:
-    path = folder / "暦.pcore"
-    path.write_text(text, encoding="utf-8")
-    return load_core(path)
+    return load_core_text(folder, "暦.pcore", text)
 
 
 @pytest.fixture(scope="module")

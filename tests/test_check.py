@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, load_core_text
 
 from paramcfg import types as t
 from paramcfg.check import code_check_digit
@@ -235,12 +235,9 @@ def test_switching_method_later_reports_the_value_left_behind_on_that_date(core)
     ("when 国保.賦課方式 == 三方式\n  when 国保.賦課方式 == 二方式", "PC0701", 10),  # twice
 ])
 def test_a_wrong_when_clause_is_a_core_error(tmp_path, clause, code, line):
-    from paramcfg.engine import load_core  # noqa: PLC0415
-
-    (tmp_path / "c.pcore").write_text(
+    result = load_core_text(tmp_path, "c.pcore", (
         'core "c" version 1\nenum 方式 { 三方式, 二方式 }\n'
         "param 国保.賦課方式 : 方式\n  default 三方式\n"
         "param 国保.税率 : rate\n  default 1%\n"
-        f"param 国保.平等割額 : yen\n  default 0円\n  {clause}\n", encoding="utf-8")
-    result = load_core(tmp_path / "c.pcore")
+        f"param 国保.平等割額 : yen\n  default 0円\n  {clause}\n"))
     assert [(d.code, d.span.line) for d in result.diagnostics] == [(code, line)]

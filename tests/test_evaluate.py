@@ -8,7 +8,7 @@ import threading
 from decimal import Decimal
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, load_core_text
 
 import paramcfg
 from paramcfg.engine import load_core, load_tenant_text
@@ -47,9 +47,7 @@ from 2025-04-01
 
 @pytest.fixture(scope="module")
 def tenant(tmp_path_factory):
-    path = tmp_path_factory.mktemp("core") / "eval.pcore"
-    path.write_text(CORE, encoding="utf-8")
-    core = load_core(path)
+    core = load_core_text(tmp_path_factory.mktemp("core"), "eval.pcore", CORE)
     assert core.ok, [d.message() for d in core.diagnostics]
     return load_tenant_text(PROFILE, core, "五霞町.pcfg")
 
@@ -139,9 +137,7 @@ def test_python_looking_names_are_data(tmp_path):
     core_text = ('core "x" version 1.0\nenum 区分 { __import__, __class__ }\n'
                  'input k : 区分\nparam 表 : table[区分] of yen\n  required\n'
                  "rule r : yen = 表(k)\n")
-    path = tmp_path / "x.pcore"
-    path.write_text(core_text, encoding="utf-8")
-    core = load_core(path)
+    core = load_core_text(tmp_path, "x.pcore", core_text)
     assert core.ok
     tenant = load_tenant_text('tenant "五霞町" code 085421\nuses "x"\nfrom 2024-04-01\n'
                               "  表 =\n    | 区分 | 額 |\n    | __import__ | 1円 |\n"
@@ -245,9 +241,7 @@ ODD = [1.0, True, False, 0, -5, 10**30, "1", "甲", "丙", _Text("甲"), _Text("
 
 @pytest.fixture(scope="module")
 def checks_tenant(tmp_path_factory):
-    path = tmp_path_factory.mktemp("checks") / "checks.pcore"
-    path.write_text(CHECKS_CORE, encoding="utf-8")
-    core = load_core(path)
+    core = load_core_text(tmp_path_factory.mktemp("checks"), "checks.pcore", CHECKS_CORE)
     assert core.ok, [d.message() for d in core.diagnostics]
     return load_tenant_text('tenant "五霞町" code 085421\nuses "checks"\nfrom 2024-04-01\n', core)
 
@@ -278,9 +272,7 @@ def test_an_error_in_a_called_rule_names_its_line(tmp_path):
     core_text = ('core "spans" version 1.0\ninput 額 : yen\nparam 率 : rate default 1.4%\n'
                  "rule 内 : yen =\n  let x = 額 * 率\n  floor(x, 1)\n"
                  "rule 外 : yen =\n  let y = 内\n  y + 1円\n")
-    path = tmp_path / "spans.pcore"
-    path.write_text(core_text, encoding="utf-8")
-    core = load_core(path)
+    core = load_core_text(tmp_path, "spans.pcore", core_text)
     assert core.ok
     town = load_tenant_text('tenant "五霞町" code 085421\nuses "spans"\nfrom 2024-04-01\n', core)
     with pytest.raises(paramcfg.EvaluationError, match="Overflow") as err:
@@ -295,10 +287,8 @@ def test_inlining_rule_calls_stays_bounded(tmp_path):
     stops at a budget, so the generated source stays small and the answer is unchanged."""
     rules = ["rule r0 : yen = 額"] + [
         f"rule r{k} : yen =\n  let a = r{k - 1}\n  let b = r{k - 1}\n  a + b" for k in range(1, 21)]
-    path = tmp_path / "chain.pcore"
-    path.write_text('core "chain" version 1.0\ninput 額 : yen\n' + "\n".join(rules) + "\n",
-                    encoding="utf-8")
-    core = load_core(path)
+    core = load_core_text(tmp_path, "chain.pcore",
+                          'core "chain" version 1.0\ninput 額 : yen\n' + "\n".join(rules) + "\n")
     assert core.ok, [d.message() for d in core.diagnostics]
     town = load_tenant_text('tenant "五霞町" code 085421\nuses "chain"\nfrom 2024-04-01\n', core)
     assert town.evaluate("r20", {"額": 3}, ON) == 3 * 2**20 == town.interpret("r20", {"額": 3}, ON)
@@ -367,9 +357,7 @@ RECORDS_ODD = [
 
 @pytest.fixture(scope="module")
 def records_tenant(tmp_path_factory):
-    path = tmp_path_factory.mktemp("records") / "records.pcore"
-    path.write_text(RECORDS_CORE, encoding="utf-8")
-    core = load_core(path)
+    core = load_core_text(tmp_path_factory.mktemp("records"), "records.pcore", RECORDS_CORE)
     assert core.ok, [d.message() for d in core.diagnostics]
     return load_tenant_text('tenant "五霞町" code 085421\nuses "records"\nfrom 2024-04-01\n', core)
 

@@ -32,13 +32,13 @@ from evaluation_strategies import (
     values_of,
     yen_values,
 )
-from helpers import PROFILES, ROOT
+from helpers import PROFILES, ROOT, load_core_text
 from hypothesis import event, given, note
 from hypothesis import strategies as st
 
 from paramcfg import types as t
 from paramcfg.diagnostics import render_text
-from paramcfg.engine import check_profile_text, load_core, load_tenant, load_tenant_text
+from paramcfg.engine import check_profile_text, load_tenant, load_tenant_text
 from paramcfg.errors import EvaluationError
 
 if TYPE_CHECKING:
@@ -134,9 +134,7 @@ def core_dir(tmp_path_factory) -> Path:
 
 def load(core_text: str, profile_text: str, folder: Path) -> tuple[CoreResult, Tenant]:
     """Load a generated core and profile; either failing to check is a generator bug."""
-    path = folder / "gen.pcore"
-    path.write_text(core_text, encoding="utf-8")
-    core = load_core(path)
+    core = load_core_text(folder, "gen.pcore", core_text)
     assert core.ok, "the generated core does not check:\n" + render_text(
         core.diagnostics, core.sources)
     checked = check_profile_text(profile_text, core, "gen.pcfg")
@@ -197,9 +195,7 @@ def test_the_monotone_strategy_checks_the_declaration(core_dir):
     core = ('core "mono" version 1.0\ninput 所得 : yen\n'
             "param 料 : table[所得 : yen] of yen\n  required\n  increasing along 所得\n"
             "rule r : yen = 料(所得)\n")
-    path = core_dir / "mono.pcore"
-    path.write_text(core, encoding="utf-8")
-    result = load_core(path)
+    result = load_core_text(core_dir, "mono.pcore", core)
     assert result.ok
     bad = ('tenant "五霞町" code 085421\nuses "mono"\nfrom 2024-04-01\n  料 =\n'
            "    | 所得 | 額 |\n    | < 100円 | 5円 |\n    | >= 100円 | 4円 |\n")

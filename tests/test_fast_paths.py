@@ -14,11 +14,12 @@ from decimal import Decimal
 
 import pytest
 from evaluation_strategies import evaluation_settings
+from helpers import load_core_text
 from hypothesis import given
 from hypothesis import strategies as st
 
 from paramcfg import runtime as rt
-from paramcfg.engine import load_core, load_tenant_text
+from paramcfg.engine import load_tenant_text
 from paramcfg.errors import EvaluationError
 
 MODES = ("floor", "ceil", "round_half_up", "round_half_even")
@@ -104,9 +105,7 @@ rule 負除 : yen = floor(額 / -3, 1)
 
 @pytest.fixture(scope="module")
 def town(tmp_path_factory):
-    path = tmp_path_factory.mktemp("fast") / "fast.pcore"
-    path.write_text(CORE, encoding="utf-8")
-    core = load_core(path)
+    core = load_core_text(tmp_path_factory.mktemp("fast"), "fast.pcore", CORE)
     assert core.ok, [d.message() for d in core.diagnostics]
     return load_tenant_text('tenant "五霞町" code 085421\nuses "fast"\nfrom 2024-04-01\n', core)
 
