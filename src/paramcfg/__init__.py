@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         CoreResult,
         Tenant,
         check_profile,
+        check_profile_each,
         check_profile_text,
         find_core,
         load_core,
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     )
     from paramcfg.errors import CheckFailed, EvaluationError, ParamcfgError
     from paramcfg.interpret import Step
+    from paramcfg.release import ReleaseReport, TownReport, release_report
     from paramcfg.tables import Table
     from paramcfg.types import MonthDay, RecordValue
 
@@ -42,9 +44,11 @@ _HOMES = {
     "Diagnostic": "diagnostics", "Severity": "diagnostics", "Span": "diagnostics",
     "render_json": "diagnostics", "render_text": "diagnostics",
     "CheckResult": "engine", "CoreResult": "engine", "Tenant": "engine",
-    "check_profile": "engine", "check_profile_text": "engine", "find_core": "engine",
+    "check_profile": "engine", "check_profile_each": "engine", "check_profile_text": "engine",
+    "find_core": "engine",
     "load_core": "engine", "load_tenant": "engine", "load_tenant_text": "engine",
     "CheckFailed": "errors", "EvaluationError": "errors", "ParamcfgError": "errors",
+    "ReleaseReport": "release", "TownReport": "release", "release_report": "release",
     "Step": "interpret", "Table": "tables", "MonthDay": "types", "RecordValue": "types",
 }
 
@@ -69,17 +73,21 @@ __all__ = [
     "MonthDay",
     "ParamcfgError",
     "RecordValue",
+    "ReleaseReport",
     "Severity",
     "Span",
     "Step",
     "Table",
     "Tenant",
+    "TownReport",
     "check_profile",
+    "check_profile_each",
     "check_profile_text",
     "find_core",
     "load_core",
     "load_tenant",
     "load_tenant_text",
+    "release_report",
     "render_json",
     "render_text",
 ]

@@ -20,7 +20,7 @@ from paramcfg.tables import Table, check_monotone, compare_cells, describe_range
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
-__all__ = ["check_code", "check_core_values", "check_profile_values", "code_check_digit"]
+__all__ = ["bound_value", "check_code", "check_core_values", "check_profile_values", "code_check_digit"]
 
 Number = int | Decimal
 
@@ -109,6 +109,16 @@ def _bound(expr: n.Expr, values: Mapping[str, Resolved]) -> Any:  # noqa: ANN401
     if isinstance(expr, n.Binary) and expr.op in {"+", "-", "*", "/"}:
         return _arith(expr.op, _bound(expr.left, values), _bound(expr.right, values))
     raise _NoValue
+
+
+def bound_value(expr: n.Expr, values: Mapping[str, Resolved]) -> object | None:
+    """What a ``min``/``max`` expression comes to with ``values`` (``None``: a parameter it
+    names has no value), as the checks compute it."""
+    try:
+        value: object = _bound(expr, values)
+    except _NoValue:
+        return None
+    return value
 
 
 def _reads(expr: n.Expr) -> Iterator[str]:

@@ -93,6 +93,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "test_fail": ("  FAIL {name} ({rule}): expected {expected}, got {actual}",
                   "  不合格 {name}（{rule}）: 期待値 {expected}、計算結果 {actual}"),
     "test_total": ("{passed} passed, {failed} failed", "合格 {passed} 件、不合格 {failed} 件"),
+    "release_cores": (("the cores are different packages ({old}, {new}); a release report "
+                       "compares two releases of one core"),
+                      ("二つのコアは別のパッケージです（{old}、{new}）。リリース通知は同じコアの"
+                       "二つのリリースを比べます")),
+    "no_profiles": ("no tenant profiles (*.pcfg) in {paths}",
+                    "{paths} にテナントプロファイル（*.pcfg）がありません"),
     "unknown_code": ("unknown diagnostic code {code}; codes look like PC0301",
                      "診断コード {code} はありません。PC0301 のような形です"),
     "internal": (("internal error in paramcfg (a bug, not your file's fault); please report "
@@ -297,6 +303,20 @@ def _parser(lang: str) -> argparse.ArgumentParser:
         "write to FILE (atomically) instead of standard output",
         "標準出力でなく FILE に書き出します"))
     ex.add_argument("--core", metavar="PATH", help=core_help)
+
+    rr = command("release-report",
+                 "what a new core release changes in the law, and what each town must do",
+                 "新しいコアのリリースで変わる法令と、各団体が新年度までにすべきこと")
+    rr.add_argument("old", metavar="OLD_CORE", help=h(
+        "the release in use (a .pcore file or its folder)",
+        "使用中のリリース（.pcore ファイルかそのフォルダ）"))
+    rr.add_argument("new", metavar="NEW_CORE", help=h(
+        "the new release", "新しいリリース"))
+    rr.add_argument("profiles", nargs="+", metavar="PROFILE_OR_FOLDER", help=h(
+        "tenant profiles, or folders of them (*.pcfg, sub-folders included)",
+        "テナントプロファイル、またはそのフォルダ（*.pcfg、下位フォルダも）"))
+    rr.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                    help=h("output format", "出力の形式"))
 
     explain = command("explain", "explain a diagnostic code, e.g. PC0302",
                       "診断コードの説明を表示します（例: PC0302）")
@@ -684,6 +704,54 @@ def _cmd_eval(args: argparse.Namespace, report: Report) -> None:
         print(render_explanation(step, types, report.lang), file=report.out)
 
 
+def _cmd_release_report(args: argparse.Namespace, report: Report) -> None:
+    import time  # noqa: PLC0415 - keep `--help` fast
+
+    from paramcfg.release import find_profiles, release_report, render  # noqa: PLC0415
+
+    cores = {}
+    for key in ("old", "new"):
+        path = Path(getattr(args, key))
+        try:
+            core = _load_core(path, {})
+        except OSError as exc:
+            report.fail("unreadable", path=path, error=exc.strerror or exc)
+            return
+        if not core.ok:
+            report.err.write(render_text(list(core.diagnostics), core.sources, report.lang))
+            report.fail("core_bad", path=path)
+            return
+        cores[key] = core
+    old, new = cores["old"].core, cores["new"].core
+    if old is not None and new is not None and old.name != new.name:
+        report.fail("release_cores", old=old.name, new=new.name)
+        return
+    profiles, missing = find_profiles(args.profiles)
+    for path in missing:
+        report.fail("unreadable", path=path, error="no such file or folder")
+    if not profiles:
+        if not missing:
+            report.fail("no_profiles", paths=", ".join(args.profiles))
+        return
+    started = time.monotonic()
+    shown = [False]
+    live = report.err.isatty()
+
+    def progress(done: int) -> None:
+        if live and (shown[0] or time.monotonic() - started > 1):
+            shown[0] = True
+            report.err.write(f"\r{done:,}/{len(profiles):,}")
+            report.err.flush()
+
+    result = release_report(cores["old"], cores["new"], profiles, progress=progress)
+    if shown[0]:
+        report.err.write("\r" + " " * 24 + "\r")
+    report.out.write(render(result, args.format, report.lang))
+    report.findings = bool(result.acting)
+    if any(town.unreadable for town in result.towns):
+        report.usage_error = True
+
+
 def _cmd_explain(args: argparse.Namespace, report: Report) -> None:
     from paramcfg.explain import explain_code  # noqa: PLC0415 - keep `--help` fast
 
@@ -707,7 +775,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         commands = {"check": _cmd_check, "diff": _cmd_diff, "eval": _cmd_eval,
                     "export": _cmd_export, "explain": _cmd_explain, "fmt": _cmd_fmt,
-                    "init": _cmd_init, "test": _cmd_test}
+                    "init": _cmd_init, "release-report": _cmd_release_report,
+                    "test": _cmd_test}
         commands[args.command](args, report)
     except KeyboardInterrupt:
         return 130

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from paramcfg.engine import Tenant
     from paramcfg.model import Core, Resolved
 
-__all__ = ["Change", "DiffResult", "diff_tenants", "render"]
+__all__ = ["Change", "DiffResult", "compare_values", "diff_tenants", "localised",
+           "markdown_cell", "render", "shown_value"]
 
 _MISSING = "(none)"
 
@@ -73,7 +74,7 @@ def _table_changes(a: Table, b: Table) -> list[tuple[str, str, str]]:
     if a.brackets is None or b.brackets is None or axis is None:
         left = {cats: v for cats, _, v in _cells(a)}
         right = {cats: v for cats, _, v in _cells(b)}
-        return [(cats, _fmt(left.get(cats), ty), _fmt(right.get(cats), ty))
+        return [(cats, shown_value(left.get(cats), ty), shown_value(right.get(cats), ty))
                 for cats in sorted(set(left) | set(right)) if left.get(cats) != right.get(cats)]
     points: list[int | Decimal] = sorted(set(a.brackets.lows) | set(b.brackets.lows))
     out: list[tuple[str, str, str]] = []
@@ -92,7 +93,7 @@ def _table_changes(a: Table, b: Table) -> list[tuple[str, str, str]]:
             if va != vb:
                 rng = describe_range(low, high, axis.key)[1]
                 label = f"{cats}, {axis.name} {rng}" if cats else f"{axis.name} {rng}"
-                out.append((label, _fmt(va, ty), _fmt(vb, ty)))
+                out.append((label, shown_value(va, ty), shown_value(vb, ty)))
     return out
 
 
@@ -107,7 +108,9 @@ def _value_at(table: Table, cats: str, key: object) -> object:
 _TABLE = "(table)"
 
 
-def _fmt(value: object, ty: t.Type) -> str:
+def shown_value(value: object, ty: t.Type) -> str:
+    """A parameter's value as diff and the release report show it: ``48,600円``, ``1.4%``,
+    a record field by field, ``(none)`` for no value and ``(table)`` for a whole table."""
     if value is None:
         return _MISSING
     if isinstance(value, Table):
@@ -117,7 +120,10 @@ def _fmt(value: object, ty: t.Type) -> str:
     return t.format_typed(value, ty)
 
 
-def _compare(ty: t.Type, a: Resolved | None, b: Resolved | None) -> list[tuple[str, str, str]]:
+def compare_values(ty: t.Type, a: Resolved | None,
+                   b: Resolved | None) -> list[tuple[str, str, str]]:
+    """``(cell, old, new)`` for each difference between two values of one parameter: one for
+    a scalar (cell ``""``), one per field of a record, one per merged key range of a table."""
     va = a.value if a is not None else None
     vb = b.value if b is not None else None
     if va == vb:
@@ -127,10 +133,10 @@ def _compare(ty: t.Type, a: Resolved | None, b: Resolved | None) -> list[tuple[s
     if isinstance(va, t.RecordValue) and isinstance(vb, t.RecordValue) and \
             isinstance(ty, t.RecordType):
         # Field by field: "発行者: 常陸大宮市長 → 五霞町長" reads better than two whole records.
-        return [(f.name, _fmt(va.get(f.name), f.type), _fmt(vb.get(f.name), f.type))
+        return [(f.name, shown_value(va.get(f.name), f.type), shown_value(vb.get(f.name), f.type))
                 for f in ty.fields if va.get(f.name) != vb.get(f.name)]
     value_type = ty.value if isinstance(ty, t.TableType | t.ScaleType) else ty
-    return [("", _fmt(va, value_type), _fmt(vb, value_type))]
+    return [("", shown_value(va, value_type), shown_value(vb, value_type))]
 
 
 def diff_tenants(core: Core, left: Tenant, right: Tenant | None) -> DiffResult:
@@ -149,7 +155,7 @@ def diff_tenants(core: Core, left: Tenant, right: Tenant | None) -> DiffResult:
         for name, param in core.params.items():
             if param.fixed:
                 continue
-            found = _compare(param.type, a.get(name), b.get(name))
+            found = compare_values(param.type, a.get(name), b.get(name))
             seen_now = {cell for cell, _, _ in found}
             for cell, old, new in found:
                 if last.get((name, cell)) != (old, new):
@@ -187,16 +193,26 @@ def _summary(d: DiffResult, lang: str) -> str:
             f"{d.town}'s values are the core's default")
 
 
-def _word(text: str, lang: str) -> str:
+def localised(text: str, lang: str) -> str:
+    """``(none)`` and ``(table)`` in the reader's language; a value as it is."""
     if lang == "ja":
         return {_MISSING: "（なし）", _TABLE: "（表）"}.get(text, text)
     return text
 
 
+def markdown_cell(text: str) -> str:
+    """``text`` safe inside a Markdown table cell: ``|`` escaped, line breaks as spaces, and
+    characters that would start emphasis or code escaped, so that a value shows as written."""
+    out = text.replace("\\", "\\\\")
+    for ch in "|*_`<":
+        out = out.replace(ch, "\\" + ch)
+    return " ".join(out.splitlines())
+
+
 def render(d: DiffResult, fmt: str = "text", lang: str = "en") -> str:
     """The diff as ``text``, ``markdown`` or ``json``."""
     d = attrs.evolve(d, changes=tuple(
-        attrs.evolve(c, old=_word(c.old, lang), new=_word(c.new, lang)) for c in d.changes))
+        attrs.evolve(c, old=localised(c.old, lang), new=localised(c.new, lang)) for c in d.changes))
     if fmt == "json":
         data: dict[str, Any] = {
             "left": d.left, "right": d.right, "equal": d.equal, "parameters": d.parameters,
@@ -209,8 +225,8 @@ def render(d: DiffResult, fmt: str = "text", lang: str = "en") -> str:
         head = "| 適用日 | パラメータ | セル | 変更前 | 変更後 |" if lang == "ja" else \
             "| from | parameter | cell | old | new |"
         lines = [f"**{d.left} → {d.right}**", "", head, "|---|---|---|---|---|"]
-        lines += [f"| {c.date} | {c.parameter} | {c.cell} | {c.old} | {c.new} |"
-                  for c in d.changes]
+        lines += [f"| {c.date} | {markdown_cell(c.parameter)} | {markdown_cell(c.cell)} | "
+                  f"{markdown_cell(c.old)} | {markdown_cell(c.new)} |" for c in d.changes]
         lines += ["", _summary(d, lang)]
         return "\n".join(lines) + "\n"
     lines = [f"{d.left} → {d.right}"]

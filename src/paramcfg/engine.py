@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from paramcfg.compile import CompiledRules
     from paramcfg.interpret import Step
+    from paramcfg.syntax import ParseResult
     from paramcfg.types import Type
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "CoreResult",
     "Tenant",
     "check_profile",
+    "check_profile_each",
     "check_profile_text",
     "find_core",
     "load_core",
@@ -179,11 +181,12 @@ def _check(src: Source, core: CoreResult) -> CheckResult:
         return _check_now(src, core)
 
 
-def _check_now(src: Source, core: CoreResult) -> CheckResult:
+def _check_now(src: Source, core: CoreResult, parsed: ParseResult | None = None) -> CheckResult:
     diags = list(src.diagnostics)
     profile = None
     if src.ok and core.core is not None:
-        parsed = parse_text(src.text, src.path)
+        if parsed is None:
+            parsed = parse_text(src.text, src.path)
         # A line with a control character is already reported (PC0003); the syntax error the
         # character causes on that line would only repeat it.
         damaged = {d.span.line for d in src.diagnostics if d.code == "PC0003"}
@@ -202,6 +205,19 @@ def check_profile(path: str | os.PathLike[str], core: CoreResult) -> CheckResult
     :raises OSError: if the file cannot be read at all (missing, a folder, no permission).
     """
     return _check(_read(Path(path)), core)
+
+
+def check_profile_each(path: str | os.PathLike[str],
+                       cores: Sequence[CoreResult]) -> tuple[CheckResult, ...]:
+    """Check one tenant profile file against each of several loaded cores (an old and a new
+    release): the file is read and parsed once, then modelled and checked against each core.
+
+    :raises OSError: if the file cannot be read at all (missing, a folder, no permission).
+    """
+    src = _read(Path(path))
+    with _no_cycle_collection():
+        parsed = parse_text(src.text, src.path) if src.ok else None
+        return tuple(_check_now(src, core, parsed) for core in cores)
 
 
 def check_profile_text(text: str, core: CoreResult, path: str = "<profile>") -> CheckResult:

@@ -72,6 +72,9 @@ class Param:
     #: ``when P == M``: the parameter is used only while enum parameter P is member M.
     when: tuple[str, str] | None = None
     when_span: Span | None = attrs.field(eq=False, default=None)
+    #: ``required from D``: required (``required`` is True) on and after D only; ``None`` with
+    #: ``required``: on every date.
+    required_from: dt.date | None = None
 
 
 @attrs.frozen
@@ -126,6 +129,8 @@ class Core:
     rules: Mapping[str, Rule]
     blocks: tuple[Block, ...]
     span: Span = attrs.field(eq=False)
+    #: ``law through D``: the last date for which this release's law is known complete.
+    horizon: dt.date | None = None
 
     @property
     def version_text(self) -> str:
