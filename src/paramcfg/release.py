@@ -302,7 +302,7 @@ def _shape(node: object) -> object:
 
 def _signature(r: Any) -> str:  # noqa: ANN401 - a model.Rule
     args = ", ".join(f"{name} : {ty}" for name, ty in r.params)
-    return f"({args}) : {r.type}" if args else f": {r.type}"
+    return f"({args}) : {r.type}" if args else str(r.type)
 
 
 def _describe(p: Param, values: Mapping[str, Resolved]) -> str:
@@ -469,12 +469,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fixed": ("law", "法定"),
     "default": ("default", "既定値"),
     "decl_head": ("Declarations", "宣言"),
-    "added": ("new", "新規"),
-    "removed": ("removed", "削除"),
-    "status": ("now", "変更"),
-    "limits": ("limits", "制限"),
-    "type": ("type", "型"),
-    "body": ("rule changed", "ルールの式を変更"),
+    "decl_added": ("new {kind} {name}{label}: {new}", "{kind}「{name}」{label}を新設: {new}"),
+    "decl_removed": ("removed {kind} {name}{label} (was: {old})",
+                     "{kind}「{name}」{label}を削除（旧: {old}）"),
+    "decl_status": ("{kind} {name}{label} is now {new} (was: {old})",
+                    "{kind}「{name}」{label}が {new} に（旧: {old}）"),
+    "decl_limits": ("limits of {kind} {name}{label}: {old} → {new}",
+                    "{kind}「{name}」{label}の制限: {old} → {new}"),
+    "decl_type": ("type of {kind} {name}{label}: {old} → {new}",
+                  "{kind}「{name}」{label}の型: {old} → {new}"),
+    "decl_body": ("{kind} {name}{label}: its formula changed", "{kind}「{name}」{label}の式を変更"),
     "parameter": ("parameter", "パラメータ"),
     "input": ("input", "入力"),
     "rule": ("rule", "ルール"),
@@ -559,18 +563,9 @@ def _value_date(c: ValueChange, lang: str) -> str:
 
 
 def _decl_text(d: DeclarationChange, lang: str) -> str:
-    kind = _t(d.kind, lang)
-    change = _t(d.change, lang)
-    if d.change == "added":
-        detail = d.new
-    elif d.change == "removed":
-        detail = d.old
-    elif d.change == "body":
-        detail = ""
-    else:
-        detail = f"{d.old} → {d.new}"
-    label = f" ({d.label})" if d.label and lang != "ja" else (f"（{d.label}）" if d.label else "")
-    return f"{change} {kind} {d.name}{label}" + (f": {detail}" if detail else "")
+    label = (f"（{d.label}）" if lang == "ja" else f" ({d.label})") if d.label else ""
+    return _t(f"decl_{d.change}", lang, kind=_t(d.kind, lang), name=d.name, label=label,
+              old=d.old, new=d.new)
 
 
 def _wrap(items: Sequence[str], lang: str, width: int = 96) -> list[str]:
@@ -599,14 +594,17 @@ def render(r: ReleaseReport, fmt: str = "text", lang: str = "en") -> str:
     title = _t("title", lang, core=r.core, old=r.old_version, new=r.new_version)
     title += f"（{horizon}）" if lang == "ja" else f" ({horizon})"
     out = [f"# {title}" if md else title, ""]
-    out.append(_t("law_summary", lang, **c))
-    out.append(_t("town_summary", lang, **c))
-    out.append(_t("kinds", lang, **c).strip() if md else _t("kinds", lang, **c))
+    bullet = "- " if md else ""
+    out.append(bullet + _t("law_summary", lang, **c))
+    out.append(bullet + _t("town_summary", lang, **c))
+    out.append(("  - " + _t("kinds", lang, **c).strip()) if md else _t("kinds", lang, **c))
     nothing = [x.title(lang) for x in r.nothing]
     if nothing:
         out += ["", _t("nothing_head", lang, count=len(nothing))]
-        wrapped = _wrap(nothing, lang)
-        out += [cell(x.strip()) for x in wrapped] if md else wrapped
+        if md:
+            out += ["", ("、" if lang == "ja" else ", ").join(markdown_cell(x) for x in nothing)]
+        else:
+            out += _wrap(nothing, lang)
     # (a) the law
     out += ["", f"## {_t('law_head', lang)}" if md else _t("law_head", lang).upper()]
     if not r.values and not r.declarations:
@@ -629,8 +627,9 @@ def render(r: ReleaseReport, fmt: str = "text", lang: str = "en") -> str:
                     out.append(f"  {_value_date(v, lang)}")
                 where = f"[{v.cell}]" if v.cell else ""
                 kind = _t("fixed" if v.fixed else "default", lang)
+                kind = f"（{kind}）" if lang == "ja" else f"({kind})"
                 out.append(f"    {v.parameter}{where}: {localised(v.old, lang)} → "
-                           f"{localised(v.new, lang)}   ({kind})")
+                           f"{localised(v.new, lang)}   {kind}")
     if r.declarations:
         out += ["", f"### {_t('decl_head', lang)}" if md else _t("decl_head", lang)]
         if md:
@@ -650,27 +649,27 @@ def _town(town: TownReport, lang: str, md: bool) -> list[str]:
     ind = "- " if md else "    "
     title = town.title(lang)
     out = ["", f"### {cell(title)} — `{town.path}`" if md else f"{title}  {town.path}"]
-    if md:
-        out.append("")
     if town.unreadable is not None:
         out.append(f"{ind}{cell(_t('unreadable', lang, path=town.path, error=town.unreadable))}")
         return out
-    sub = "" if md else "  "
+    def head(text: str) -> str:
+        return f"\n**{text.rstrip(':')}**\n" if md else f"  {text}"
+
     if town.to_add:
-        out.append(f"{sub}{_t('add_head', lang)}")
+        out.append(head(_t("add_head", lang)))
         out += [f"{ind}{cell(_add_line(a, lang))}" for a in town.to_add]
     if town.rejected:
-        out.append(f"{sub}{_t('rejected_head', lang)}")
+        out.append(head(_t("rejected_head", lang)))
         out += _findings(town.rejected, lang, md)
     if town.uses is not None:
         u = town.uses
         why = (_t("uses_rejected", lang) if u.reason == "rejected" else
                _t("uses_new", lang, version=u.new.rsplit(" ", 1)[-1]))
-        out.append(f"{sub}{_t('uses_head', lang, line=u.line)}")
+        out.append(head(_t("uses_head", lang, line=u.line)))
         arrow = f"`{u.old}` → `{u.new}`" if md else f"{u.old} → {u.new}"
         out.append(f"{ind}{arrow} ({why})" if lang != "ja" else f"{ind}{arrow}（{why}）")
     if town.still_failing:
-        out.append(f"{sub}{_t('still_head', lang)}")
+        out.append(head(_t("still_head", lang)))
         out += _findings(town.still_failing, lang, md)
     return out
 
@@ -683,9 +682,9 @@ def _findings(found: Sequence[Finding], lang: str, md: bool) -> list[str]:
         if md:
             out.append(f"- {markdown_cell(_finding_line(f, lang))}")
             if f.source_line:
-                out.append(f"  `{f.source_line}`")
+                out.append(f"  - `{f.source_line}`")
             if hint:
-                out.append(f"  {label}: {markdown_cell(hint)}")
+                out.append(f"  - {label}: {markdown_cell(hint)}")
         else:
             out.append(f"    {_finding_line(f, lang)}")
             if f.source_line:

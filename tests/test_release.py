@@ -1,0 +1,378 @@
+"""The release report (issue 11): the law that changed between two core releases, and what each
+town must do before the new fiscal year."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from helpers import load_core_text
+
+from paramcfg.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, main
+from paramcfg.release import (
+    TEXTS,
+    DeclarationChange,
+    ValueChange,
+    ValueToAdd,
+    release_report,
+    render,
+)
+
+OLD = """\
+core "町村クラウド" version 2024.4
+
+input 課税標準額 : yen
+  label "課税標準額"
+
+param 固定資産税.税率 : rate
+  default 1.4%
+  min 0%
+  max 2.1%
+  label "固定資産税の税率"
+  basis "地方税法第350条"
+
+param 都市計画税.税率 : rate
+  default 0.3%
+  min 0%
+  max 0.3%
+  label "都市計画税の税率"
+  basis "地方税法第702条の4"
+
+param 国保.法定限度額 : yen
+  fixed
+  default 650,000円
+  label "課税限度額（法定額）"
+  basis "地方税法施行令第56条の88の2"
+
+param 国保.課税限度額 : yen
+  required
+  min 0円
+  max 国保.法定限度額
+  label "課税限度額"
+
+param 畜犬.手数料 : yen
+  default 3,000円
+  label "畜犬登録手数料"
+
+rule 固定資産税.年税額 : yen =
+  floor(課税標準額 * 固定資産税.税率, 100)
+"""
+
+# The law revision: a cap raised from FY2026, a legal maximum lowered, a new required rate
+# (with its input and rule), a parameter removed.
+NEW = """\
+core "町村クラウド" version 2026.4
+
+input 課税標準額 : yen
+  label "課税標準額"
+input 子ども支援分.対象者数 : int
+  label "子ども・子育て支援金の対象者数"
+
+param 固定資産税.税率 : rate
+  default 1.4%
+  min 0%
+  max 2.1%
+  label "固定資産税の税率"
+  basis "地方税法第350条"
+
+param 都市計画税.税率 : rate
+  default 0.25%
+  min 0%
+  max 0.25%
+  label "都市計画税の税率"
+  basis "地方税法第702条の4"
+
+param 国保.法定限度額 : yen
+  fixed
+  default 650,000円
+  label "課税限度額（法定額）"
+  basis "地方税法施行令第56条の88の2"
+
+param 国保.課税限度額 : yen
+  required
+  min 0円
+  max 国保.法定限度額
+  label "課税限度額"
+
+param 国保.子ども支援分.所得割率 : rate
+  required
+  min 0%
+  max 100%
+  label "子ども・子育て支援納付金課税額の所得割率"
+  basis "地方税法第703条の4"
+
+rule 固定資産税.年税額 : yen =
+  floor(課税標準額 * 固定資産税.税率, 100)
+
+rule 国保.子ども支援分.人数 : int =
+  子ども支援分.対象者数
+
+from 2026-04-01
+  国保.法定限度額 = 660,000円
+"""
+
+# 一の町: its city-planning rate 0.3% is above the new maximum; it lacks the new rate.
+ICHI = """\
+tenant "一の町" code 080012
+uses "町村クラウド" >= 2024.4
+
+from 2024-04-01
+  都市計画税.税率 = 0.3%
+  国保.課税限度額 = 650,000円
+"""
+
+# 二の町: ready already (it set the new rate early): needs nothing.
+NI = """\
+tenant "二の町" code 080021
+uses "町村クラウド" >= 2024.4
+
+from 2024-04-01
+  都市計画税.税率 = 0.2%
+  国保.課税限度額 = 600,000円
+  国保.子ども支援分.所得割率 = 2.5%
+"""
+
+# 三の町: pinned to the old release, and sets the removed dog fee.
+SAN = """\
+tenant "三の町" code 080039
+uses "町村クラウド" == 2024.4
+
+from 2024-04-01
+  都市計画税.税率 = 0.2%
+  国保.課税限度額 = 600,000円
+  畜犬.手数料 = 2,500円
+  国保.子ども支援分.所得割率 = 2%
+"""
+
+
+@pytest.fixture
+def world(tmp_path):
+    old = load_core_text(tmp_path, "old.pcore", OLD)
+    new = load_core_text(tmp_path, "new.pcore", NEW)
+    assert old.ok, old.diagnostics
+    assert new.ok, new.diagnostics
+    towns = tmp_path / "towns"
+    towns.mkdir()
+    for name, text in (("ichi", ICHI), ("ni", NI), ("san", SAN)):
+        (towns / f"{name}.pcfg").write_text(text, encoding="utf-8")
+    return tmp_path, old, new, sorted(towns.glob("*.pcfg"))
+
+
+def test_the_law_that_changed(world):
+    _, old, new, profiles = world
+    r = release_report(old, new, profiles)
+    assert (r.core, r.old_version, r.new_version) == ("町村クラウド", "2024.4", "2026.4")
+    assert r.values == (
+        ValueChange(None, "都市計画税.税率", "", "0.3%", "0.25%", fixed=False),
+        ValueChange(dt.date(2026, 4, 1), "国保.法定限度額", "", "650,000円", "660,000円",
+                    fixed=True),
+    )
+    assert r.declarations == (
+        DeclarationChange("parameter", "都市計画税.税率", "limits", "min 0%, max 0.3%",
+                          "min 0%, max 0.25%", "都市計画税の税率", "地方税法第702条の4"),
+        DeclarationChange("parameter", "国保.子ども支援分.所得割率", "added", "",
+                          "rate, required, min 0%, max 100%",
+                          "子ども・子育て支援納付金課税額の所得割率", "地方税法第703条の4"),
+        DeclarationChange("parameter", "畜犬.手数料", "removed", "yen, default 3,000円", "",
+                          "畜犬登録手数料"),
+        DeclarationChange("input", "子ども支援分.対象者数", "added", "", "int",
+                          "子ども・子育て支援金の対象者数"),
+        DeclarationChange("rule", "国保.子ども支援分.人数", "added", "", "int"),
+    )
+
+
+def test_what_each_town_must_do(world):
+    _, old, new, profiles = world
+    r = release_report(old, new, profiles)
+    ichi, ni, san = r.towns
+    assert [t.name for t in r.acting] == ["一の町", "三の町"]
+    assert [t.name for t in r.nothing] == ["二の町"]
+    assert r.exit_code == 1
+    # 一の町: one value to add, one value now rejected (check's own diagnostic, PC0302).
+    assert ichi.to_add == (ValueToAdd(
+        "国保.子ども支援分.所得割率", dt.date(2024, 4, 1), "rate", "0%–100%",
+        "子ども・子育て支援納付金課税額の所得割率", "地方税法第703条の4", block_line=4,
+        new_parameter=True),)
+    (rejected,) = ichi.rejected
+    assert rejected.diagnostic.code == "PC0302"
+    assert rejected.diagnostic.span.line == 5
+    assert rejected.source_line == "都市計画税.税率 = 0.3%"
+    assert rejected.diagnostic.message("en") == (
+        "都市計画税.税率 = 0.3% is above the maximum 0.25%")
+    assert ichi.uses is not None
+    assert (ichi.uses.line, ichi.uses.old, ichi.uses.new, ichi.uses.reason) == (
+        2, 'uses "町村クラウド" >= 2024.4', 'uses "町村クラウド" >= 2026.4', "new-parameters")
+    assert ichi.still_failing == ()
+    # 二の町 needs nothing.
+    assert not ni.must_act
+    # 三の町: its uses line rejects the new core; the removed parameter is now unknown.
+    assert san.uses is not None
+    assert (san.uses.old, san.uses.reason) == ('uses "町村クラウド" == 2024.4', "rejected")
+    assert [f.diagnostic.code for f in san.rejected] == ["PC0404"]
+    assert san.rejected[0].source_line == "畜犬.手数料 = 2,500円"
+    assert san.to_add == ()
+
+
+def test_errors_under_both_cores_are_listed_apart(world):
+    tmp_path, old, new, _ = world
+    broken = tmp_path / "yon.pcfg"
+    broken.write_text(ICHI.replace("国保.課税限度額 = 650,000円", "国保.課税限度額 = 700,000円")
+                      .replace("一の町", "四の町"), encoding="utf-8")
+    (town,) = release_report(old, new, [broken]).towns
+    # Above the cap of FY2024 and of FY2026: check reports each, under the old core too.
+    assert [f.diagnostic.code for f in town.still_failing] == ["PC0303", "PC0303"]
+    assert [f.diagnostic.code for f in town.rejected] == ["PC0302"]
+
+
+def test_text_report_summary_first(world):
+    _, old, new, profiles = world
+    text = render(release_report(old, new, profiles), "text", "en")
+    lines = text.splitlines()
+    assert lines[0] == ("Release report: 町村クラウド 2024.4 → 2026.4 (the new core states no "
+                        "horizon (`law through`))")
+    assert lines[3] == ("Towns: 3 profile(s): 2 must act before the new fiscal year, 1 need "
+                        "nothing")
+    assert "Towns that need nothing (1):" in lines
+    assert "  二の町 (080021)" in lines
+    assert "    国保.法定限度額: 650,000円 → 660,000円   (law)" in lines
+    assert "  from 2026-04-01" in lines
+    assert ("    国保.子ども支援分.所得割率: add from 2024-04-01 (rate, 0%–100%, "
+            "子ども・子育て支援納付金課税額の所得割率, basis: 地方税法第703条の4); in the "
+            "`from 2024-04-01` block, line 4") in lines
+    assert "      | 都市計画税.税率 = 0.3%" in lines
+    assert ('    uses "町村クラウド" == 2024.4 → uses "町村クラウド" >= 2026.4 (the new core '
+            "does not satisfy it)") in lines
+    assert ("  limits of parameter 都市計画税.税率 (都市計画税の税率): min 0%, max 0.3% → "
+            "min 0%, max 0.25%") in lines
+    assert "  removed parameter 畜犬.手数料 (畜犬登録手数料) (was: yen, default 3,000円)" in lines
+    # The summary comes before any detail.
+    assert text.index("Towns that need nothing") < text.index("THE LAW THAT CHANGED") < \
+        text.index("WHAT EACH TOWN MUST DO")
+
+
+def test_text_report_in_japanese(world):
+    _, old, new, profiles = world
+    lines = render(release_report(old, new, profiles), "text", "ja").splitlines()
+    assert "団体: 3 件のプロファイルのうち、新年度までに対応が必要 2 件、対応不要 1 件" in lines
+    assert "  二の町（080021）" in lines
+    assert ("    国保.子ども支援分.所得割率: 2024-04-01 から追加（rate、0%–100%、"
+            "子ども・子育て支援納付金課税額の所得割率、根拠: 地方税法第703条の4）。"
+            "4 行目の from 2024-04-01 ブロックに") in lines
+    assert "  新しい法令で認められない値:" in lines
+    assert any(x.endswith("ichi.pcfg:5:3: [PC0302] 「都市計画税.税率」の値 0.3% は上限 0.25% を"
+                          "超えています") for x in lines)
+    assert "      = ヒント: 0.25% 以下の値にしてください" in lines
+    assert ('    uses "町村クラウド" == 2024.4 → uses "町村クラウド" >= 2026.4'
+            "（新しいコアがこの条件を満たしません）") in lines
+    assert ("  パラメータ「国保.子ども支援分.所得割率」（子ども・子育て支援納付金課税額の所得割率）を"
+            "新設: rate, required, min 0%, max 100%") in lines
+    assert "    国保.法定限度額: 650,000円 → 660,000円   （法定）" in lines
+
+
+def test_markdown_report(world):
+    _, old, new, profiles = world
+    md = render(release_report(old, new, profiles), "markdown", "en")
+    lines = md.splitlines()
+    assert lines[0].startswith("# Release report: 町村クラウド 2024.4 → 2026.4")
+    assert "| from | parameter | cell | kind | old | new |" in lines
+    assert "| 2026-04-01 | 国保.法定限度額 |  | law | 650,000円 | 660,000円 |" in lines
+    assert "### 一の町 (080012) — `" in md
+    assert ('- `uses "町村クラウド" == 2024.4` → `uses "町村クラウド" >= 2026.4` (the new '
+            "core does not satisfy it)") in lines
+    assert "**Values the new law rejects**" in lines
+    assert "  - `都市計画税.税率 = 0.3%`" in lines
+    assert "Towns that need nothing (1):" in lines
+    assert "二の町 (080021)" in lines
+
+
+def test_json_report(world):
+    _, old, new, profiles = world
+    data = json.loads(render(release_report(old, new, profiles), "json", "en"))
+    assert data["summary"]["acting"] == 2
+    assert data["summary"]["nothing"] == 1
+    assert data["nothing"] == [{"path": str(profiles[1]), "name": "二の町", "code": "080021"}]
+    ichi = data["towns"][0]
+    assert ichi["to_add"][0] == {
+        "parameter": "国保.子ども支援分.所得割率", "date": "2024-04-01", "type": "rate",
+        "limits": "0%–100%", "label": "子ども・子育て支援納付金課税額の所得割率",
+        "basis": "地方税法第703条の4", "block_line": 4, "new_parameter": True}
+    assert ichi["rejected"][0]["code"] == "PC0302"
+    assert ichi["rejected"][0]["source_line"] == "都市計画税.税率 = 0.3%"
+    assert data["values"][1] == {"from": "2026-04-01", "parameter": "国保.法定限度額",
+                                 "cell": "", "old": "650,000円", "new": "660,000円",
+                                 "fixed": True}
+
+
+def test_every_text_has_both_languages():
+    for key, (en, ja) in TEXTS.items():
+        assert en, key
+        assert ja, key
+
+
+# ---- the command line ---------------------------------------------------------------------
+
+
+def test_cli_exit_1_when_a_town_must_act(world, capsys):
+    tmp_path, *_ = world
+    code = main(["release-report", str(tmp_path / "old.pcore"), str(tmp_path / "new.pcore"),
+                 str(tmp_path / "towns"), "--lang", "en"])
+    captured = capsys.readouterr()
+    assert code == EXIT_FINDINGS
+    assert "2 must act before the new fiscal year" in captured.out
+    assert captured.err == ""  # no progress counter: stderr is not a terminal
+
+
+def test_cli_exit_0_when_no_town_must_act(world, capsys):
+    tmp_path, *_ = world
+    code = main(["release-report", str(tmp_path / "old.pcore"), str(tmp_path / "new.pcore"),
+                 str(tmp_path / "towns" / "ni.pcfg"), "--format", "json"])
+    assert code == EXIT_OK
+    assert json.loads(capsys.readouterr().out)["summary"]["nothing"] == 1
+
+
+def test_cli_never_writes_to_its_inputs(world, capsys):
+    tmp_path, *_ = world
+    files = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    before = {p: p.read_bytes() for p in files}
+    main(["release-report", str(tmp_path / "old.pcore"), str(tmp_path / "new.pcore"),
+          str(tmp_path / "towns"), "--format", "markdown"])
+    capsys.readouterr()
+    assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == files
+    assert {p: p.read_bytes() for p in files} == before
+
+
+@pytest.mark.parametrize("case", ["missing-core", "broken-core", "missing-folder", "empty",
+                                  "other-package"])
+def test_cli_bad_input_is_exit_2_without_a_traceback(world, capsys, case):
+    tmp_path, *_ = world
+    old, new, towns = tmp_path / "old.pcore", tmp_path / "new.pcore", tmp_path / "towns"
+    if case == "missing-core":
+        old = tmp_path / "nope.pcore"
+    elif case == "broken-core":
+        new = tmp_path / "broken.pcore"
+        new.write_text('core "町村クラウド" version 2026.4\nparam 税率 : 割合 default 1%\n',
+                       encoding="utf-8")
+    elif case == "missing-folder":
+        towns = tmp_path / "どこにもない"
+    elif case == "empty":
+        towns = tmp_path / "空"
+        towns.mkdir()
+    else:
+        new = tmp_path / "other.pcore"
+        new.write_text(NEW.replace("町村クラウド", "別のクラウド"), encoding="utf-8")
+    code = main(["release-report", str(old), str(new), str(towns), "--lang", "en"])
+    captured = capsys.readouterr()
+    assert code == EXIT_USAGE
+    assert "Traceback" not in captured.out + captured.err
+    assert captured.err
+
+
+def test_cli_an_unreadable_profile_among_others_is_reported_and_exit_2(world, capsys):
+    tmp_path, *_ = world
+    code = main(["release-report", str(tmp_path / "old.pcore"), str(tmp_path / "new.pcore"),
+                 str(tmp_path / "towns"), str(tmp_path / "消えた町.pcfg"), "--lang", "ja"])
+    captured = capsys.readouterr()
+    assert code == EXIT_USAGE
+    assert "消えた町.pcfg を読み込めません" in captured.err
+    assert "新年度までに対応が必要 2 件" in captured.out
