@@ -32,7 +32,7 @@ if TYPE_CHECKING:
         load_tenant,
         load_tenant_text,
     )
-    from paramcfg.errors import CheckFailed, EvaluationError, ParamcfgError
+    from paramcfg.errors import CheckFailed, EvaluationError, LawHorizonError, ParamcfgError
     from paramcfg.interpret import Step
     from paramcfg.release import ReleaseReport, TownReport, release_report
     from paramcfg.tables import Table
@@ -47,7 +47,8 @@ _HOMES = {
     "check_profile": "engine", "check_profile_each": "engine", "check_profile_text": "engine",
     "find_core": "engine",
     "load_core": "engine", "load_tenant": "engine", "load_tenant_text": "engine",
-    "CheckFailed": "errors", "EvaluationError": "errors", "ParamcfgError": "errors",
+    "CheckFailed": "errors", "EvaluationError": "errors", "LawHorizonError": "errors",
+    "ParamcfgError": "errors",
     "ReleaseReport": "release", "TownReport": "release", "release_report": "release",
     "Step": "interpret", "Table": "tables", "MonthDay": "types", "RecordValue": "types",
 }
@@ -70,6 +71,7 @@ __all__ = [
     "CoreResult",
     "Diagnostic",
     "EvaluationError",
+    "LawHorizonError",
     "MonthDay",
     "ParamcfgError",
     "RecordValue",
