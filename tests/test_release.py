@@ -376,3 +376,74 @@ def test_cli_an_unreadable_profile_among_others_is_reported_and_exit_2(world, ca
     assert code == EXIT_USAGE
     assert "消えた町.pcfg を読み込めません" in captured.err
     assert "新年度までに対応が必要 2 件" in captured.out
+
+
+# ---- new law from a date, and the horizon ----------------------------------------------------
+
+NEW_FROM = NEW.replace('core "町村クラウド" version 2026.4\n',
+                       'core "町村クラウド" version 2026.4\n  law through 2027-03-31\n').replace(
+    "param 国保.子ども支援分.所得割率 : rate\n  required\n",
+    "param 国保.子ども支援分.所得割率 : rate\n  required from 2026-04-01\n") + """
+from 2027-04-01
+  国保.法定限度額 = 700,000円
+"""
+
+# 五の町 has a block for the new fiscal year already; 六の町 has none.
+GO = """\
+tenant "五の町" code 080047
+uses "町村クラウド" >= 2024.4
+
+from 2024-04-01
+  都市計画税.税率 = 0.2%
+  国保.課税限度額 = 600,000円
+
+from 2026-04-01
+  国保.課税限度額 = 650,000円
+"""
+
+
+def test_required_from_a_date_and_nothing_past_the_horizon(tmp_path):
+    old = load_core_text(tmp_path, "old.pcore", OLD)
+    new = load_core_text(tmp_path, "new.pcore", NEW_FROM)
+    assert new.ok, new.diagnostics
+    go = tmp_path / "go.pcfg"
+    go.write_text(GO, encoding="utf-8")
+    roku = tmp_path / "roku.pcfg"
+    roku.write_text(NI.replace("二の町", "六の町").replace("080021", "080055").replace(
+        "  国保.子ども支援分.所得割率 = 2.5%\n", ""), encoding="utf-8")
+    ready = tmp_path / "nana.pcfg"  # set from the new fiscal year: nothing to do
+    ready.write_text(GO.replace("五の町", "七の町").replace("080047", "080063")
+                     + "  国保.子ども支援分.所得割率 = 2.5%\n", encoding="utf-8")
+    r = release_report(old, new, [go, roku, ready])
+    assert r.horizon == dt.date(2027, 3, 31)
+    # The 700,000円 of FY2027 is past the horizon: not this release's law.
+    assert [(v.date, v.parameter, v.new) for v in r.values] == [
+        (None, "都市計画税.税率", "0.25%"), (dt.date(2026, 4, 1), "国保.法定限度額", "660,000円")]
+    assert DeclarationChange(
+        "parameter", "国保.子ども支援分.所得割率", "added", "",
+        "rate, required from 2026-04-01, min 0%, max 100%",
+        "子ども・子育て支援納付金課税額の所得割率", "地方税法第703条の4") in r.declarations
+    go_town, roku_town, ready_town = r.towns
+    assert [(a.parameter, a.date, a.block_line) for a in go_town.to_add] == [
+        ("国保.子ども支援分.所得割率", dt.date(2026, 4, 1), 8)]
+    assert [(a.parameter, a.date, a.block_line) for a in roku_town.to_add] == [
+        ("国保.子ども支援分.所得割率", dt.date(2026, 4, 1), None)]
+    assert not ready_town.must_act
+    lines = render(r, "text", "en").splitlines()
+    assert ("    国保.子ども支援分.所得割率: add from 2026-04-01 (rate, 0%–100%, "
+            "子ども・子育て支援納付金課税額の所得割率, basis: 地方税法第703条の4); in a new "
+            "`from 2026-04-01` block") in lines
+    assert lines[0] == "Release report: 町村クラウド 2024.4 → 2026.4 (law through 2027-03-31)"
+
+
+def test_a_status_change_is_reported(tmp_path):
+    old = load_core_text(tmp_path, "old.pcore", OLD)
+    new = load_core_text(tmp_path, "new.pcore", OLD.replace(
+        "version 2024.4", "version 2026.4").replace(
+        "param 畜犬.手数料 : yen\n  default 3,000円\n", "param 畜犬.手数料 : yen\n  required\n"))
+    assert new.ok, new.diagnostics
+    r = release_report(old, new, [])
+    assert r.declarations == (DeclarationChange(
+        "parameter", "畜犬.手数料", "status", "default 3,000円", "required", "畜犬登録手数料"),)
+    assert r.values == (ValueChange(None, "畜犬.手数料", "", "3,000円", "(none)", fixed=False),)
+    assert r.exit_code == 0
