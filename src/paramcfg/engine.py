@@ -208,16 +208,26 @@ def check_profile(path: str | os.PathLike[str], core: CoreResult) -> CheckResult
 
 
 def check_profile_each(path: str | os.PathLike[str],
-                       cores: Sequence[CoreResult]) -> tuple[CheckResult, ...]:
-    """Check one tenant profile file against each of several loaded cores (an old and a new
-    release): the file is read and parsed once, then modelled and checked against each core.
+                       cores: Sequence[CoreResult]) -> Iterator[CheckResult]:
+    """Check one tenant profile file against each of several loaded cores in turn (a new and
+    an old release): the file is read and parsed once, then modelled and checked against each
+    core as the caller takes the next result, so that a caller that needs only the first
+    result does no more.
 
-    :raises OSError: if the file cannot be read at all (missing, a folder, no permission).
+    :raises OSError: if the file cannot be read at all (missing, a folder, no permission); at
+        once, before the first result is asked for.
     """
     src = _read(Path(path))
-    with _no_cycle_collection():
-        parsed = parse_text(src.text, src.path) if src.ok else None
-        return tuple(_check_now(src, core, parsed) for core in cores)
+
+    def each() -> Iterator[CheckResult]:
+        with _no_cycle_collection():
+            parsed = parse_text(src.text, src.path) if src.ok else None
+        for core in cores:
+            with _no_cycle_collection():
+                result = _check_now(src, core, parsed)
+            yield result
+
+    return each()
 
 
 def check_profile_text(text: str, core: CoreResult, path: str = "<profile>") -> CheckResult:
