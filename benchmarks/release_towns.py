@@ -95,7 +95,7 @@ def measure(folder: Path, runs: int = 3, fmt: str = "text") -> Measured:
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         if done.returncode not in {0, 1}:
             raise RuntimeError(f"release-report exited {done.returncode}: {done.stderr[-2000:]}")
-    assert done is not None  # noqa: S101 - runs >= 1
+    assert done is not None
     summary = next((line for line in done.stdout.splitlines() if line.startswith("Towns:")), "")
     towns = len(list(folder.rglob("*.pcfg")))
     return Measured(towns, statistics.median(walls), statistics.median(cpus), runs,
