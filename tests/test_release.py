@@ -210,6 +210,7 @@ def test_what_each_town_must_do(world):
     assert san.uses is not None
     assert (san.uses.old, san.uses.reason) == ('uses "町村クラウド" == 2024.4', "rejected")
     assert [f.diagnostic.code for f in san.rejected] == ["PC0404"]
+    assert san.rejected[0].removed == "畜犬.手数料"
     assert san.rejected[0].source_line == "畜犬.手数料 = 2,500円"
     assert san.to_add == ()
 

@@ -105,6 +105,9 @@ class Finding:
 
     diagnostic: Diagnostic
     source_line: str  # the profile line as written ("" if none)
+    #: The parameter the line sets was removed by the new core (PC0404 on a name the old core
+    #: declared): the line is to be deleted, not respelled.
+    removed: str | None = None
 
 
 @attrs.frozen
@@ -367,7 +370,11 @@ def town_report(old: Core, new: Core, after: CheckResult,
         elif d.code == "PC0602" and profile is not None and profile.uses_span is not None:
             uses = _uses(new, profile, lines, "rejected")
         else:
-            rejected.append(_finding(d, lines))
+            found = _finding(d, lines)
+            name = d.args.get("name")
+            if d.code == "PC0404" and name in old.params and name not in new.params:
+                found = attrs.evolve(found, removed=name)
+            rejected.append(found)
     if uses is None and profile is not None and profile.uses_span is not None and any(
             a.new_parameter for a in to_add) and (profile.version or ()) < new.version:
         uses = _uses(new, profile, lines, "new-parameters")
@@ -494,8 +501,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "add_head": ("Values to add:", "追加する値:"),
     "add": ("{name}: add from {date} ({what})", "{name}: {date} から追加（{what}）"),
     "add_any": ("{name}: add ({what})", "{name}: 追加（{what}）"),
-    "in_block": ("in the `from {date}` block, line {line}", "{line} 行目の from {date} ブロックに"),
-    "new_block": ("in a new `from {date}` block", "新しい from {date} ブロックを作って"),
+    "in_block": ("in the `from {date}` block, line {line}",
+                 "{line} 行目の from {date} ブロックに書いてください"),
+    "new_block": ("in a new `from {date}` block",
+                  "新しい from {date} ブロックを作って書いてください"),
+    "removed_note": ("{name} was removed in core {version}: delete this line",
+                     "「{name}」はコア {version} で廃止されました。この行を削除してください"),
     "rejected_head": ("Values the new law rejects:", "新しい法令で認められない値:"),
     "uses_head": ("The uses line (line {line}):", "uses 行（{line} 行目）:"),
     "uses_rejected": ("the new core does not satisfy it", "新しいコアがこの条件を満たしません"),
@@ -649,11 +660,11 @@ def render(r: ReleaseReport, fmt: str = "text", lang: str = "en") -> str:
     if r.acting:
         out += ["", f"## {_t('towns_head', lang)}" if md else _t("towns_head", lang).upper()]
         for town in r.acting:
-            out += _town(town, lang, md)
+            out += _town(town, lang, md, r.new_version)
     return "\n".join(out) + "\n"
 
 
-def _town(town: TownReport, lang: str, md: bool) -> list[str]:
+def _town(town: TownReport, lang: str, md: bool, version: str) -> list[str]:
     cell = markdown_cell if md else (lambda s: s)
     ind = "- " if md else "    "
     title = town.title(lang)
@@ -669,7 +680,7 @@ def _town(town: TownReport, lang: str, md: bool) -> list[str]:
         out += [f"{ind}{cell(_add_line(a, lang))}" for a in town.to_add]
     if town.rejected:
         out.append(head(_t("rejected_head", lang)))
-        out += _findings(town.rejected, lang, md)
+        out += _findings(town.rejected, lang, md, version)
     if town.uses is not None:
         u = town.uses
         why = (_t("uses_rejected", lang) if u.reason == "rejected" else
@@ -679,15 +690,17 @@ def _town(town: TownReport, lang: str, md: bool) -> list[str]:
         out.append(f"{ind}{arrow} ({why})" if lang != "ja" else f"{ind}{arrow}（{why}）")
     if town.still_failing:
         out.append(head(_t("still_head", lang)))
-        out += _findings(town.still_failing, lang, md)
+        out += _findings(town.still_failing, lang, md, version)
     return out
 
 
-def _findings(found: Sequence[Finding], lang: str, md: bool) -> list[str]:
+def _findings(found: Sequence[Finding], lang: str, md: bool, version: str) -> list[str]:
     out = []
     label = "ヒント" if lang == "ja" else "help"
     for f in found:
         hint = f.diagnostic.hint(lang)
+        if f.removed is not None:
+            hint = _t("removed_note", lang, name=f.removed, version=version)
         if md:
             out.append(f"- {markdown_cell(_finding_line(f, lang))}")
             if f.source_line:
@@ -705,7 +718,8 @@ def _findings(found: Sequence[Finding], lang: str, md: bool) -> list[str]:
 
 def _json(r: ReleaseReport, lang: str) -> str:
     def finding(f: Finding) -> dict[str, object]:
-        return {**to_json_obj(f.diagnostic, lang), "source_line": f.source_line}
+        return {**to_json_obj(f.diagnostic, lang), "source_line": f.source_line,
+                "removed": f.removed}
 
     data: dict[str, Any] = {
         "core": r.core, "old_version": r.old_version, "new_version": r.new_version,
