@@ -259,7 +259,7 @@ def test_text_report_in_japanese(world):
     assert "  二の町（080021）" in lines
     assert ("    国保.子ども支援分.所得割率: 2024-04-01 から追加（rate、0%–100%、"
             "子ども・子育て支援納付金課税額の所得割率、根拠: 地方税法第703条の4）。"
-            "4 行目の from 2024-04-01 ブロックに") in lines
+            "4 行目の from 2024-04-01 ブロックに書いてください") in lines
     assert "  新しい法令で認められない値:" in lines
     assert any(x.endswith("ichi.pcfg:5:3: [PC0302] 「都市計画税.税率」の値 0.3% は上限 0.25% を"
                           "超えています") for x in lines)
