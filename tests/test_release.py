@@ -484,3 +484,41 @@ def test_the_vendor_guide_shows_real_output(tmp_path, monkeypatch):
             assert lines == shown
             ran += 1
     assert ran == 3
+
+
+def test_a_damaged_profile_is_listed_not_a_crash(world, capsys):
+    tmp_path, *_ = world
+    (tmp_path / "towns" / "壊れた町.pcfg").write_bytes(b"\xff\xfe tenant \x00 broken\n")
+    (tmp_path / "towns" / "folder.pcfg").mkdir()  # a folder named like a profile: not read
+    code = main(["release-report", str(tmp_path / "old.pcore"), str(tmp_path / "new.pcore"),
+                 str(tmp_path / "towns"), "--format", "json"])
+    captured = capsys.readouterr()
+    assert code == EXIT_FINDINGS
+    data = json.loads(captured.out)
+    assert data["summary"]["towns"] == 4
+    broken = next(t for t in data["towns"] if t["path"].endswith("壊れた町.pcfg"))
+    assert broken["name"] is None
+    assert broken["still_failing"]
+    assert "Traceback" not in captured.err
+
+
+def test_progress_on_a_terminal_after_a_second(world, monkeypatch, capsys):
+    import io  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tmp_path, *_ = world
+    clock = iter(range(0, 1000, 2))  # each look at the clock is two seconds later
+    monkeypatch.setattr(time, "monotonic", lambda: next(clock))
+    err = Terminal()
+    monkeypatch.setattr(sys, "stderr", err)
+    main(["release-report", str(tmp_path / "old.pcore"), str(tmp_path / "new.pcore"),
+          str(tmp_path / "towns")])
+    assert "\r1/3" in err.getvalue()
+    assert "\r3/3" in err.getvalue()
+    assert err.getvalue().endswith("\r")  # the counter is wiped before the report
+    assert "\r" not in capsys.readouterr().out

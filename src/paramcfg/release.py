@@ -411,7 +411,7 @@ def find_profiles(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], 
         path = Path(name)
         if path.is_dir():
             try:
-                found.extend(sorted(path.rglob(f"*{PROFILE_SUFFIX}")))
+                found.extend(sorted(p for p in path.rglob(f"*{PROFILE_SUFFIX}") if p.is_file()))
             except OSError:
                 missing.append(path)
         elif path.is_file():
