@@ -18,14 +18,14 @@ from paramcfg.model import resolve
 from paramcfg.tables import Table, describe_range
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
     from decimal import Decimal
 
     from paramcfg.engine import Tenant
     from paramcfg.model import Core, Resolved
 
 __all__ = ["Change", "DiffResult", "compare_values", "diff_tenants", "localised",
-           "markdown_cell", "render", "shown_value"]
+           "markdown_cell", "render", "shown_value", "value_changes"]
 
 _MISSING = "(none)"
 
@@ -139,31 +139,42 @@ def compare_values(ty: t.Type, a: Resolved | None,
     return [("", shown_value(va, value_type), shown_value(vb, value_type))]
 
 
+def value_changes(
+    dates: Iterable[dt.date], types: Mapping[str, t.Type],
+    sides: Callable[[dt.date], tuple[Mapping[str, Resolved], Mapping[str, Resolved]]],
+) -> Iterator[Change]:
+    """Each difference between two sides' values of the parameters in ``types``, as of each of
+    the rising ``dates`` (``sides(on)`` gives both sides' values): reported on the first date
+    it appears, not again while it persists, and anew if it comes back after being equal."""
+    last: dict[tuple[str, str], tuple[str, str]] = {}
+    for on in dates:
+        a, b = sides(on)
+        for name, ty in types.items():
+            found = compare_values(ty, a.get(name), b.get(name))
+            for cell, old, new in found:
+                if last.get((name, cell)) != (old, new):
+                    yield Change(on, name, cell, old, new)
+                    last[(name, cell)] = (old, new)
+            seen_now = {cell for cell, _, _ in found}
+            for key in [k for k in last if k[0] == name and k[1] not in seen_now]:
+                del last[key]  # equal again: a later difference is reported anew
+
+
 def diff_tenants(core: Core, left: Tenant, right: Tenant | None) -> DiffResult:
     """Differences from ``left`` to ``right`` (``None``: the core's defaults)."""
     dates = sorted(set(left.periods()) | set(right.periods() if right else []))
     if right is None:
         dates = sorted(set(dates) | {b.date for b in core.blocks if b.date >= dates[0]})
-    changes: list[Change] = []
-    last: dict[tuple[str, str], tuple[str, str]] = {}
-    differing: set[str] = set()
-    for on in dates:
+    def sides(on: dt.date) -> tuple[Mapping[str, Resolved], Mapping[str, Resolved]]:
         # Against the core, the core's default is the "before" and the town's value the
         # "after": what the town changed from the package as delivered.
-        a = _values(core, left, on) if right is not None else _values(core, None, on)
-        b = _values(core, right, on) if right is not None else _values(core, left, on)
-        for name, param in core.params.items():
-            if param.fixed:
-                continue
-            found = compare_values(param.type, a.get(name), b.get(name))
-            seen_now = {cell for cell, _, _ in found}
-            for cell, old, new in found:
-                if last.get((name, cell)) != (old, new):
-                    changes.append(Change(on, name, cell, old, new))
-                    last[(name, cell)] = (old, new)
-                differing.add(name)
-            for key in [k for k in last if k[0] == name and k[1] not in seen_now]:
-                del last[key]  # equal again: a later difference is reported anew
+        if right is None:
+            return _values(core, None, on), _values(core, left, on)
+        return _values(core, left, on), _values(core, right, on)
+
+    types = {name: p.type for name, p in core.params.items() if not p.fixed}
+    changes = list(value_changes(dates, types, sides))
+    differing = {c.parameter for c in changes}
     settable = [n for n, p in core.params.items() if not p.fixed]
     final = _values(core, left, dates[-1])
     defaults = resolve(core, None, dates[-1])

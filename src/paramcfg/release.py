@@ -25,7 +25,7 @@ from paramcfg import nodes as n
 from paramcfg import types as t
 from paramcfg.check import bound_value
 from paramcfg.diagnostics import Diagnostic, Severity, Span, to_json_obj
-from paramcfg.diff import compare_values, localised, markdown_cell, shown_value
+from paramcfg.diff import localised, markdown_cell, shown_value, value_changes
 from paramcfg.engine import PROFILE_SUFFIX, check_profile_each
 from paramcfg.model import Core, Param, Profile, resolve
 from paramcfg.tables import Table
@@ -211,10 +211,6 @@ def _cell_type(ty: t.Type) -> t.Type:
     return ty
 
 
-def _horizon(core: Core) -> dt.date | None:
-    return core.horizon
-
-
 def law_changes(old: Core, new: Core) -> tuple[tuple[ValueChange, ...],
                                                tuple[DeclarationChange, ...]]:
     """The values and the declarations that differ from ``old`` to ``new``.
@@ -223,26 +219,20 @@ def law_changes(old: Core, new: Core) -> tuple[tuple[ValueChange, ...],
     gives them with no profile), compared as of each date on which either core changes one,
     up to the new core's horizon; a difference is reported on the first date it appears.
     """
-    horizon = _horizon(new)
+    horizon = new.horizon
     dates = sorted({b.date for b in (*old.blocks, *new.blocks)
                     if horizon is None or b.date <= horizon})
-    common = [name for name, p in new.params.items()
-              if name in old.params and str(old.params[name].type) == str(p.type)]
-    values: list[ValueChange] = []
-    last: dict[tuple[str, str], tuple[str, str]] = {}
-    for on in [None, *dates]:
-        a = resolve(old, None, on or dt.date.min)
-        b = resolve(new, None, on or dt.date.min)
-        for name in common:
-            p = new.params[name]
-            found = compare_values(p.type, a.get(name), b.get(name))
-            for cell, was, now in found:
-                if last.get((name, cell)) != (was, now):
-                    values.append(ValueChange(on, name, cell, was, now, p.fixed))
-                    last[(name, cell)] = (was, now)
-            seen = {cell for cell, _, _ in found}
-            for key in [k for k in last if k[0] == name and k[1] not in seen]:
-                del last[key]  # equal again: a later difference is reported anew
+    # Parameters of one type in both releases (a changed type is a declaration change).
+    types = {name: p.type for name, p in new.params.items()
+             if name in old.params and str(old.params[name].type) == str(p.type)}
+
+    def sides(on: dt.date) -> tuple[Mapping[str, Resolved], Mapping[str, Resolved]]:
+        return resolve(old, None, on), resolve(new, None, on)
+
+    values = tuple(
+        ValueChange(None if c.date == dt.date.min else c.date, c.parameter, c.cell, c.old,
+                    c.new, new.params[c.parameter].fixed)
+        for c in value_changes([dt.date.min, *dates], types, sides))
     latest = resolve(new, None, dates[-1] if dates else dt.date.min)
     latest_old = resolve(old, None, dates[-1] if dates else dt.date.min)
     decls: list[DeclarationChange] = []
@@ -286,7 +276,7 @@ def law_changes(old: Core, new: Core) -> tuple[tuple[ValueChange, ...],
             decls.append(DeclarationChange("rule", name, "body", "", "", r.label, r.basis))
     decls += [DeclarationChange("rule", name, "removed", _signature(s), "", s.label, s.basis)
               for name, s in old.rules.items() if name not in new.rules]
-    return tuple(values), tuple(decls)
+    return values, tuple(decls)
 
 
 def _shape(node: object) -> object:
@@ -450,7 +440,7 @@ def release_report(old: CoreResult, new: CoreResult,
         if progress is not None:
             progress(i)
     return ReleaseReport(new.core.name, old.core.version_text, new.core.version_text,
-                         _horizon(new.core), values, decls, tuple(towns))
+                         new.core.horizon, values, decls, tuple(towns))
 
 
 # ---- rendering -----------------------------------------------------------------------------
