@@ -522,3 +522,22 @@ def test_progress_on_a_terminal_after_a_second(world, monkeypatch, capsys):
     assert "\r3/3" in err.getvalue()
     assert err.getvalue().endswith("\r")  # the counter is wiped before the report
     assert "\r" not in capsys.readouterr().out
+
+
+def test_check_profile_each_is_check_profile_against_each_core(world):
+    from paramcfg.engine import check_profile, check_profile_each  # noqa: PLC0415
+
+    _, old, new, profiles = world
+    for path in profiles:
+        each = list(check_profile_each(path, (new, old)))
+        alone = [check_profile(path, core) for core in (new, old)]
+        assert [r.diagnostics for r in each] == [r.diagnostics for r in alone]
+        assert [r.profile for r in each] == [r.profile for r in alone]
+
+
+def test_check_profile_each_raises_oserror_at_once(tmp_path, world):
+    from paramcfg.engine import check_profile_each  # noqa: PLC0415
+
+    _, old, new, _ = world
+    with pytest.raises(OSError, match="No such file"):
+        check_profile_each(tmp_path / "ない.pcfg", (new, old))
