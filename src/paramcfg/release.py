@@ -27,7 +27,7 @@ from paramcfg.check import bound_value
 from paramcfg.diagnostics import Diagnostic, Severity, Span, to_json_obj
 from paramcfg.diff import localised, markdown_cell, shown_value, value_changes
 from paramcfg.engine import PROFILE_SUFFIX, check_profile_each
-from paramcfg.model import Core, Param, Profile, resolve
+from paramcfg.model import Core, Param, Profile, Rule, resolve
 from paramcfg.tables import Table
 
 if TYPE_CHECKING:
@@ -293,7 +293,8 @@ def _shape(node: object) -> object:
     return node
 
 
-def _signature(r: Any) -> str:  # noqa: ANN401 - a model.Rule
+def _signature(r: Rule) -> str:
+    """``(区分 : 資産区分, 課税標準額 : yen) : yen``, or ``yen`` for a rule of no arguments."""
     args = ", ".join(f"{name} : {ty}" for name, ty in r.params)
     return f"({args}) : {r.type}" if args else str(r.type)
 
