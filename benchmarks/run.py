@@ -1437,22 +1437,28 @@ def w8(sizes: Sizes, tmp: Path) -> Section:
     rt = release_towns()
     folder = tmp / "w8"
     rt.generate(folder, sizes.tenants)
-    m = rt.measure(folder, runs=1 if sizes.quick else 3)
-    rows = [Row(f"`paramcfg release-report` over {m.towns:,} towns (whole command)", m.cpu,
-                None, m.towns, "paramcfg",
+    runs = 1 if sizes.quick else 3
+    current = rt.measure(folder, runs=runs)
+    revised = rt.measure(folder, runs=runs, new_core=rt.revised_core(tmp / "w8-core"))
+    rows = [Row(f"`paramcfg release-report` over {m.towns:,} towns, {what} (whole command)",
+                m.cpu, None, m.towns, "paramcfg",
                 f"median of {m.runs} runs; {m.wall:,.2f} s wall; exit {m.exit_code}; "
                 f"{m.output_bytes:,} bytes of report; {m.summary.removeprefix('Towns: ')}",
-                f"{m.cpu:,.2f} s CPU")]
-    return Section("W8", f"W8 release report: core 2024.4 → current core, {m.towns:,} towns",
+                f"{m.cpu:,.2f} s CPU")
+            for what, m in (("current core", current),
+                            ("current core + one NHI part required from 2026-04-01", revised))]
+    return Section("W8", f"W8 release report: core 2024.4 → current core, {current.towns:,} towns",
                    "run", rows, notes=[
                        ("Copies of the four sample towns, each with its own name, code (valid "
                         "check digit) and fixed-asset tax rate; one in twenty pinned with "
                         "`uses … == 2024.4`. The command reads and parses each profile once, "
                         "checks it against the new core, and against the old core only if the "
-                        "new one finds an error. Two worker processes (concurrent.futures) were "
+                        "new one finds an error: the second row, where every town has a value "
+                        "to add, is the slowest case. Two worker processes (concurrent.futures) were "
                         "measured slower on this shared 2-core machine (31.6 s against 25.6 s "
                         "wall, load average 4), so it runs in one process.")],
-                   extra={"wall": m.wall, "cpu": m.cpu})
+                   extra={"wall": max(current.wall, revised.wall),
+                          "cpu": max(current.cpu, revised.cpu)})
 
 
 # ==============================================================================================
@@ -1572,7 +1578,8 @@ def targets(sections: dict[str, Section]) -> list[Target]:
         n = sections["W8"].rows[0].checked
         # CPU time, as every other row: on this shared machine the wall time depends on what
         # else runs (the command is single-threaded, so on an idle machine the two agree).
-        out.append(Target(f"W8 release report over {n:,} towns < 30 s (issue 11)",
+        out.append(Target(f"W8 release report over {n:,} towns < 30 s, the slower of its "
+                          "two rows (issue 11)",
                           f"{used:,.1f} s CPU ({wall:,.1f} s wall)", used < 30))
     return out
 
