@@ -31,7 +31,7 @@ if TYPE_CHECKING:
         load_tenant,
         load_tenant_text,
     )
-    from paramcfg.errors import CheckFailed, EvaluationError, ParamcfgError
+    from paramcfg.errors import CheckFailed, EvaluationError, LawHorizonError, ParamcfgError
     from paramcfg.interpret import Step
     from paramcfg.tables import Table
     from paramcfg.types import MonthDay, RecordValue
@@ -44,7 +44,8 @@ _HOMES = {
     "CheckResult": "engine", "CoreResult": "engine", "Tenant": "engine",
     "check_profile": "engine", "check_profile_text": "engine", "find_core": "engine",
     "load_core": "engine", "load_tenant": "engine", "load_tenant_text": "engine",
-    "CheckFailed": "errors", "EvaluationError": "errors", "ParamcfgError": "errors",
+    "CheckFailed": "errors", "EvaluationError": "errors", "LawHorizonError": "errors",
+    "ParamcfgError": "errors",
     "Step": "interpret", "Table": "tables", "MonthDay": "types", "RecordValue": "types",
 }
 
@@ -66,6 +67,7 @@ __all__ = [
     "CoreResult",
     "Diagnostic",
     "EvaluationError",
+    "LawHorizonError",
     "MonthDay",
     "ParamcfgError",
     "RecordValue",

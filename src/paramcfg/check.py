@@ -18,7 +18,7 @@ from paramcfg.model import Block, Constraint, Core, Param, Profile, Resolved, re
 from paramcfg.tables import Table, check_monotone, compare_cells, describe_range
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
 
 __all__ = ["check_code", "check_core_values", "check_profile_values", "code_check_digit"]
 
@@ -267,8 +267,10 @@ def _cell_ref(name: str, table: Table, idx: tuple[int, ...]) -> str:
 
 
 def _dates(core: Core, profile: Profile | None) -> list[dt.date]:
-    """The dates on which some value changes: each is checked as of that date."""
+    """The dates on which some value changes or becomes required: each is checked as of that
+    date."""
     dates = {b.date for b in core.blocks}
+    dates |= {p.required_from for p in core.params.values() if p.required_from is not None}
     if profile is not None and profile.blocks:
         first = profile.blocks[0].date
         dates = {d for d in dates if d > first} | {b.date for b in profile.blocks}
@@ -296,16 +298,25 @@ def _resolve_each(core: Core, profile: Profile,
         yield on, {**layers[0][0], **layers[1][0]}
 
 
+def check_horizon(core: Core, blocks: Iterable[Block], diags: list[Diagnostic]) -> None:
+    """A ``from`` block dated after the core's law horizon (PC0413): its values cannot be used
+    by an evaluation with this core, only by a projection."""
+    diags.extend(Diagnostic("PC0413", block.span, {
+        "date": str(block.date), "horizon": str(core.horizon), "core": core.name,
+        "version": core.version_text}) for block in blocks if core.beyond_horizon(block.date))
+
+
 def check_profile_values(core: Core, profile: Profile, diags: list[Diagnostic]) -> None:
     """Header, required values on every effective date, and every constraint."""
     check_code(profile.code, profile.code_span, diags)
     _check_uses(core, profile, diags)
+    check_horizon(core, profile.blocks, diags)
     checker = _ValueChecker(core, diags)
     missing: set[str] = set()
     if not profile.blocks and profile.dropped_blocks:
         return  # each block's bad date is already reported; "missing" would be a cascade
     if not profile.blocks:
-        first_required = [p for p in core.params.values() if p.required]
+        first_required = [p for p in core.params.values() if p.required and not p.required_from]
         for p in first_required:
             checker.add(Diagnostic("PC0401", profile.span, {
                 "name": p.name, "date": "any date", "date_ja": "どの日付"},
@@ -325,7 +336,7 @@ def check_profile_values(core: Core, profile: Profile, diags: list[Diagnostic]) 
         for p in core.params.values():
             r = values.get(p.name)
             if r is None:
-                if p.required and p.name not in missing and p.name not in profile.rejected:
+                if p.required_on(on) and p.name not in missing and p.name not in profile.rejected:
                     missing.add(p.name)
                     checker.add(Diagnostic("PC0401", block.span, {
                         "name": p.name, "date": str(on)}, related=checker.related(p)))
@@ -368,7 +379,9 @@ def _check_used(core: Core, p: Param, values: Mapping[str, Resolved], on: dt.dat
 
 
 def check_core_values(core: Core, diags: list[Diagnostic]) -> None:
-    """The core's own values must meet its own constraints on each of its dates."""
+    """The core's own values must meet its own constraints on each of its dates, and none of
+    its own dated values may lie past its law horizon."""
+    check_horizon(core, core.blocks, diags)
     checker = _ValueChecker(core, diags)
     for on in _dates(core, None):
         values = resolve(core, None, on)

@@ -66,6 +66,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "eval_error": ("cannot evaluate: {error}", "評価できません: {error}"),
     "result": ("{rule} = {value}   ({tenant}, as of {on})",
                "{rule} = {value}  （{tenant}、{on} 時点）"),
+    "projection": (("PROJECTION: {on} is after {horizon}, the last date core {core} {version} "
+                    "knows the law for; computed with the law as of {horizon}, which may change"),
+                   ("試算: {on} は本体 {core} {version} の法令がわかっている最終日 {horizon} より後です。"
+                    "{horizon} 時点の法令のまま計算しました（実際の法令とは異なることがあります）")),
     "diff_what": (("give two profiles (diff A B), or one and --core to compare with the "
                    "core's defaults"),
                   ("プロファイルを二つ指定するか（diff A B）、一つと --core を指定して"
@@ -221,6 +225,10 @@ def _parser(lang: str) -> argparse.ArgumentParser:
                   "フォルダかその上にある package_core/")
     on_help = h("as of this date, e.g. 2024-06-01 (default: today)",
                 "この日付時点で（例: 2024-06-01、既定: 今日）")
+    projection_help = h(
+        "allow a date after the core's law horizon (law through …): compute with the law as of "
+        "the horizon, marked as a projection",
+        "本体の法令の期限（law through …）より後の日付でも、期限時点の法令で試算します（試算と表示）")
 
     check = command("check", "check tenant profiles against the package core",
                     "テナントプロファイルをパッケージコアに照らして確認します")
@@ -244,6 +252,7 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     ev.add_argument("--explain", action="store_true", help=h(
         "show the rules applied, parameters used and table cells chosen",
         "適用したルール、使ったパラメータ、選んだ表のセルを表示します"))
+    ev.add_argument("--projection", action="store_true", help=projection_help)
     ev.add_argument("--core", metavar="PATH", help=core_help)
     ev.add_argument("--format", choices=("text", "json"), default="text",
                     help=h("output format", "出力の形式"))
@@ -283,6 +292,7 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     ts.add_argument("paths", nargs="*", metavar="PATH", help=h(
         "test files, profiles or folders (default: tenant_profiles/, else .)",
         "テストファイル、プロファイル、フォルダ（既定: tenant_profiles/、なければ .）"))
+    ts.add_argument("--projection", action="store_true", help=projection_help)
     ts.add_argument("--core", metavar="PATH", help=core_help)
 
     ex = command("export", "a tenant's resolved parameter values as TOML or JSON",
@@ -296,6 +306,7 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     ex.add_argument("-o", "--output", metavar="FILE", help=h(
         "write to FILE (atomically) instead of standard output",
         "標準出力でなく FILE に書き出します"))
+    ex.add_argument("--projection", action="store_true", help=projection_help)
     ex.add_argument("--core", metavar="PATH", help=core_help)
 
     explain = command("explain", "explain a diagnostic code, e.g. PC0302",
@@ -578,7 +589,7 @@ def _cmd_test(args: argparse.Namespace, report: Report) -> None:
             continue
         tenant = found[0]
         try:
-            results = run_file(tenant, path, report.lang)
+            results = run_file(tenant, path, report.lang, projection=args.projection)
         except (OSError, ValueError) as exc:
             report.fail("bad_tests", path=path, error=exc)
             continue
@@ -607,7 +618,8 @@ def _cmd_export(args: argparse.Namespace, report: Report) -> None:
         return
     tenant, on = found
     try:
-        data = export_data(tenant, None if args.all_dates else on, all_dates=args.all_dates)
+        data = export_data(tenant, None if args.all_dates else on, all_dates=args.all_dates,
+                           projection=args.projection)
     except EvaluationError as exc:
         report.fail("eval_error", error=exc.message(report.lang))
         return
@@ -662,17 +674,24 @@ def _cmd_eval(args: argparse.Namespace, report: Report) -> None:
             return
         (rule_args if name in params else inputs)[name] = parsed
     ordered = tuple(rule_args.get(p) for p in params)
+    projection = args.projection
     try:
-        value = tenant.evaluate(args.rule, inputs, on, ordered)
-        step = tenant.explain(args.rule, inputs, on, ordered) if args.explain else None
+        value = tenant.evaluate(args.rule, inputs, on, ordered, projection=projection)
+        step = tenant.explain(args.rule, inputs, on, ordered,
+                              projection=projection) if args.explain else None
     except EvaluationError as exc:
         report.fail("eval_error", error=exc.message(report.lang))
         return
     types = tenant.value_types()
+    core = tenant.core
+    marked = tenant.is_projection(on)
     if args.format == "json":
         out: dict[str, object] = {
             "rule": args.rule, "tenant": tenant.name, "code": tenant.profile.code,
             "on": on.isoformat(), "value": unstructure_value(value),
+            "core": core.name, "core_version": core.version_text,
+            "law_through": core.horizon.isoformat() if core.horizon else None,
+            "projection": marked,
         }
         if step is not None:
             out["explain"] = step_to_json(step)
@@ -680,6 +699,9 @@ def _cmd_eval(args: argparse.Namespace, report: Report) -> None:
         return
     report.say("result", rule=args.rule, value=format_typed(value, rule.type),
                tenant=tenant.name, on=on.isoformat())
+    if marked:
+        report.say("projection", on=on.isoformat(), horizon=str(core.horizon), core=core.name,
+                   version=core.version_text)
     if step is not None:
         print(render_explanation(step, types, report.lang), file=report.out)
 

@@ -308,6 +308,11 @@ class _Gen:
             call = [self.expr(a, env) for a in node.args]
             call += [self.input_names[i] for i in self.inputs[node.rule]]
             return f"{self.rule_names[node.rule]}({', '.join(call)})"
+        if isinstance(node, r.TableLookup | r.ScaleCalc) and self.missing_table(node.param):
+            # A table with no value on this date (one `required from` a later date): the rule
+            # compiles, and fails only if this branch is taken, as for a scalar parameter.
+            msg = self.const(f"table {node.param} has no value on {self.on}")
+            return f"_missing_param({msg})"
         if isinstance(node, r.TableLookup):
             return self.lookup(node, env)
         if isinstance(node, r.ScaleCalc):
@@ -373,6 +378,10 @@ class _Gen:
             msg = self.const(f"parameter {node.name} has no value on {self.on}")
             return f"_missing_param({msg})"
         return self.const(resolved.value)
+
+    def missing_table(self, name: str) -> bool:
+        resolved = self.values.get(name)
+        return resolved is None or not isinstance(resolved.value, Table)
 
     def table_value(self, name: str) -> Table:
         resolved = self.values.get(name)

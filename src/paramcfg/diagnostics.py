@@ -264,6 +264,15 @@ CODES: Final[dict[str, Code]] = {
                 "line (or set it back to the core's default, {default})"),
                ("本団体で「{name}」を使うなら {switch} = {member} にしてください。使わないなら"
                 "この行を削除してください（または既定値 {default_ja} に戻してください）"))),
+        _code("PC0413", "beyond-law-horizon", W,
+              (("`from {date}` is after {horizon}, the last date core {core} {version} knows the "
+                "law for; no evaluation as of {date} is made with this core (only projections)"),
+               ("from {date} は、本体 {core} {version} の法令がわかっている最終日 {horizon} より後です。"
+                "この本体では {date} 以後の計算はできません（試算のみ）")),
+              (("keep the values if they are decided (they take effect once a core release with "
+                "that fiscal year's law is installed); ask the vendor for that release"),
+               ("決まっている値ならそのままで構いません（その年度の法令を反映した本体の版を入れると"
+                "使われます）。その版についてはベンダーに確認してください"))),
         _code("PC0409", "empty-block", W,
               ("`from {date}` sets nothing", "from {date} のブロックに設定がありません"),
               ("add assignments below it, or delete the line",

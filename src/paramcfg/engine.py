@@ -19,7 +19,7 @@ import attrs
 from paramcfg import check as checks
 from paramcfg import model
 from paramcfg.diagnostics import Diagnostic, Severity, Span
-from paramcfg.errors import CheckFailed, EvaluationError
+from paramcfg.errors import CheckFailed, EvaluationError, beyond_horizon
 from paramcfg.rules import TypedRule, type_rules
 from paramcfg.source import Source, decode, read_source
 from paramcfg.syntax import parse_text
@@ -302,8 +302,13 @@ class Tenant:
         types.update({name: r.type for name, r in self.rules.items()})
         return types
 
-    def parameters(self, on: dt.date) -> dict[str, object]:
-        """Every parameter's exact value as of ``on`` (tables as :class:`Table`)."""
+    def parameters(self, on: dt.date, *, projection: bool = False) -> dict[str, object]:
+        """Every parameter's exact value as of ``on`` (tables as :class:`Table`).
+
+        :raises LawHorizonError: ``on`` is after the core's law horizon and ``projection`` is
+            false.
+        """
+        self._guard(on, projection)
         return {name: r.value for name, r in self.values(on).items()}
 
     def compiled(self, on: dt.date) -> CompiledRules:
@@ -375,17 +380,41 @@ class Tenant:
             raise EvaluationError(f"no rule {rule} in core {self.core.name}{hint}", name=rule)
         return found
 
+    @property
+    def horizon(self) -> dt.date | None:
+        """The last date for which the core's law is known (``law through``), if it says."""
+        return self.core.horizon
+
+    def is_projection(self, on: dt.date) -> bool:
+        """Whether ``on`` is after the core's law horizon: a value as of ``on`` can only be a
+        projection (the law as of the horizon, carried forward)."""
+        return self.core.beyond_horizon(on)
+
+    def _guard(self, on: dt.date, projection: bool) -> None:
+        """Refuse a date after the core's law horizon unless a projection was asked for."""
+        if not projection and self.core.beyond_horizon(on):
+            raise beyond_horizon(self.core.name, self.core.version_text,
+                                 str(self.core.horizon), on.isoformat())
+
     def evaluate(self, rule: str, inputs: Mapping[str, object], on: dt.date,
-                 args: Sequence[object] = ()) -> object:
+                 args: Sequence[object] = (), *, projection: bool = False) -> object:
         """The exact value of ``rule`` (``int`` yen, ``Decimal`` rates …) for ``inputs`` as of
         ``on``.
 
+        :param projection: allow ``on`` after the core's law horizon (the law as of the
+            horizon is carried forward; see :meth:`is_projection`).
+        :raises LawHorizonError: ``on`` is after the core's law horizon and ``projection`` is
+            false.
         :raises EvaluationError: a missing or ill-typed input, a date before the first
             effective date, a key outside every bracket.
         """
-        entries = self._entries.get(on)
+        entries = self._entries.get(on)  # only dates within the law horizon are kept here
         if entries is None:
             self._rule(rule)  # an unknown rule is reported before a date that is too early
+            if self.core.beyond_horizon(on):
+                self._guard(on, projection)
+                ahead = self._entry(rule, on)
+                return ahead(inputs, on, *args) if args else ahead(inputs, on)
             entries = self._period_entries(on)
             if len(self._entries) >= _MAX_DATES:
                 self._entries.clear()
@@ -396,29 +425,38 @@ class Tenant:
         return fn(inputs, on, *args) if args else fn(inputs, on)
 
     def evaluate_many(self, rule: str, rows: Iterable[Mapping[str, object]],
-                      on: dt.date) -> list[object]:
+                      on: dt.date, *, projection: bool = False) -> list[object]:
         """:meth:`evaluate` for many rows as of one date (compiled once, looked up once)."""
+        self._rule(rule)
+        self._guard(on, projection)
         fn = self._entry(rule, on)
         return [fn(row, on) for row in rows]
 
     def interpret(self, rule: str, inputs: Mapping[str, object], on: dt.date,
-                  args: Sequence[object] = ()) -> object:
+                  args: Sequence[object] = (), *, projection: bool = False) -> object:
         """Like :meth:`evaluate`, by the reference interpreter (slow, simple, the oracle)."""
         from paramcfg.interpret import Interpreter  # noqa: PLC0415 - not needed by `check`
 
         self._rule(rule)
+        self._guard(on, projection)
         return Interpreter(self.rules, self.values(on), on, needed=self._inputs_needed()).run(
             rule, inputs, tuple(args))
 
     def explain(self, rule: str, inputs: Mapping[str, object], on: dt.date,
-                args: Sequence[object] = ()) -> Step:
+                args: Sequence[object] = (), *, projection: bool = False) -> Step:
         """Evaluate and explain: each rule applied, each parameter used with the profile line
-        it came from, each table bracket and cell chosen."""
-        from paramcfg.interpret import Interpreter  # noqa: PLC0415 - not needed by `check`
+        it came from, each table bracket and cell chosen.  A projection (``on`` after the law
+        horizon) starts with a ``projection`` step that says so."""
+        from paramcfg.interpret import Interpreter, projection_step  # noqa: PLC0415
 
         self._rule(rule)
-        return Interpreter(self.rules, self.values(on), on, needed=self._inputs_needed()).explain(
+        self._guard(on, projection)
+        step = Interpreter(self.rules, self.values(on), on, needed=self._inputs_needed()).explain(
             rule, inputs, tuple(args))
+        if self.core.beyond_horizon(on):
+            step = projection_step(step, self.core.name, self.core.version_text,
+                                   self.core.horizon)
+        return step
 
     def _inputs_needed(self) -> tuple[dict[str, list[str]], dict[str, Type]]:
         if self._needed is None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from paramcfg.diagnostics import Diagnostic, Span
 
-__all__ = ["CheckFailed", "EvaluationError", "ParamcfgError", "missing_input"]
+__all__ = ["CheckFailed", "EvaluationError", "LawHorizonError", "ParamcfgError", "missing_input"]
 
 
 class ParamcfgError(Exception):
@@ -56,6 +56,25 @@ class EvaluationError(ParamcfgError):
 def _rebuild_evaluation_error(msg: str, span: Span | None, rule: str, name: str,
                               msg_ja: str = "") -> EvaluationError:
     return EvaluationError(msg, span, rule=rule, name=name, msg_ja=msg_ja)
+
+
+class LawHorizonError(EvaluationError):
+    """The date is after the core's law horizon (``law through DATE``): the core does not know
+    that fiscal year's law, so it refuses rather than computes with last year's."""
+
+
+def beyond_horizon(core: str, version: str, horizon: str, on: str) -> LawHorizonError:
+    """Evaluating as of ``on``, after the core's law horizon, without asking for a projection."""
+    return LawHorizonError(
+        f"core {core} {version} knows the law only through {horizon}; {on} is after that, so "
+        f"nothing is computed as of {on}. Install a release of the core that encodes the law "
+        f"of that fiscal year (ask the package vendor), or ask for a projection "
+        f"(--projection, or projection=True) to compute with the law as of {horizon}, "
+        "marked as a projection", name=core,
+        msg_ja=f"パッケージ本体 {core} {version} の法令は {horizon} までです。{on} はその後なので、"
+               f"{on} 時点の計算はしません。その年度の法令を反映した本体の版に更新するか"
+               f"（パッケージのベンダーに確認してください）、{horizon} 時点の法令で試算するには "
+               "--projection（API では projection=True）を指定してください（結果は試算と表示されます）")
 
 
 def missing_input(rule: str, name: str, span: Span | None = None) -> EvaluationError:

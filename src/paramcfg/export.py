@@ -166,26 +166,42 @@ def parse_input(raw: object, ty: t.Type) -> object:
     raise ValueError(raw)
 
 
-def export_data(tenant: Tenant, on: dt.date | None, *, all_dates: bool = False) -> dict[str, Any]:
-    """A tenant's resolved parameters as plain data: as of one date, or every period."""
+def export_data(tenant: Tenant, on: dt.date | None, *, all_dates: bool = False,
+                projection: bool = False) -> dict[str, Any]:
+    """A tenant's resolved parameters as plain data: as of one date, or every period.
+
+    A date (or a period's first day) after the core's law horizon is refused unless
+    ``projection`` is true, and is then marked ``projection = true``.
+
+    :raises LawHorizonError: a date after the law horizon without ``projection``.
+    """
     head: dict[str, Any] = {
         "tenant": tenant.name, "code": tenant.profile.code, "core": tenant.core.name,
         "core_version": tenant.core.version_text,
     }
+    if tenant.horizon is not None:
+        head["law_through"] = tenant.horizon
     if all_dates:
         head["periods"] = [
-            {"from": start, "parameters": _values(tenant, start)} for start in tenant.periods()
+            {"from": start, **_marked(tenant, start),
+             "parameters": _values(tenant, start, projection)}
+            for start in tenant.periods()
         ]
         return head
     assert on is not None  # noqa: S101 - the caller gives a date unless all_dates
     head["as_of"] = on
-    head["parameters"] = _values(tenant, on)
+    head.update(_marked(tenant, on))
+    head["parameters"] = _values(tenant, on, projection)
     return head
 
 
-def _values(tenant: Tenant, on: dt.date) -> dict[str, Any]:
+def _marked(tenant: Tenant, on: dt.date) -> dict[str, Any]:
+    return {"projection": True} if tenant.is_projection(on) else {}
+
+
+def _values(tenant: Tenant, on: dt.date, projection: bool) -> dict[str, Any]:
     return {name: unstructure_value(value)
-            for name, value in sorted(tenant.parameters(on).items())}
+            for name, value in sorted(tenant.parameters(on, projection=projection).items())}
 
 
 def _drop_none(value: Any) -> Any:  # noqa: ANN401 - plain data

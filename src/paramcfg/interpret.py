@@ -32,7 +32,7 @@ __all__ = ["Interpreter", "Step", "render_explanation", "step_to_json"]
 class Step:
     """One line of an explanation: a rule applied, a value used, a cell chosen."""
 
-    kind: str  # rule | param | input | lookup | scale | calendar
+    kind: str  # rule | param | input | lookup | scale | calendar | projection
     name: str
     value: object
     detail: str = ""
@@ -370,10 +370,20 @@ def _located(span: Span, check: Callable[..., object], *args: object) -> object:
 
 _LABELS: Final = {
     "en": {"param": "parameter", "input": "input", "lookup": "table", "scale": "scale",
-           "calendar": "due date moved over"},
+           "calendar": "due date moved over",
+           "projection": "PROJECTION: core {core} knows the law only through {horizon}; the law "
+                         "as of then is carried forward"},
     "ja": {"param": "パラメータ", "input": "入力", "lookup": "表", "scale": "税率表",
-           "calendar": "休日による期限の繰下げ"},
+           "calendar": "休日による期限の繰下げ",
+           "projection": "試算: 本体 {core} の法令は {horizon} までです。その時点の法令のまま計算しています"},
 }
+
+
+def projection_step(step: Step, core: str, version: str, horizon: dt.date | None) -> Step:
+    """``step`` with a first child saying that the result is a projection: the date is after
+    the core's law horizon, and the law as of the horizon was carried forward."""
+    note = Step("projection", core, str(horizon), f"{core} {version}")
+    return attrs.evolve(step, children=(note, *step.children))
 
 
 def render_explanation(step: Step, types: Mapping[str, t.Type] | None = None,
@@ -395,10 +405,14 @@ def render_explanation(step: Step, types: Mapping[str, t.Type] | None = None,
             "lookup": f"{words['lookup']} {s.name}[{s.detail}]",
             "scale": f"{words['scale']} {s.name}({s.detail})",
             "calendar": f"{words['calendar']} {s.detail}",
+            "projection": "",
         }[s.kind]
-        text = f"{label} = {s.detail if s.kind == 'input' else value_text(s)}"
-        if s.kind == "param":
+        if s.kind == "projection":
+            text = words["projection"].format(core=s.detail, horizon=s.value)
+        elif s.kind == "param":
             text = f"{label} = {s.detail}"
+        else:
+            text = f"{label} = {s.detail if s.kind == 'input' else value_text(s)}"
         if top:
             lines.append(text + where)
             child_prefix = ""

@@ -72,6 +72,13 @@ class Param:
     #: ``when P == M``: the parameter is used only while enum parameter P is member M.
     when: tuple[str, str] | None = None
     when_span: Span | None = attrs.field(eq=False, default=None)
+    #: ``required from DATE``: required on every date from this one on, with no value before
+    #: it (new law that a town must fill in); ``None`` with ``required``: on every date.
+    required_from: dt.date | None = None
+
+    def required_on(self, on: dt.date) -> bool:
+        """Whether a profile must give this parameter a value in force on ``on``."""
+        return self.required and (self.required_from is None or on >= self.required_from)
 
 
 @attrs.frozen
@@ -126,10 +133,17 @@ class Core:
     rules: Mapping[str, Rule]
     blocks: tuple[Block, ...]
     span: Span = attrs.field(eq=False)
+    #: ``law through DATE``: the last date for which the core's law is known complete.
+    #: Evaluating as of a later date is refused unless a projection is asked for.
+    horizon: dt.date | None = None
 
     @property
     def version_text(self) -> str:
         return ".".join(map(str, self.version))
+
+    def beyond_horizon(self, on: dt.date) -> bool:
+        """Whether ``on`` is after the last date this core's law is known for."""
+        return self.horizon is not None and on > self.horizon
 
 
 @attrs.frozen
@@ -402,9 +416,11 @@ def build_core(files: Iterable[n.SourceFile], diags: list[Diagnostic]) -> Core |
     _check_constraint_names(params, diags)
     _check_when(params, diags)
     blocks = _blocks(files, params, conv, diags, in_core=True)
+    horizon = t.parse_date(header.horizon, diags) if header.horizon is not None else None
     return Core(
         header.name, parse_version(header.version), tuple(f.path for f in files),
         b.enums, b.records, b.aliases, inputs, params, rules, tuple(blocks), header.span,
+        horizon,
     )
 
 
@@ -497,12 +513,17 @@ def _param(b: _CoreBuilder, conv: t.Converter, f: n.SourceFile, s: n.ParamDecl) 
             else:
                 monotone.append((c.kind, str(c.arg)))
     when = next((c for c in s.clauses if c.kind == "when"), None)
+    required_clause = next((c for c in s.clauses if c.kind == "required"), None)
+    required_from = None
+    if required_clause is not None and isinstance(required_clause.arg, n.Lit):
+        required_from = t.parse_date(required_clause.arg, b.diags)
     return Param(
         s.name, ty, required, fixed, default, constraints, tuple(monotone),
         _label(s.clauses), next((str(c.arg) for c in s.clauses if c.kind == "basis"), None),
         s.span, s.name_span, default_clause.span if default_clause else None,
         when.arg if when is not None and isinstance(when.arg, tuple) else None,
         when.span if when is not None else None,
+        required_from,
     )
 
 

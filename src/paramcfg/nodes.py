@@ -227,6 +227,8 @@ class CoreHeader:
     version: str
     span: Span
     version_span: Span
+    #: ``law through DATE``: the last date the core's law is known complete for.
+    horizon: Lit | None = None
 
 
 @attrs.frozen

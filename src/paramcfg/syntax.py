@@ -48,7 +48,7 @@ STATEMENT_KEYWORDS: Final = frozenset(
 CONTINUATION_KEYWORDS: Final = frozenset(
     {
         "default", "required", "fixed", "min", "max", "increasing", "decreasing", "when",
-        "label", "basis", "then", "else", "and", "or",
+        "label", "basis", "then", "else", "and", "or", "law",
     }
 )
 # Line endings after which the statement goes on (an operator waits for its right side).
@@ -562,8 +562,14 @@ class _ToNodes(Transformer[Token, Any]):
     def default_clause(self, c: list[Any]) -> n.Clause:
         return self._clause("default", c)
 
-    def required_clause(self, c: list[Any]) -> n.Clause:
-        return self._clause("required", c)
+    def required_clause(self, c: list[Token | None]) -> n.Clause:
+        # `required from DATE`: arg is the date's literal (a NAME there is reported by the model
+        # as a bad date, as in a `from` line); plain `required`: no arg.
+        tok = c[0] if c else None
+        if tok is None:
+            return n.Clause("required", None, self.loc.span(0, 0))
+        lit = self.date([tok])
+        return n.Clause("required", lit, lit.span)
 
     def fixed_clause(self, c: list[Any]) -> n.Clause:
         return self._clause("fixed", c)
@@ -588,8 +594,13 @@ class _ToNodes(Transformer[Token, Any]):
         return n.Clause("when", (str(c[0]), str(c[1])), self._sp(c[0]).to(self._sp(c[1])))
 
     # -- statements (their span is set to the whole segment by the caller)
-    def core_header(self, c: list[Token]) -> n.CoreHeader:
-        return n.CoreHeader(_unquote(str(c[0])), str(c[1]), self._cover(c), self._sp(c[1]))
+    def law_clause(self, c: list[Token]) -> n.Lit:
+        return self.date(c)
+
+    def core_header(self, c: list[Any]) -> n.CoreHeader:
+        name, version, horizon = c
+        return n.CoreHeader(_unquote(str(name)), str(version), self._cover([name, version]),
+                            self._sp(version), horizon)
 
     def tenant_header(self, c: list[Token]) -> n.TenantHeader:
         return n.TenantHeader(_unquote(str(c[0])), str(c[1]), self._cover(c), self._sp(c[1]))
@@ -697,9 +708,9 @@ _FAST_TOKEN: Final = re.compile(
 _KEYWORDS: Final = frozenset({
     "core", "version", "tenant", "code", "uses", "enum", "record", "type", "input", "param",
     "rule", "from", "review", "default", "required", "fixed", "min", "max", "increasing",
-    "decreasing", "along", "when", "label", "basis", "int", "decimal", "yen", "rate", "bool", "date",
-    "monthday", "text", "list", "of", "table", "scale", "let", "if", "then", "else", "or", "and",
-    "not", "true", "false",
+    "decreasing", "along", "when", "label", "basis", "law", "through", "int", "decimal", "yen",
+    "rate", "bool", "date", "monthday", "text", "list", "of", "table", "scale", "let", "if",
+    "then", "else", "or", "and", "not", "true", "false",
 })  # fmt: skip
 _NUMBER_KINDS: Final = frozenset({"YEN", "PERCENT", "NUMBER"})
 _SCALAR_KINDS: Final = frozenset({"DATE", "MONTHDAY", "STRING", "NAME"}) | _NUMBER_KINDS
