@@ -312,3 +312,17 @@ def test_the_levy_params_are_not_read_before_fy2026(tenants):
     assert params["国保.子ども支援分.賦課"] is True
     assert params["国保.子ども支援分.法定限度額"] == 30_000
     assert params["国保.法定限度額"].lookup("医療分") == 670_000
+
+
+def test_a_town_without_fy2026_levy_values_is_told_from_2026_04_01(core):
+    # The rate, the per-member amount and the town's cap are `required from 2026-04-01`: a
+    # profile that stops at FY2025 is complete up to 2026-03-31 and gets PC0401 for each.
+    text = _profile_for_release_2024_4("naka").replace(
+        'uses "ibaraki-cloud" >= 2024.4', 'uses "ibaraki-cloud" >= 2026.4')
+    result = paramcfg.check_profile_text(text, core, "naka-fy2025.pcfg")
+    missing = sorted((str(d.args["name"]), d.args["date"])
+                     for d in result.diagnostics if d.code == "PC0401")
+    assert missing == [("国保.子ども支援分.均等割額", "2026-04-01"),
+                       ("国保.子ども支援分.所得割率", "2026-04-01"),
+                       ("国保.子ども支援分.課税限度額", "2026-04-01")]
+    assert paramcfg.check_profile(ROOT / "tenant_profiles" / "naka.pcfg", core).ok
