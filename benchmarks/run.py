@@ -1353,6 +1353,11 @@ def generate_towns(folder: Path, n: int, spec: FeeSpec, seed: int = 7) -> list[t
             f'  通知書.発行者 = "{name}長"', '  通知書.首長名 = "試験 太郎"',
             *(line for notice in NOTICES for line in (
                 f"  {notice} = {{", f'    表題 = "{notice}"', f'    問合せ先 = "{name} 税務課"', "  }")),
+            # core 2026.4 requires the NHI support levy's values from FY2026
+            "", "from 2026-04-01",
+            f"  国保.子ども支援分.所得割率 = {rnd.randrange(20, 60) / 100}%",
+            f"  国保.子ども支援分.均等割額 = {rnd.randrange(10, 30) * 100:,}円",
+            "  国保.子ども支援分.課税限度額 = 30,000円",
             ""])
         path = folder / f"{code}.pcfg"
         path.write_text(text, encoding="utf-8")

@@ -794,10 +794,14 @@ def _with_dependents(core: Core, names: list[str], settable: list[str]) -> list[
 
 
 def _dates(core: Core) -> st.SearchStrategy[dt.date]:
-    near_core = [b.date + dt.timedelta(days=d) for b in core.blocks for d in (-1, 0, 1)]
+    """Dates for a valid profile's blocks: none after the core's law horizon (PC0413)."""
+    last = min(dt.date(2060, 12, 31), core.horizon or dt.date.max)
+    near_core = [b.date + dt.timedelta(days=d) for b in core.blocks for d in (-1, 0, 1)
+                 if b.date + dt.timedelta(days=d) <= last]
     options = [
-        st.dates(dt.date(1990, 1, 1), dt.date(2060, 12, 31)),
-        st.integers(2000, 2040).map(lambda y: dt.date(y, 4, 1)),
+        st.dates(dt.date(1990, 1, 1), last),
+        st.integers(2000, min(2040, last.year - (last < dt.date(last.year, 4, 1)))).map(
+            lambda y: dt.date(y, 4, 1)),
     ]
     if near_core:
         options.append(st.sampled_from(near_core))

@@ -1,12 +1,15 @@
 """Properties of the NHI tax and the LTC premium, for every sample town and fiscal year.
 
 - The NHI tax never decreases when one member's income rises (total and each part).
-- Each NHI part never exceeds the town's cap on that date.
+- Each NHI part never exceeds the town's cap on that date; the support levy (子ども支援分) is
+  0円 before FY2026.
+- A birth (産前産後軽減) never raises the NHI tax.
 - The LTC premium never decreases as income rises, for a fixed household status.
 
 Households are random (1–6 members of any age, incomes 0 … 30,000,000円, members reaching 40
-or 65 during the year, non-members' income, 特定同一世帯所属者, earners); compiled rules are
-checked, and on a sample of them the reference interpreter too.
+or 65 during the year, births in the year, non-members' income, 特定同一世帯所属者, earners);
+dates run from each town's first fiscal year to FY2026; compiled rules are checked, and on a
+sample of them the reference interpreter too.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ import paramcfg
 
 TOWNS = ("hitachiomiya", "naka", "kasumigaura", "goka")
 PARTS = {"医療分": "国保.医療分税額", "支援金分": "国保.支援金分税額", "介護分": "国保.介護分税額"}
+LEVY = "国保.子ども支援分税額"
+FY2026 = dt.date(2026, 4, 1)
 
 #: Incomes near the interesting places: the 430,000 deduction and reduction thresholds, and
 #: large enough to reach every cap.
@@ -38,7 +43,11 @@ def members(draw):
     birth = draw(st.dates(dt.date(1945, 1, 1), dt.date(2025, 3, 31)))
     income = draw(incomes)
     judged = draw(st.one_of(st.just(income), st.integers(0, income)))
-    return {"生年月日": birth, "総所得金額等": income, "軽減判定所得": judged}
+    member = {"生年月日": birth, "総所得金額等": income, "軽減判定所得": judged}
+    if draw(st.integers(0, 3)) == 0:  # a birth (産前産後軽減), single or multiple
+        member["出産予定日"] = [draw(st.dates(dt.date(2023, 1, 1), dt.date(2027, 6, 30)))]
+        member["多胎"] = draw(st.booleans())
+    return member
 
 
 @st.composite
@@ -62,7 +71,7 @@ def draw_town(data, towns):
     """A town and a date in one of its fiscal years (かすみがうら市's profile starts in FY2023)."""
     name = data.draw(st.sampled_from(TOWNS), label="town")
     first = 2023 if name == "kasumigaura" else 2024
-    on = data.draw(st.dates(dt.date(first, 4, 1), dt.date(2026, 3, 31)), label="on")
+    on = data.draw(st.dates(dt.date(first, 4, 1), dt.date(2027, 3, 31)), label="on")
     return name, towns[name], on
 
 
@@ -77,7 +86,7 @@ def test_nhi_tax_never_decreases_when_a_member_earns_more(towns, data):
     richer = after["国保.被保険者"][i]
     richer["総所得金額等"] += raise_by
     richer["軽減判定所得"] += raise_by
-    for rule in ("国保.年税額", *PARTS.values()):
+    for rule in ("国保.年税額", *PARTS.values(), LEVY):
         low, high = town.evaluate(rule, before, on), town.evaluate(rule, after, on)
         assert high >= low, f"{name} {on} {rule}: {low:,} → {high:,} when member {i + 1} earns more"
 
@@ -94,6 +103,13 @@ def test_each_nhi_part_stays_within_its_cap(towns, data):
         assert 0 <= amount <= caps.lookup(part), f"{name} {on} {rule}: {amount:,}"
         assert amount % 100 == 0  # each part is floored to 100円
         total += amount
+    levy = town.evaluate(LEVY, household, on)
+    if on < FY2026:
+        assert levy == 0, f"{name} {on}: the support levy before FY2026"
+    else:
+        assert 0 <= levy <= town.parameters(on)["国保.子ども支援分.課税限度額"]
+        assert levy % 100 == 0
+    total += levy
     assert town.evaluate("国保.年税額", household, on) == total
     if data.draw(st.integers(0, 4), label="interpret?") == 0:
         assert town.interpret("国保.年税額", household, on) == total
@@ -119,3 +135,21 @@ def test_ltc_premium_never_decreases_as_income_rises(towns, data):
     (p_low, s_low), (p_high, s_high) = premium(low), premium(high)
     assert p_high >= p_low, f"{name} {on} {status}: {low:,} → {p_low:,}, {high:,} → {p_high:,}"
     assert s_high >= s_low
+
+
+@evaluation_settings(80)
+@given(data=st.data())
+def test_a_birth_never_raises_the_nhi_tax(towns, data):
+    name, town, on = draw_town(data, towns)
+    without = data.draw(households(), label="household")
+    for m in without["国保.被保険者"]:
+        m.pop("出産予定日", None)
+        m.pop("多胎", None)
+    i = data.draw(st.integers(0, len(without["国保.被保険者"]) - 1), label="member")
+    withbirth = {**without, "国保.被保険者": [dict(m) for m in without["国保.被保険者"]]}
+    withbirth["国保.被保険者"][i]["出産予定日"] = [
+        data.draw(st.dates(on - dt.timedelta(days=400), on + dt.timedelta(days=400)), label="birth")]
+    withbirth["国保.被保険者"][i]["多胎"] = data.draw(st.booleans(), label="multiple")
+    for rule in ("国保.年税額", *PARTS.values(), LEVY):
+        plain, reduced = town.evaluate(rule, without, on), town.evaluate(rule, withbirth, on)
+        assert reduced <= plain, f"{name} {on} {rule}: {plain:,} → {reduced:,} with a birth"

@@ -172,10 +172,11 @@ def test_one_and_a_half_times_the_standard_rate(golden_core):
 def test_cap_from_another_parameter_changes_with_the_core(core):
     # 国保.課税限度額 ≤ 国保.法定限度額 cell by cell; the core raises the statutory 医療分 cap
     # from 650,000円 to 660,000円 on 2025-04-01: 660,000 is wrong in FY2024 and right from FY2025.
+    # (五霞町's profile has a block from 2026-04-01 already, so the raise comes later in FY2026.)
     base = (ROOT / "tenant_profiles" / "goka.pcfg").read_text(encoding="utf-8")
     raised = ("  国保.課税限度額 =\n    | 国保区分 | 課税限度額 |\n    | 医療分   |  660,000円 |\n"
               "    | 支援金分 |  260,000円 |\n    | 介護分   |  170,000円 |\n")
-    assert check_profile_text(base + "\nfrom 2026-04-01\n" + raised, core).ok
+    assert check_profile_text(base + "\nfrom 2026-10-01\n" + raised, core).ok
     row = "| 医療分   |  630,000円 |"
     assert base.count(row) == 1
     early = base.replace(row, "| 医療分   |  660,000円 |")
@@ -203,11 +204,15 @@ HOUSEHOLD_ROWS = ("    | 医療分   |  22,000円 |\n    | 支援金分 |   7,00
 
 
 def test_a_per_household_amount_under_the_two_part_method_is_reported(core):
-    # 五霞町 levies 平等割 (三方式); switched to 二方式, its 平等割額 would never be used.
+    # 五霞町 levies 平等割 (三方式); switched to 二方式, its 平等割額 would never be used, nor
+    # (from FY2026) the support levy's 平等割額.
     assert GOKA.count("  国保.賦課方式 = 三方式\n") == 1
     text = GOKA.replace("  国保.賦課方式 = 三方式\n", "  国保.賦課方式 = 二方式\n")
     result = check_profile_text(text, core, "goka.pcfg")
-    (d,) = result.diagnostics
+    d, levy = result.diagnostics
+    assert (levy.code, levy.args["date"]) == ("PC0412", "2026-04-01")
+    assert levy.span.line == next(i for i, x in enumerate(text.splitlines(), start=1)
+                                  if x.startswith("  国保.子ども支援分.平等割額 ="))
     line = text.splitlines().index("  国保.平等割額 =") + 1
     assert (d.code, d.span.line, d.span.col) == ("PC0412", line, 3)
     assert d.args["switch"] == "国保.賦課方式"
@@ -218,13 +223,17 @@ def test_a_per_household_amount_under_the_two_part_method_is_reported(core):
 def test_switching_method_later_reports_the_value_left_behind_on_that_date(core):
     switched = GOKA.replace("from 2025-04-01\n", "from 2025-04-01\n  国保.賦課方式 = 二方式\n")
     result = check_profile_text(switched, core, "goka.pcfg")
-    assert [(d.code, d.args["date"]) for d in result.diagnostics] == [("PC0412", "2025-04-01")]
-    # Setting the amounts back to the core's default (0円) in the same block is the fix.
+    assert [(d.code, d.args["date"]) for d in result.diagnostics] == [
+        ("PC0412", "2025-04-01"), ("PC0412", "2026-04-01")]  # 平等割額, 子ども支援分.平等割額
+    # Setting the amounts back to the core's default (0円) is the fix.
     zeros = HOUSEHOLD_ROWS.replace("22,000円", "     0円").replace("7,000円", "   0円").replace(
         "6,500円", "   0円")
+    levy = "  国保.子ども支援分.平等割額 = 1,200円"
+    assert switched.count(levy) == 1
     fixed = switched.replace(
         "  国保.賦課方式 = 二方式\n",
-        "  国保.賦課方式 = 二方式\n  国保.平等割額 =\n    | 国保区分 | 平等割額 |\n" + zeros)
+        "  国保.賦課方式 = 二方式\n  国保.平等割額 =\n    | 国保区分 | 平等割額 |\n" + zeros).replace(
+        levy, "  国保.子ども支援分.平等割額 = 0円")
     assert check_profile_text(fixed, core, "goka.pcfg").ok
 
 

@@ -38,12 +38,12 @@ def test_tables_are_compared_over_merged_brackets(core):
 
 def test_a_later_change_is_reported_on_its_date(core):
     base = GOKA.read_text(encoding="utf-8")
-    changed = base + "\nfrom 2026-04-01\n  固定資産税.税率 = 1.5%\n"
+    changed = base + "\nfrom 2026-10-01\n  固定資産税.税率 = 1.5%\n"
     left = load_tenant_text(base, core, "before.pcfg")
     right = load_tenant_text(changed, core, "after.pcfg")
     result = diff_tenants(core.core, left, right)
     assert [(str(c.date), c.parameter, c.old, c.new) for c in result.changes] == [
-        ("2026-04-01", "固定資産税.税率", "1.4%", "1.5%")]
+        ("2026-10-01", "固定資産税.税率", "1.4%", "1.5%")]
     assert result.differing == 1
 
 

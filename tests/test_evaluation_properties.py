@@ -228,6 +228,39 @@ def test_instalments_add_up_to_the_annual_amount(goka, annual, on):
     assert goka.interpret("固定資産税.第2期以降の各期額", {}, on, (annual,)) == later
 
 
+UNITS = (1, 7, 10, 100, 250, 500, 1000)
+
+
+@pytest.fixture(scope="module")
+def goka_units(core) -> dict[int, Tenant]:
+    """五霞町 (4 instalments) with each town instalment unit (固定資産税.各期の端数単位) set
+    from 2026-04-01."""
+    text = (ROOT / "tenant_profiles" / "goka.pcfg").read_text(encoding="utf-8")
+    if "\nfrom 2026-04-01\n" not in text:
+        text = text.rstrip("\n") + "\n\nfrom 2026-04-01\n"
+    return {unit: load_tenant_text(f"{text.rstrip()}\n  固定資産税.各期の端数単位 = {unit:,}円\n", core)
+            for unit in UNITS}
+
+
+@evaluation_settings(300)
+@given(annual=st.one_of(st.integers(0, 10**9), st.sampled_from([0, 1, 6, 7, 999, 1000, 3999, 4001])),
+       unit=st.sampled_from(UNITS))
+def test_instalments_with_a_town_unit_add_up(goka_units, annual, unit):
+    # 地方税法第20条の4の2第6項: each later instalment is a multiple of the town's unit, the
+    # remainder (less than 4 units) goes to the first; the four add up to the annual tax.
+    town, on = goka_units[unit], dt.date(2026, 6, 1)
+    first = town.evaluate("固定資産税.第1期額", {}, on, (annual,))
+    later = town.evaluate("固定資産税.第2期以降の各期額", {}, on, (annual,))
+    assert type(first) is int
+    assert type(later) is int
+    assert first + 3 * later == annual
+    assert later % unit == 0
+    assert later <= first < later + 4 * unit
+    assert later == annual // (4 * unit) * unit
+    assert town.interpret("固定資産税.第1期額", {}, on, (annual,)) == first
+    assert town.interpret("固定資産税.第2期以降の各期額", {}, on, (annual,)) == later
+
+
 # ---- 1 and 4 on the shipped core and profiles ----------------------------------------------------
 
 

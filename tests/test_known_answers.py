@@ -61,9 +61,11 @@ def child(income, cert="3号", hours="標準", *, welfare=False, exempt=False, p
             "非課税世帯": exempt, "多子順位.未就学児": preschool, "多子順位.全兄弟": siblings}
 
 
-def car(kind, first_inspection, *, green=False):
+def car(kind, first_inspection, *, source="ガソリン等", green="該当なし"):
+    """Inputs of 軽自動車税.三輪四輪税額: the class, the first inspection, the power source
+    (動力源区分) and the green-reduction criterion the vehicle meets (グリーン化区分)."""
     return {"軽四輪.車種": kind, "軽四輪.初度検査年月": first_inspection,
-            "軽四輪.グリーン化特例": green}
+            "軽四輪.動力源": source, "軽四輪.グリーン化区分": green}
 
 
 def case(ident, town, rule, expected, *, on=FY2024, inputs=None, args=()):
@@ -190,9 +192,10 @@ CASES = [
     # as of 2025-04-01 → FY2025: 2011 < 2012 → 経年重課 12,900.
     case("naka-car-2011-04-fy2025", "naka", CAR, 12_900, on=D(2025, 4, 1),
          inputs=car("乗用自家用", D(2011, 4, 1))),
-    # Green flag wins over the heavier rate: 乗用自家用 グリーン化 2,700.
+    # The green reduction wins over the heavier rate: an electric 乗用自家用 meeting the
+    # 75% criterion (電気等 gives every class a reduction in FY2024) → グリーン化 2,700.
     case("naka-car-green-beats-heavier", "naka", CAR, 2_700,
-         inputs=car("乗用自家用", D(2005, 1, 1), green=True)),
+         inputs=car("乗用自家用", D(2005, 1, 1), source="電気", green="電気等")),
     # 2011-03-31 → FY2010 < 2011 → 経年重課; 貨物自家用 6,000.
     case("goka-car-2011-03-31-heavier", "goka", CAR, 6_000, on=D(2024, 4, 1),
          inputs=car("貨物自家用", D(2011, 3, 31))),
@@ -201,9 +204,9 @@ CASES = [
          inputs=car("貨物自家用", D(2011, 4, 1))),
     # 2020-07 → FY2020, not heavier; on/after 2015-04-01 → 標準 5,000.
     case("goka-car-standard", "goka", CAR, 5_000, inputs=car("貨物自家用", D(2020, 7, 1))),
-    # 貨物営業用 with green reduction → 1,000.
+    # 貨物営業用, electric, 75% criterion (FY2024: every class) → グリーン化 1,000.
     case("goka-car-green-cargo", "goka", CAR, 1_000,
-         inputs=car("貨物営業用", D(2023, 5, 1), green=True)),
+         inputs=car("貨物営業用", D(2023, 5, 1), source="電気", green="電気等")),
     # 三輪 2015-03-31 → FY2014, not heavier; before 2015-04-01 → 旧税率 3,100.
     case("hitachiomiya-car-2015-03-31-old", "hitachiomiya", CAR, 3_100,
          inputs=car("三輪", D(2015, 3, 31))),
@@ -218,9 +221,9 @@ CASES = [
          inputs=car("乗用自家用", D(2019, 1, 15))),
     # 乗用営業用 2016-05 → 標準 6,900.
     case("kasumigaura-car-standard", "kasumigaura", CAR, 6_900, inputs=car("乗用営業用", D(2016, 5, 1))),
-    # 乗用営業用 with green reduction → 1,800.
+    # 乗用営業用, natural gas, 75% criterion → グリーン化 1,800.
     case("kasumigaura-car-green", "kasumigaura", CAR, 1_800,
-         inputs=car("乗用営業用", D(2023, 10, 1), green=True)),
+         inputs=car("乗用営業用", D(2023, 10, 1), source="天然ガス", green="電気等")),
     # 三輪 2010-02 → FY2009; FY2025: 2009 < 2012 → 経年重課 4,600.
     case("kasumigaura-car-heavier-3wheel", "kasumigaura", CAR, 4_600, on=FY2025,
          inputs=car("三輪", D(2010, 2, 1))),

@@ -403,9 +403,12 @@ def test_known_answer(tenants, town, rule, on, inputs, args, expected):
 
 @pytest.mark.parametrize(("town", "rule", "on", "expected"), DUE_DATES)
 def test_due_dates(tenants, town, rule, on, expected):
+    # The FY2029 case is past the core's law horizon: it is asked for as a projection (the
+    # town's days of FY2026 carried forward), which is what it tests: the calendar.
     want = tuple(D.fromisoformat(d) for d in expected)
-    assert tenants[town].evaluate(rule, {}, on) == want
-    assert tenants[town].interpret(rule, {}, on) == want
+    ahead = tenants[town].is_projection(on)
+    assert tenants[town].evaluate(rule, {}, on, projection=ahead) == want
+    assert tenants[town].interpret(rule, {}, on, projection=ahead) == want
 
 
 def test_light_vehicle_due_date_moves_over_a_weekend(tenants):

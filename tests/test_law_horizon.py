@@ -11,7 +11,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from helpers import load_core_text
+from helpers import CORE_DIR, PROFILES, load_core_text
 
 import paramcfg
 from paramcfg.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, main
@@ -332,10 +332,75 @@ expected = "110,100円"
     assert "1 passed, 0 failed" in out
 
 
-def test_the_shipped_core_states_its_horizon():
-    from helpers import CORE_DIR  # noqa: PLC0415
+# ---- the shipped release 2026.4, its predecessor 2024.4 and the four towns -----------------
 
-    core = paramcfg.load_core(CORE_DIR).core
-    assert core is not None
+RELEASE_2024 = CORE_DIR / "releases" / "2024.4"
+HOUSEHOLD = {
+    "国保.被保険者": [
+        {"生年月日": dt.date(1980, 5, 1), "総所得金額等": 3_000_000, "軽減判定所得": 3_000_000},
+        {"生年月日": dt.date(2010, 5, 1), "総所得金額等": 0, "軽減判定所得": 0},
+    ],
+    "国保.被保険者以外の判定所得": 0, "国保.特定同一世帯所属者数": 0, "国保.給与所得者等の数": 1,
+    "国保.特定世帯区分": "該当なし",
+}
+PARTS = ("国保.医療分税額", "国保.支援金分税額", "国保.介護分税額", "国保.子ども支援分税額")
+
+
+@pytest.fixture(scope="module")
+def towns():
+    core = paramcfg.load_core(CORE_DIR)
+    return {p.stem: paramcfg.load_tenant(p, core) for p in PROFILES}
+
+
+def test_the_shipped_core_states_its_horizon(towns):
+    core = next(iter(towns.values())).core
     assert core.version_text == "2026.4"
     assert core.horizon == dt.date(2027, 3, 31)
+
+
+@pytest.mark.parametrize("town", [p.stem for p in PROFILES])
+def test_fy2026_nhi_tax_has_four_parts_and_fy2027_is_refused(towns, town):
+    tenant = towns[town]
+    fy2025, fy2026 = dt.date(2025, 6, 1), dt.date(2026, 6, 1)
+    parts = [tenant.evaluate(p, HOUSEHOLD, fy2026) for p in PARTS]
+    assert tenant.evaluate("国保.年税額", HOUSEHOLD, fy2026) == sum(parts)
+    # The support levy is charged from FY2026 (an adult with income 3,000,000円 pays an income
+    # part of at least 0.3% of 2,570,000円 in every town) and not before.
+    assert parts[3] > 0
+    assert tenant.evaluate("国保.子ども支援分税額", HOUSEHOLD, fy2025) == 0
+    with pytest.raises(paramcfg.LawHorizonError):
+        tenant.evaluate("国保.年税額", HOUSEHOLD, dt.date(2027, 6, 1))
+    projected = tenant.evaluate("国保.年税額", HOUSEHOLD, dt.date(2027, 6, 1), projection=True)
+    assert projected == sum(parts)  # FY2026's law and values, carried forward
+    assert tenant.explain("国保.年税額", HOUSEHOLD, dt.date(2027, 6, 1),
+                          projection=True).children[0].kind == "projection"
+
+
+def _with_medical_cap(text: str, block: str, cap: str) -> str:
+    """``text`` with a block dated ``block`` that sets 国保.課税限度額's 医療分 to ``cap``."""
+    return text + (f"from {block}\n  国保.課税限度額 =\n    | 国保区分 | 課税限度額 |\n"
+                   f"    | 医療分   | {cap} |\n    | 支援金分 | 240,000円 |\n"
+                   "    | 介護分   | 170,000円 |\n")
+
+
+def test_the_fy2026_medical_cap_is_law_only_in_the_new_release():
+    # 医療分 670,000円 from 2026-04-01: within the FY2026 statutory cap of release 2026.4;
+    # under release 2024.4 the cap stays 660,000円 (FY2025) for every later date, so it is an
+    # error there, and a FY2025 block with 670,000円 is an error under both.
+    new, old = paramcfg.load_core(CORE_DIR), paramcfg.load_core(RELEASE_2024)
+    assert old.core is not None
+    assert old.core.version_text == "2024.4"
+    assert old.core.horizon is None
+    base = (CORE_DIR.parent / "tenant_profiles" / "goka.pcfg").read_text(encoding="utf-8")
+    fy2026 = _with_medical_cap(base, "2026-10-01", "670,000円")
+    assert paramcfg.check_profile_text(fy2026, new, "五霞町.pcfg").ok
+    older = fy2026.replace('uses "ibaraki-cloud" >= 2026.4', 'uses "ibaraki-cloud" >= 2024.4')
+    above = [d for d in paramcfg.check_profile_text(older, old, "五霞町.pcfg").diagnostics
+             if d.code in {"PC0302", "PC0303", "PC0507"} and "670,000円" in d.message()]
+    assert above
+    fy2025 = _with_medical_cap(base.split("from 2026-04-01", maxsplit=1)[0], "2025-10-01",
+                               "670,000円")
+    for core in (new, old):
+        result = paramcfg.check_profile_text(fy2025, core, "五霞町.pcfg")
+        assert any("670,000円" in d.message() and d.code in {"PC0302", "PC0303", "PC0507"}
+                   for d in result.diagnostics)

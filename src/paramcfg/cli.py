@@ -450,6 +450,14 @@ def _read_inputs(args: argparse.Namespace, report: Report) -> dict[str, object] 
     return raw
 
 
+def _today_in_japan() -> dt.date:
+    """Today in Japan (UTC+9, no summer time), whatever the machine's clock zone: a fiscal year
+    starts on 1 April there, not at midnight UTC."""
+    import datetime as dt  # noqa: PLC0415 - keep `--help` fast
+
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date()
+
+
 def _tenant_and_date(args: argparse.Namespace, report: Report) -> tuple[Tenant, dt.date] | None:
     """The clean tenant of ``args.profile`` and the ``--on`` date, or ``None`` after a message."""
     import datetime as dt  # noqa: PLC0415 - keep `--help` fast
@@ -461,7 +469,7 @@ def _tenant_and_date(args: argparse.Namespace, report: Report) -> tuple[Tenant, 
         report.fail("no_core", path=args.profile)
         return None
     try:
-        on = dt.date.fromisoformat(args.on) if args.on else dt.date.today()  # noqa: DTZ011
+        on = dt.date.fromisoformat(args.on) if args.on else _today_in_japan()
     except ValueError:
         report.fail("bad_date", text=args.on)
         return None
