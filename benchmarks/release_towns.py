@@ -60,7 +60,7 @@ def generate(folder: Path, n: int = TOWNS, seed: int = 11) -> list[Path]:
         name = f"試験町{i + 1:04d}"
         text = _HEADER.sub(f'tenant "{name}" code {code}', text, count=1)
         if i % 20 == 19:  # pinned to the release it was written for
-            text = _USES.sub(r'uses "\1" == \2', text, count=1)
+            text = _USES.sub(r'uses "\1" == 2024.4', text, count=1)
         text = _RATE.sub(lambda m: m.group(1) + rnd.choice(["1.4%", "1.5%", "1.6%"]), text,
                          count=1)
         path = folder / f"{code}.pcfg"
@@ -69,15 +69,15 @@ def generate(folder: Path, n: int = TOWNS, seed: int = 11) -> list[Path]:
     return out
 
 
-#: A stand-in for the FY2026 revision while it is being encoded: one more part of the NHI tax,
+#: A revision every town must act on: one more NHI rate,
 #: required from 2026-04-01, so that every town has a value to add (the slowest case: each
 #: profile is then checked against both cores).
 REVISION = """
-param 国保.子ども支援分.所得割率 : rate
+param 国保.ベンチマーク加算.所得割率 : rate
   required from 2026-04-01
   min 0%
   max 100%
-  label "子ども・子育て支援納付金課税額の所得割率（ベンチマーク用）"
+  label "ベンチマーク用の追加の税率（どの町も未設定）"
 
 """
 

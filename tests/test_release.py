@@ -541,3 +541,22 @@ def test_check_profile_each_raises_oserror_at_once(tmp_path, world):
     _, old, new, _ = world
     with pytest.raises(OSError, match="No such file"):
         check_profile_each(tmp_path / "ない.pcfg", (new, old))
+
+
+def test_new_enum_members_are_reported_and_the_table_cells_to_fill(tmp_path):
+    enum_old = ('core "町村クラウド" version 2024.4\n\nenum 車種 { 三輪, 乗用 }\n\n'
+                "param 軽自動車税.税率 : table[車種] of yen\n  required\n  min 0円\n")
+    enum_new = enum_old.replace("version 2024.4", "version 2026.4").replace(
+        "{ 三輪, 乗用 }", "{ 三輪, 乗用, 貨物 }")
+    old = load_core_text(tmp_path, "old.pcore", enum_old)
+    new = load_core_text(tmp_path, "new.pcore", enum_new)
+    town = tmp_path / "town.pcfg"
+    town.write_text('tenant "一の町" code 080012\nuses "町村クラウド" >= 2024.4\n\n'
+                    "from 2024-04-01\n  軽自動車税.税率 =\n    | 車種 | 税額 |\n"
+                    "    | 三輪 | 3,900円 |\n    | 乗用 | 10,800円 |\n", encoding="utf-8")
+    r = release_report(old, new, [town])
+    assert r.declarations == (DeclarationChange("enum", "車種", "members", "三輪, 乗用",
+                                                "三輪, 乗用, 貨物"),)
+    (found,) = r.towns[0].rejected  # the table has no row for 貨物 now: check says so
+    assert found.source_line == "| 車種 | 税額 |"
+    assert "貨物" in found.diagnostic.message("en")

@@ -70,9 +70,10 @@ class ValueChange:
 
 @attrs.frozen
 class DeclarationChange:
-    """A declaration added, removed or changed: ``kind`` is ``parameter``, ``input`` or
-    ``rule``; ``change`` is ``added``, ``removed``, ``status`` (required, required from a date,
-    fixed, with a default), ``limits`` (min/max clauses), ``type`` or ``body`` (a rule's)."""
+    """A declaration added, removed or changed: ``kind`` is ``parameter``, ``enum``, ``input``
+    or ``rule``; ``change`` is ``added``, ``removed``, ``status`` (required, required from a
+    date, fixed, with a default), ``limits`` (min/max clauses), ``type``, ``members`` (an
+    enum's: a table over it has new rows or columns) or ``body`` (a rule's)."""
 
     kind: str
     name: str
@@ -255,6 +256,15 @@ def law_changes(old: Core, new: Core) -> tuple[tuple[ValueChange, ...],
     decls += [DeclarationChange("parameter", name, "removed", _describe(q, latest_old), "",
                                 q.label, q.basis)
               for name, q in old.params.items() if name not in new.params]
+    for name, e in new.enums.items():
+        f = old.enums.get(name)
+        if f is None:
+            decls.append(DeclarationChange("enum", name, "added", "", ", ".join(e.members)))
+        elif f.members != e.members:
+            decls.append(DeclarationChange("enum", name, "members", ", ".join(f.members),
+                                           ", ".join(e.members)))
+    decls += [DeclarationChange("enum", name, "removed", ", ".join(f.members), "")
+              for name, f in old.enums.items() if name not in new.enums]
     for name, i in new.inputs.items():
         j = old.inputs.get(name)
         if j is None:
@@ -453,11 +463,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no_horizon": ("the new core states no horizon (`law through`)",
                    "新しいコアに法令の収録期限（law through）がありません"),
     "law_summary": (("The law: {values} value(s) changed, {added} new parameter(s), {removed} "
-                    "removed, {status} with a new status (required, fixed …), {limits} with new "
-                    "limits, {inputs} input(s) and {rules} rule(s) added, removed or changed"),
+                     "removed, {status} with a new status (required, fixed …), {limits} with new "
+                     "limits, {enums} enum(s), {inputs} input(s) and {rules} rule(s) added, "
+                     "removed or changed"),
                     ("法令: 値の変更 {values} 件、新しいパラメータ {added} 件、削除 {removed} 件、"
-                    "必須・固定などの変更 {status} 件、制限の変更 {limits} 件、入力の追加・削除・"
-                    "変更 {inputs} 件、ルールの追加・削除・変更 {rules} 件")),
+                     "必須・固定などの変更 {status} 件、制限の変更 {limits} 件、列挙型の追加・削除・"
+                     "変更 {enums} 件、入力の追加・削除・変更 {inputs} 件、ルールの追加・削除・変更 "
+                     "{rules} 件")),
     "town_summary": (("Towns: {towns} profile(s): {acting} must act before the new fiscal year, "
                      "{nothing} need nothing"),
                      ("団体: {towns} 件のプロファイルのうち、新年度までに対応が必要 {acting} 件、"
@@ -484,8 +496,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "{kind}「{name}」{label}の制限: {old} → {new}"),
     "decl_type": ("type of {kind} {name}{label}: {old} → {new}",
                   "{kind}「{name}」{label}の型: {old} → {new}"),
+    "decl_members": ("members of {kind} {name}{label}: {old} → {new}",
+                     "{kind}「{name}」{label}の要素: {old} → {new}"),
     "decl_body": ("{kind} {name}{label}: its formula changed", "{kind}「{name}」{label}の式を変更"),
     "parameter": ("parameter", "パラメータ"),
+    "enum": ("enum", "列挙型"),
     "input": ("input", "入力"),
     "rule": ("rule", "ルール"),
     "towns_head": ("What each town must do", "各団体の対応事項"),
@@ -559,6 +574,7 @@ def _counts(r: ReleaseReport) -> dict[str, int]:
         "status": sum(d.kind == "parameter" and d.change == "status" for d in decl),
         "limits": sum(d.kind == "parameter" and d.change == "limits" for d in decl),
         "inputs": sum(d.kind == "input" for d in decl),
+        "enums": sum(d.kind == "enum" for d in decl),
         "rules": sum(d.kind == "rule" for d in decl),
         "towns": len(r.towns), "acting": len(acting), "nothing": len(r.towns) - len(acting),
         "add": sum(bool(x.to_add) for x in acting),
