@@ -1459,9 +1459,11 @@ def w8(sizes: Sizes, tmp: Path) -> Section:
                         "`uses … == 2024.4`. The command reads and parses each profile once, "
                         "checks it against the new core, and against the old core only if the "
                         "new one finds an error: the second row, where every town has a value "
-                        "to add, is the slowest case. Two worker processes (concurrent.futures) were "
-                        "measured slower on this shared 2-core machine (31.6 s against 25.6 s "
-                        "wall, load average 4), so it runs in one process.")],
+                        "to add, is the slowest case. Two worker processes (concurrent.futures, "
+                        "half the towns each) were measured slower on this shared 2-core "
+                        "machine: 24.4 s against 21.1 s wall for the second row at load average "
+                        "1.5, 31.6 s against 25.6 s at load average 4 (each worker loads both "
+                        "cores and sends its towns' findings back), so it runs in one process.")],
                    extra={"wall": max(current.wall, revised.wall),
                           "cpu": max(current.cpu, revised.cpu)})
 
