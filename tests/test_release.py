@@ -236,6 +236,11 @@ def test_text_report_summary_first(world):
                         "nothing")
     assert "Towns that need nothing (1):" in lines
     assert "  二の町 (080021)" in lines
+    common = lines.index("What most towns must do:")
+    assert lines[common + 1:common + 4] == [
+        "  add 国保.子ども支援分.所得割率 from 2024-04-01: 1 town(s)",
+        "  delete the line setting 畜犬.手数料 (removed from the core): 1 town(s)",
+        "  change 都市計画税.税率 (now rejected, PC0302): 1 town(s)"]
     assert "    国保.法定限度額: 650,000円 → 660,000円   (law)" in lines
     assert "  from 2026-04-01" in lines
     assert ("    国保.子ども支援分.所得割率: add from 2024-04-01 (rate, 0%–100%, "
@@ -291,6 +296,8 @@ def test_json_report(world):
     _, old, new, profiles = world
     data = json.loads(render(release_report(old, new, profiles), "json", "en"))
     assert data["summary"]["acting"] == 2
+    assert data["common"][0] == {"action": "add", "parameter": "国保.子ども支援分.所得割率",
+                                 "detail": "2024-04-01", "towns": 1}
     assert data["summary"]["nothing"] == 1
     assert data["nothing"] == [{"path": str(profiles[1]), "name": "二の町", "code": "080021"}]
     ichi = data["towns"][0]

@@ -45,6 +45,7 @@ __all__ = [
     "UsesChange",
     "ValueChange",
     "ValueToAdd",
+    "common_actions",
     "find_profiles",
     "law_changes",
     "release_report",
@@ -479,6 +480,13 @@ TEXTS: dict[str, tuple[str, str]] = {
               "{unreadable} unreadable"),
               ("  値の追加 {add} 件、新しい法令で認められない値 {rejected} 件、uses 行の変更 "
               "{uses} 件、旧コアでもエラー {still} 件、読み込めないもの {unreadable} 件")),
+    "common_head": ("What most towns must do:", "多くの団体に共通する対応:"),
+    "common_add": ("add {name} from {date}: {towns} town(s)",
+                   "{name} を {date} から追加: {towns} 団体"),
+    "common_delete": ("delete the line setting {name} (removed from the core): {towns} town(s)",
+                      "{name} の行を削除（コアから廃止）: {towns} 団体"),
+    "common_rejected": ("change {name} (now rejected, {code}): {towns} town(s)",
+                        "{name} を修正（新しい法令で認められない値、{code}）: {towns} 団体"),
     "nothing_head": ("Towns that need nothing ({count}):", "対応不要の団体（{count} 件）:"),
     "law_head": ("The law that changed", "変更された法令"),
     "values_head": ("Values (old → new)", "値（変更前 → 変更後）"),
@@ -585,6 +593,34 @@ def _counts(r: ReleaseReport) -> dict[str, int]:
     }
 
 
+def common_actions(r: ReleaseReport) -> list[tuple[str, str, str, int]]:
+    """What many towns must do alike, most frequent first: ``(kind, parameter, detail, towns)``
+    with kind ``add`` (detail: the date), ``rejected`` or ``delete`` (a removed parameter;
+    detail: the diagnostic code)."""
+    counts: dict[tuple[str, str, str], int] = {}
+    for town in r.acting:
+        seen: set[tuple[str, str, str]] = set()
+        for a in town.to_add:
+            seen.add(("add", a.parameter, a.date.isoformat() if a.date else ""))
+        for f in town.rejected:
+            if f.removed is not None:
+                seen.add(("delete", f.removed, f.diagnostic.code))
+            else:
+                seen.add(("rejected", f.diagnostic.args.get("name", ""), f.diagnostic.code))
+        for key in seen:
+            counts[key] = counts.get(key, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [(*key, n) for key, n in ranked]
+
+
+def _action_text(kind: str, name: str, detail: str, towns: int, lang: str) -> str:
+    if kind == "add":
+        return _t("common_add", lang, name=name, date=detail, towns=f"{towns:,}")
+    if kind == "delete":
+        return _t("common_delete", lang, name=name, towns=f"{towns:,}")
+    return _t("common_rejected", lang, name=name, code=detail, towns=f"{towns:,}")
+
+
 def _value_date(c: ValueChange, lang: str) -> str:
     return _t("from", lang, date=c.date) if c.date else _t("start", lang)
 
@@ -610,6 +646,10 @@ def _wrap(items: Sequence[str], lang: str, width: int = 96) -> list[str]:
     return lines
 
 
+#: The summary shows at most this many of the actions common to many towns.
+_COMMON = 10
+
+
 def render(r: ReleaseReport, fmt: str = "text", lang: str = "en") -> str:
     """The report as ``text``, ``markdown`` or ``json``, summary first."""
     if fmt == "json":
@@ -625,6 +665,10 @@ def render(r: ReleaseReport, fmt: str = "text", lang: str = "en") -> str:
     out.append(bullet + _t("law_summary", lang, **c))
     out.append(bullet + _t("town_summary", lang, **c))
     out.append(("  - " + _t("kinds", lang, **c).strip()) if md else _t("kinds", lang, **c))
+    common = common_actions(r)[:_COMMON]
+    if common:
+        out += ["", _t("common_head", lang)]
+        out += [f"{'- ' if md else '  '}{cell(_action_text(*x, lang))}" for x in common]
     nothing = [x.title(lang) for x in r.nothing]
     if nothing:
         out += ["", _t("nothing_head", lang, count=f"{len(nothing):,}")]
@@ -732,6 +776,8 @@ def _json(r: ReleaseReport, lang: str) -> str:
         "core": r.core, "old_version": r.old_version, "new_version": r.new_version,
         "horizon": r.horizon.isoformat() if r.horizon else None,
         "summary": _counts(r),
+        "common": [{"action": kind, "parameter": name, "detail": detail, "towns": n}
+                   for kind, name, detail, n in common_actions(r)],
         "values": [{"from": v.date.isoformat() if v.date else None, "parameter": v.parameter,
                     "cell": v.cell, "old": localised(v.old, lang), "new": localised(v.new, lang),
                     "fixed": v.fixed} for v in r.values],
