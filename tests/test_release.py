@@ -567,3 +567,34 @@ def test_new_enum_members_are_reported_and_the_table_cells_to_fill(tmp_path):
     (found,) = r.towns[0].rejected  # the table has no row for 貨物 now: check says so
     assert found.source_line == "| 車種 | 税額 |"
     assert "貨物" in found.diagnostic.message("en")
+
+
+# ---- the real history: the four towns as they were under release 2024.4 -------------------
+
+
+def test_the_four_towns_of_2024_4_are_told_exactly_what_release_2026_4_asks():
+    # tests/fixtures/towns_2024.4/ holds the four sample profiles as they stood before release
+    # 2026.4 (uses >= 2024.4, no FY2026 block). The new law asks each for the three values of
+    # the support levy that are `required from 2026-04-01` and a new uses line; 五霞町, the only
+    # town with its own light-vehicle rate table, must add the two new green-reduction columns.
+    from helpers import CORE_DIR, ROOT  # noqa: PLC0415
+
+    import paramcfg  # noqa: PLC0415
+
+    old = paramcfg.load_core(CORE_DIR / "releases" / "2024.4")
+    new = paramcfg.load_core(CORE_DIR)
+    folder = ROOT / "tests" / "fixtures" / "towns_2024.4"
+    report = release_report(old, new, sorted(folder.glob("*.pcfg")))
+    levy = {"国保.子ども支援分.所得割率", "国保.子ども支援分.均等割額", "国保.子ども支援分.課税限度額"}
+    assert len(report.acting) == 4
+    for town in report.towns:
+        assert {a.parameter for a in town.to_add} == levy, town.name
+        assert {a.date for a in town.to_add} == {dt.date(2026, 4, 1)}
+        assert town.uses is not None
+        assert not town.still_failing
+        rejected = {(f.parameter, f.diagnostic.code) for f in town.rejected}
+        if town.name == "五霞町":
+            assert rejected == {("軽自動車税.三輪四輪.税率", "PC0505")}
+            assert len(town.rejected) == 2  # グリーン化50 and グリーン化25
+        else:
+            assert rejected == set(), town.name

@@ -32,7 +32,7 @@ from paramcfg.tables import Table
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 
     from paramcfg.engine import CheckResult, CoreResult
     from paramcfg.model import Resolved
@@ -110,6 +110,9 @@ class Finding:
     #: The parameter the line sets was removed by the new core (PC0404 on a name the old core
     #: declared): the line is to be deleted, not respelled.
     removed: str | None = None
+    #: The parameter whose value the error is in (a grid's cell or header row included), if
+    #: it can be told: what the summary of many towns names.
+    parameter: str | None = None
 
 
 @attrs.frozen
@@ -341,9 +344,26 @@ def _range(p: Param, values: Mapping[str, Resolved]) -> str:
     return ", ".join([*(f"≥ {x}" for x in low), *(f"≤ {x}" for x in high)])
 
 
-def _finding(d: Diagnostic, lines: Sequence[str]) -> Finding:
+def _finding(d: Diagnostic, lines: Sequence[str], names: Container[str] = ()) -> Finding:
     line = lines[d.span.line - 1].strip() if 1 <= d.span.line <= len(lines) else ""
-    return Finding(d, line)
+    return Finding(d, line, parameter=_parameter_at(d, lines, names))
+
+
+def _parameter_at(d: Diagnostic, lines: Sequence[str], names: Container[str]) -> str | None:
+    """The parameter the diagnostic is about: its own ``name`` argument, else the assignment
+    (``NAME =``) that the diagnostic's line belongs to, found upwards from that line (a grid's
+    rows follow their assignment)."""
+    named = d.args.get("name")
+    if isinstance(named, str) and named in names:
+        return named
+    for text in reversed(lines[: max(d.span.line, 0)]):
+        head = text.strip().removeprefix("review ").strip()
+        name, eq, _ = head.partition("=")
+        if eq and name.strip() in names:
+            return name.strip()
+        if head.startswith("from "):
+            break
+    return None
 
 
 def _key(d: Diagnostic) -> tuple[str, str, int, int]:
@@ -356,6 +376,7 @@ def town_report(old: Core, new: Core, after: CheckResult,
     finds an error, the old one (``before``; ``None`` only if ``after`` has no error)."""
     profile: Profile | None = after.profile or (before.profile if before else None)
     lines = after.sources.get(after.path, "").splitlines()
+    names = {*new.params, *old.params}
     was = {_key(d) for d in before.diagnostics
            if d.level is Severity.ERROR} if before is not None else set()
     to_add: list[ValueToAdd] = []
@@ -366,13 +387,13 @@ def town_report(old: Core, new: Core, after: CheckResult,
         if d.level is not Severity.ERROR:
             continue
         if _key(d) in was:
-            still.append(_finding(d, lines))
+            still.append(_finding(d, lines, names))
         elif d.code == "PC0401" and d.args.get("name") in new.params:
             to_add.append(_to_add(old, new, after.profile, d))
         elif d.code == "PC0602" and profile is not None and profile.uses_span is not None:
             uses = _uses(new, profile, lines, "rejected")
         else:
-            found = _finding(d, lines)
+            found = _finding(d, lines, names)
             name = d.args.get("name")
             if d.code == "PC0404" and name in old.params and name not in new.params:
                 found = attrs.evolve(found, removed=name)
@@ -606,7 +627,8 @@ def common_actions(r: ReleaseReport) -> list[tuple[str, str, str, int]]:
             if f.removed is not None:
                 seen.add(("delete", f.removed, f.diagnostic.code))
             else:
-                seen.add(("rejected", f.diagnostic.args.get("name", ""), f.diagnostic.code))
+                seen.add(("rejected", f.parameter or str(f.diagnostic.args.get("name", "")),
+                          f.diagnostic.code))
         for key in seen:
             counts[key] = counts.get(key, 0) + 1
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
