@@ -20,7 +20,6 @@ so an unclosed bracket cannot swallow the lines after it.
 from __future__ import annotations
 
 import bisect
-import os
 import re
 import threading
 import unicodedata
@@ -33,6 +32,7 @@ import attrs
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from paramcfg import grammar_tables
 from paramcfg import nodes as n
 from paramcfg.diagnostics import Diagnostic, Span
 
@@ -239,15 +239,21 @@ def segment(text: str) -> list[Segment]:
 # ---- the Lark parser ---------------------------------------------------------------------
 
 
-def _grammar_text() -> str:
+def _grammar_file(name: str) -> str | None:
     # Installed wheel: grammars/ is shipped inside the package.  Source checkout or editable
     # install: it sits at the repository root.
-    packaged = resources.files("paramcfg").joinpath("grammars").joinpath("paramcfg.lark")
+    packaged = resources.files("paramcfg").joinpath("grammars").joinpath(name)
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
-    return (Path(__file__).resolve().parents[2] / "grammars" / "paramcfg.lark").read_text(
-        encoding="utf-8"
-    )
+    path = Path(__file__).resolve().parents[2] / "grammars" / name
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def _grammar_text() -> str:
+    text = _grammar_file("paramcfg.lark")
+    if text is None:
+        raise FileNotFoundError("grammars/paramcfg.lark is missing from the installation")
+    return text
 
 
 class _PostLexer:
@@ -293,44 +299,32 @@ _parser: Lark | None = None
 _transformer: _ToNodes | None = None
 
 
-def _cache_file() -> str | bool:
-    """Where the analysed grammar is kept between runs, or ``False`` for no cache.
+#: The options the parser is built with; part of the shipped tables' fingerprint.
+PARSER_OPTIONS: Final[dict[str, Any]] = {
+    "parser": "lalr", "lexer": "contextual", "maybe_placeholders": True,
+}
 
-    The LALR analysis costs ~100 ms, more than everything else in a `paramcfg check` of a
-    small profile; loading it back costs ~10 ms.  It lives in the user's cache folder
-    (``$PARAMCFG_CACHE_DIR``, else ``$XDG_CACHE_HOME/paramcfg``, else ``~/.cache/paramcfg``),
-    never beside the user's files.  Lark checks a hash of the grammar, its options and its own
-    version stored in the file, and rebuilds on any mismatch or damage.
-    ``PARAMCFG_NO_CACHE=1`` turns it off.
-    """
-    if os.environ.get("PARAMCFG_NO_CACHE"):
-        return False
-    explicit = os.environ.get("PARAMCFG_CACHE_DIR")
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(explicit) if explicit else (
-        Path(xdg) if xdg else Path("~/.cache").expanduser()) / "paramcfg"
-    try:
-        base.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
-        return False
-    if not os.access(base, os.W_OK):
-        return False
-    return str(base / "grammar.lark-cache")
+
+def build_parser(grammar: str, transformer: _ToNodes | None = None) -> Lark:
+    """The parser analysed from ``grammar`` (~100 ms): no shipped tables, no cache."""
+    return grammar_tables.build(grammar, PARSER_OPTIONS, postlex=_PostLexer(),
+                                transformer=transformer or _ToNodes())
 
 
 def _get_parser() -> tuple[Lark, _ToNodes]:
+    """The one parser of this process, from the analysed grammar shipped in the package
+    (:mod:`paramcfg.grammar_tables`: JSON, never a pickle, used only if it matches the grammar),
+    else built from the grammar.  Nothing is read from or written to the user's folders."""
     global _parser, _transformer  # noqa: PLW0603 - one parser per process, built on first use
     if _parser is None or _transformer is None:
         transformer = _ToNodes()
-        _parser = Lark(
-            _grammar_text(),
-            parser="lalr",
-            lexer="contextual",
-            postlex=_PostLexer(),
-            transformer=transformer,
-            maybe_placeholders=True,
-            cache=_cache_file(),
-        )
+        grammar = _grammar_text()
+        tables = _grammar_file(grammar_tables.FILE_NAME)
+        parser = None
+        if tables is not None:
+            parser = grammar_tables.loads(tables, grammar_tables.fingerprint(grammar, PARSER_OPTIONS),
+                                          postlex=_PostLexer(), transformer=transformer)
+        _parser = parser or build_parser(grammar, transformer)
         _transformer = transformer
     return _parser, _transformer
 
