@@ -77,7 +77,7 @@ class _Gen:
             "_bisect": bisect.bisect_right, "_check": rt.check_input,
             "_Err": EvaluationError, "_dates": rt.DATE_FUNCTIONS, "_Decimal": Decimal,
             "_bracket_error": _bracket_error, "_missing_param": _missing_param,
-            "_bad_type": _bad_type,
+            "_bad_type": _bad_type, "_within": t.within_digits,
             "_floor_quotient": rt.floor_quotient, "_date": dt.date, "_missing": _MISSING,
         }
         self.consts: dict[object, str] = {}
@@ -198,13 +198,17 @@ class _Gen:
         """A condition, true unless ``var`` holds a value that ``check_input`` returns as it
         is; ``None`` for a type whose values it converts (lists, records) or has no test for."""
         fast = _FAST_TYPES.get(type(ty))
+        if fast == "int":  # and not beyond the digits of docs/limits.md
+            low, high = self.const(-t.INPUT_BOUND), self.const(t.INPUT_BOUND)
+            return f"type({var}) is not int or not {low} < {var} < {high}"
         if fast is not None:
             return f"type({var}) is not {fast}"
         if isinstance(ty, t.EnumType):
             return f"type({var}) is not str or {var} not in {self.const(frozenset(ty.members))}"
         if isinstance(ty, t.DecimalType | t.RateType):
-            return (f"type({var}) is not int and (type({var}) is not _Decimal "
-                    f"or not {var}.is_finite())")
+            low, high = self.const(-t.INPUT_BOUND), self.const(t.INPUT_BOUND)
+            return (f"not ({low} < {var} < {high} if type({var}) is int else "
+                    f"type({var}) is _Decimal and _within({var}))")
         return None
 
     def checker(self, ty: t.Type) -> str:
@@ -546,8 +550,9 @@ def compile_rules(
         if isinstance(exc, EvaluationError):
             if exc.span is not None and exc.rule:
                 return exc
-            return EvaluationError(exc.msg, exc.span or spans[index], rule=exc.rule or name,
-                                   name=exc.name, msg_ja=exc.msg_ja)
+            span = exc.span or _span_of(exc, filename, line_map) or spans[index]
+            return EvaluationError(exc.msg, span, rule=exc.rule or name, name=exc.name,
+                                   msg_ja=exc.msg_ja)
         if isinstance(exc, ArithmeticError | TypeError | ValueError | KeyError):
             span = _span_of(exc, filename, line_map) or spans[index]
             return EvaluationError(f"{type(exc).__name__} in rule {name}: {exc}", span, rule=name)

@@ -109,7 +109,7 @@ class Interpreter:
         """The value of rule ``name``; ``inputs`` by input name."""
         self._start(name, inputs)
         self.frames = []
-        return self._apply(name, args)
+        return self._apply(name, args, top=True)
 
     def explain(self, name: str, inputs: Mapping[str, object],
                 args: tuple[object, ...] = ()) -> Step:
@@ -118,13 +118,14 @@ class Interpreter:
         self._start(name, inputs)
         root = _Frame("", ())
         self.frames = [root]
-        self._apply(name, args)
+        self._apply(name, args, top=True)
         return root.children[0]
 
-    def _apply(self, name: str, args: tuple[object, ...]) -> object:
+    def _apply(self, name: str, args: tuple[object, ...], *, top: bool = False) -> object:
         rule = self.rules[name]
-        if not self.frames or len(self.frames) == 1:
-            # Arguments from the caller of the top rule are checked like inputs.
+        if top:
+            # Arguments from the caller of the top rule are checked like inputs (those of a
+            # rule call inside are typed by the checker, as in compiled code).
             args = tuple(_located(rule.span, rt.check_input, name, pname, ty, a)
                          for (pname, ty), a in zip(rule.params, args, strict=True))
         env = dict(zip((p for p, _ in rule.params), args, strict=True))

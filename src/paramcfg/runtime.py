@@ -256,9 +256,11 @@ DATE_FUNCTIONS: Final[dict[str, Callable[..., object]]] = {
     "fiscal_months": fiscal_months}
 
 
+_TOO_LONG: Final = f"at most {t.MAX_INPUT_DIGITS} digits written out in full"
 _WHY_JA: Final = {
     "use int yen, never float": "円は int で渡してください。float は使えません",
     'use Decimal("…"), never float': 'Decimal("…") で渡してください。float は使えません',
+    _TOO_LONG: f"数値は全桁を書いて {t.MAX_INPUT_DIGITS} 桁までです",
 }
 
 
@@ -285,13 +287,17 @@ def check_input(rule: str, name: str, ty: t.Type, value: object) -> object:
     """
     if isinstance(ty, t.YenType | t.IntType):
         if type(value) is int:
-            return value
+            if -t.INPUT_BOUND < value < t.INPUT_BOUND:
+                return value
+            raise _bad(rule, name, ty, value, _TOO_LONG)
         why = "use int yen, never float" if isinstance(value, float) else ""
         raise _bad(rule, name, ty, value, why)
     if isinstance(ty, t.DecimalType | t.RateType):
         if type(value) is int or isinstance(value, Decimal):
             if isinstance(value, Decimal) and not value.is_finite():
                 raise _bad(rule, name, ty, value)
+            if not t.within_digits(value):
+                raise _bad(rule, name, ty, value, _TOO_LONG)
             return value
         why = 'use Decimal("…"), never float' if isinstance(value, float) else ""
         raise _bad(rule, name, ty, value, why)
