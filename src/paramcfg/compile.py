@@ -42,6 +42,9 @@ _counter_lock = threading.Lock()
 _FAST_TYPES: Final = {t.YenType: "int", t.IntType: "int", t.BoolType: "bool", t.TextType: "str",
                       t.DateType: "_date"}
 
+#: The largest int CPython stores in one digit: comparisons of two such ints are specialised.
+_COMPACT: Final = 2**30 - 1
+
 #: Rule calls inlined per generated function at most: a call that is a whole statement costs a
 #: Python call otherwise, but inlining copies the callee, so a deep diamond of calls must stop.
 _INLINE_CALLS: Final = 16
@@ -199,8 +202,12 @@ class _Gen:
         is; ``None`` for a type whose values it converts (lists, records) or has no test for."""
         fast = _FAST_TYPES.get(type(ty))
         if fast == "int":  # and not beyond the digits of docs/limits.md
+            # Two comparisons with one-digit ints first (CPython specialises those), the
+            # bounds themselves only for a value beyond them.
             low, high = self.const(-t.INPUT_BOUND), self.const(t.INPUT_BOUND)
-            return f"type({var}) is not int or not {low} < {var} < {high}"
+            small_low, small_high = self.const(-_COMPACT), self.const(_COMPACT)
+            return (f"type({var}) is not int or ({var} > {small_high} or {var} < {small_low}) "
+                    f"and not {low} < {var} < {high}")
         if fast is not None:
             return f"type({var}) is not {fast}"
         if isinstance(ty, t.EnumType):
