@@ -215,3 +215,103 @@ def test_api_accepts_30_digits(numbers, how):
 def test_the_limit_is_documented():
     limits = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
     assert "digits in a number given at evaluation" in limits
+
+
+# ---- 3. results depended on the caller's decimal context ---------------------------------------
+
+import decimal  # noqa: E402
+
+CONTEXT_CORE = """core "context" version 1.0
+input 額 : yen
+input 率 : rate
+input 係数 : decimal
+input 世帯 : list of decimal
+param 税率 : rate default 1.4%
+param 段階 : scale[額 : yen] of rate
+  default
+    | 額 | 率 |
+    | < 1,000,000円 | 10.123456789% |
+    | >= 1,000,000円 | 20.987654321% |
+rule 掛 : decimal = 係数 * 率
+rule 足 : decimal = 係数 + 率 - 0.00000000000000000000000000001
+rule 負 : decimal = -係数
+rule 和 : decimal = sum(世帯)
+rule 段 : yen = floor(段階(額), 1)
+rule 税 : yen = round_half_up(額 * 率, 1)
+rule 固定 : yen = floor(floor(額, 1000) * 税率, 100)
+"""
+
+CONTEXT_INPUTS = {"額": 10**29 + 123_456_789, "率": Decimal("0.123456789012345678901"),
+                  "係数": Decimal("12345678901234567890.123456789"),
+                  "世帯": [Decimal("1.00000000000000000000000000001"), Decimal("2E-29")]}
+CALLER_CONTEXTS = [
+    decimal.Context(prec=7), decimal.Context(prec=3, rounding=decimal.ROUND_DOWN),
+    decimal.Context(prec=28, rounding=decimal.ROUND_CEILING, traps=[]),
+    decimal.Context(prec=999, Emax=9, Emin=-9),
+]
+
+
+@pytest.fixture(scope="module")
+def context_town(tmp_path_factory):
+    core = load_core_text(tmp_path_factory.mktemp("context"), "c.pcore", CONTEXT_CORE)
+    assert core.ok, [d.message() for d in core.diagnostics]
+    return load_tenant_text('tenant "五霞町" code 085421\nuses "context"\nfrom 2024-04-01\n', core)
+
+
+def _all_rules(town, how):
+    return {rule: getattr(town, how)(rule, CONTEXT_INPUTS, ON)
+            for rule in ("掛", "足", "負", "和", "段", "税", "固定")}
+
+
+def test_exact_answers_in_the_librarys_own_context(context_town):
+    """50 significant digits whatever the thread's context (the default one has 28)."""
+    x, rate, coef = CONTEXT_INPUTS["額"], CONTEXT_INPUTS["率"], CONTEXT_INPUTS["係数"]
+    wide = decimal.Context(prec=200)
+    exact = {
+        "掛": wide.multiply(coef, rate),  # 49 digits: exact in 50, not in the default 28
+        "足": wide.subtract(wide.add(coef, rate), Decimal("1E-29")),
+        "負": coef.copy_negate(),
+        "和": Decimal("1.00000000000000000000000000003"),
+        "固定": (x // 1000 * 1000) * 14 // 1000 // 100 * 100,
+        "段": (1_000_000 * 10123456789 + (x - 1_000_000) * 20987654321) // 10**11,
+    }
+    for how in ("evaluate", "interpret"):
+        got = _all_rules(context_town, how)
+        for rule, want in exact.items():
+            assert got[rule] == want, (how, rule)
+        assert got["税"] == int(wide.multiply(x, rate).quantize(
+            Decimal(1), rounding=decimal.ROUND_HALF_UP, context=wide))
+
+
+@pytest.mark.parametrize("caller", CALLER_CONTEXTS, ids=lambda c: f"prec{c.prec}-{c.rounding}")
+@pytest.mark.parametrize("how", ["evaluate", "interpret", "evaluate_many"])
+def test_the_callers_context_changes_nothing(context_town, caller, how):
+    expected = _all_rules(context_town, "interpret")
+    with decimal.localcontext(caller):
+        if how == "evaluate_many":
+            got = {rule: context_town.evaluate_many(rule, [CONTEXT_INPUTS], ON)[0]
+                   for rule in expected}
+        else:
+            got = _all_rules(context_town, how)
+        assert decimal.getcontext().prec == caller.prec  # and it is left as it was
+    assert got == expected
+    assert {k: str(v) for k, v in got.items()} == {k: str(v) for k, v in expected.items()}
+
+
+def test_the_callers_context_does_not_change_a_loaded_profile(tmp_path):
+    text = 'tenant "五霞町" code 085421\nuses "context"\nfrom 2024-04-01\n  税率 = 1.23456789%\n'
+    core = load_core_text(tmp_path, "c.pcore", CONTEXT_CORE)
+    plain = load_tenant_text(text, core).parameters(ON)["税率"]
+    with decimal.localcontext(decimal.Context(prec=2)):
+        narrowed = load_tenant_text(text, core).parameters(ON)["税率"]
+    assert plain == narrowed == Decimal("0.0123456789")
+
+
+def test_the_sample_fixed_asset_tax_ignores_the_callers_context(core):
+    """The reproduction of issue 12: 償却資産 5,123,457,000円 at 1.4% under prec=7."""
+    town = paramcfg.load_tenant(ROOT / "tenant_profiles" / "naka.pcfg", core)
+    args = ("償却資産", 5_123_457_000)
+    exact = 5_123_457_000 // 1000 * 1000 * 14 // 1000 // 100 * 100
+    with decimal.localcontext(prec=7):
+        assert town.evaluate("固定資産税.年税額", {}, ON, args) == exact
+        assert town.interpret("固定資産税.年税額", {}, ON, args) == exact

@@ -42,6 +42,16 @@ _counter_lock = threading.Lock()
 _FAST_TYPES: Final = {t.YenType: "int", t.IntType: "int", t.BoolType: "bool", t.TextType: "str",
                       t.DateType: "_date"}
 
+#: Arithmetic on a Decimal goes through these runtime helpers, which use runtime.CONTEXT
+#: whatever the thread's decimal context; ints (yen, int) use Python's exact operators.
+_DECIMAL_OPS: Final = {"+": "_add", "-": "_sub", "*": "_mul"}
+
+
+def _whole(ty: t.Type) -> bool:
+    """Values of ``ty`` are always Python ints at run time."""
+    return isinstance(ty, t.YenType | t.IntType)
+
+
 #: The largest int CPython stores in one digit: comparisons of two such ints are specialised.
 _COMPACT: Final = 2**30 - 1
 
@@ -81,6 +91,8 @@ class _Gen:
             "_Err": EvaluationError, "_dates": rt.DATE_FUNCTIONS, "_Decimal": Decimal,
             "_bracket_error": _bracket_error, "_missing_param": _missing_param,
             "_bad_type": _bad_type, "_within": t.within_digits,
+            "_add": rt.add, "_sub": rt.subtract, "_mul": rt.multiply, "_neg": rt.negate,
+            "_total": rt.total,
             "_floor_quotient": rt.floor_quotient, "_date": dt.date, "_missing": _MISSING,
         }
         self.consts: dict[object, str] = {}
@@ -298,9 +310,13 @@ class _Gen:
             a, b = self.expr(node.left, env), self.expr(node.right, env)
             if node.op == "/":
                 return f"_div({a}, {b})"
-            return f"({a} {node.op} {b})"
+            if _whole(node.left.type) and _whole(node.right.type):
+                return f"({a} {node.op} {b})"  # ints: exact, and no call
+            return f"{_DECIMAL_OPS[node.op]}({a}, {b})"  # in the library's decimal context
         if isinstance(node, r.Neg):
-            return f"(-{self.expr(node.operand, env)})"
+            if _whole(node.operand.type):
+                return f"(-{self.expr(node.operand, env)})"
+            return f"_neg({self.expr(node.operand, env)})"
         if isinstance(node, r.Compare):
             return f"({self.expr(node.left, env)} {node.op} {self.expr(node.right, env)})"
         if isinstance(node, r.Logic):
@@ -430,7 +446,7 @@ class _Gen:
             body = self.expr(node.body, {**env, node.var: item})
         gen = f"{body} for {item} in {source}"
         if node.kind == "sum":
-            return f"sum(({gen}), 0)"
+            return f"sum(({gen}), 0)" if _whole(node.type) else f"_total(({gen}))"
         if node.kind == "count":
             return f"len({source})" if node.body is None else f"sum(1 for {item} in {source} if {body})"
         if node.kind in {"any", "all"}:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 import cattrs
 
 from paramcfg import types as t
+from paramcfg.runtime import CONTEXT
 from paramcfg.tables import Table
 from paramcfg.types import MonthDay, RecordValue
 
@@ -136,7 +137,7 @@ def parse_input(raw: object, ty: t.Type) -> object:
         return int(value)
     if isinstance(ty, t.RateType):
         if isinstance(raw, str) and raw.strip().endswith("%"):
-            return _number(raw, "%") / 100
+            return CONTEXT.divide(_number(raw, "%"), 100)  # exact: at most 30 digits
         return _number(raw, "")
     if isinstance(ty, t.DecimalType):
         return _number(raw, "")

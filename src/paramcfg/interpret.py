@@ -200,18 +200,19 @@ class Interpreter:
         b = self.eval(node.right, env)
         assert isinstance(a, int | Decimal)  # noqa: S101 - typed
         assert isinstance(b, int | Decimal)  # noqa: S101 - typed
+        # In the library's decimal context, never the thread's (runtime.add …).
         if node.op == "+":
-            return a + b
+            return rt.add(a, b)
         if node.op == "-":
-            return a - b
+            return rt.subtract(a, b)
         if node.op == "*":
-            return a * b
+            return rt.multiply(a, b)
         return rt.div(a, b)
 
     def _neg(self, node: r.Neg, env: dict[str, object]) -> object:
         value = self.eval(node.operand, env)
         assert isinstance(value, int | Decimal)  # noqa: S101 - typed
-        return -value
+        return rt.negate(value)
 
     def _compare(self, node: r.Compare, env: dict[str, object]) -> object:
         a: Any = self.eval(node.left, env)
@@ -337,7 +338,7 @@ class Interpreter:
         if kind == "all":
             return all(values)
         if kind == "sum":
-            return sum(values, 0)
+            return rt.total(values)
         if not values:
             raise EvaluationError(f"{kind} of an empty list (rule {self.rule_name})", node.span,
                                   rule=self.rule_name,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import decimal
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
@@ -34,6 +34,49 @@ _MODES: Final = {
     "round_half_even": decimal.ROUND_HALF_EVEN,
 }
 _ONE: Final = Decimal(1)
+
+# Decimal arithmetic always in CONTEXT, never in the calling thread's context (issue 12, item 3:
+# a caller's ``localcontext(prec=7)`` changed a tax by 100円).  Whole numbers stay ``int``.
+_ADD: Final = CONTEXT.add
+_SUBTRACT: Final = CONTEXT.subtract
+_MULTIPLY: Final = CONTEXT.multiply
+_MINUS: Final = CONTEXT.minus
+
+
+def add(a: int | Decimal, b: int | Decimal) -> int | Decimal:
+    """``a + b``: exact for ints, in :data:`CONTEXT` once a Decimal is involved."""
+    if type(a) is int and type(b) is int:
+        return a + b
+    return _ADD(a, b)
+
+
+def subtract(a: int | Decimal, b: int | Decimal) -> int | Decimal:
+    """``a - b``, as :func:`add`."""
+    if type(a) is int and type(b) is int:
+        return a - b
+    return _SUBTRACT(a, b)
+
+
+def multiply(a: int | Decimal, b: int | Decimal) -> int | Decimal:
+    """``a * b``, as :func:`add`."""
+    if type(a) is int and type(b) is int:
+        return a * b
+    return _MULTIPLY(a, b)
+
+
+def negate(a: int | Decimal) -> int | Decimal:
+    """``-a``, as :func:`add` (Python's ``-Decimal`` rounds to the thread's precision)."""
+    if type(a) is int:
+        return -a
+    return _MINUS(a)
+
+
+def total(values: Iterable[int | Decimal]) -> int | Decimal:
+    """``sum(values, 0)``, as :func:`add`."""
+    result: int | Decimal = 0
+    for value in values:
+        result = add(result, value)
+    return result
 
 
 def div(a: int | Decimal, b: int | Decimal) -> Decimal:
@@ -70,12 +113,13 @@ def round_to(mode: str, x: int | Decimal, unit: int | Decimal) -> int | Decimal:
     except decimal.DecimalException as exc:
         raise EvaluationError(
             f"{x} is too large to round exactly ({type(exc).__name__})") from None
-    result = q * unit
-    return int(result) if isinstance(unit, int) else result
+    if isinstance(unit, int):
+        return int(q) * unit
+    return _MULTIPLY(q, unit)
 
 
-#: ``x * rate`` in Decimal is exact while it has at most this many digits (the default
-#: context's precision); :func:`rate_rounder` works in integers only below it.
+#: :func:`rate_rounder` works in integers only while ``x * coefficient(rate)`` has fewer digits
+#: than this, where :func:`round_to` of the product in CONTEXT (50 digits) is shown to agree.
 _EXACT_DIGITS: Final = 28
 
 
@@ -85,10 +129,9 @@ def rate_rounder(mode: str, rate: Decimal, unit: int) -> Callable[[int], int] | 
 
     With ``rate = num / den``, the result is ``x * num / den`` rounded to a multiple of ``unit``:
     ``divmod(x * num, den * unit)`` gives the floor and the exact remainder, from which every
-    mode follows.  This equals :func:`round_to` on the Decimal product whenever that product is
-    exact, that is while ``x * coefficient(rate)`` has fewer than 28 digits and the thread's
-    decimal context keeps at least 28; beyond that (10**25 yen and more at a rate of two
-    digits, or a context narrowed by the caller) it takes the Decimal path, as before.
+    mode follows.  This equals :func:`round_to` on the Decimal product (computed in CONTEXT,
+    whatever the thread's context) while ``x * coefficient(rate)`` has fewer than 28 digits;
+    beyond that (10**25 yen and more at a rate of two digits) it takes the Decimal path.
     """
     if not (rate.is_finite() and isinstance(unit, int) and not isinstance(unit, bool)
             and 0 < unit < 10**9 and mode in _MODES):
@@ -103,26 +146,24 @@ def rate_rounder(mode: str, rate: Decimal, unit: int) -> Callable[[int], int] | 
     step = den * unit
     if step > 10**20:  # round_to divides to 50 digits: exact enough only for such steps
         return None
-    context = decimal.getcontext
-
     def slow(x: int) -> int:
-        result = round_to(mode, x * rate, unit)
+        result = round_to(mode, _MULTIPLY(x, rate), unit)
         assert isinstance(result, int)  # noqa: S101 - an int unit gives an int
         return result
 
     if mode == "floor":
         def rounded(x: int) -> int:
-            if -limit < x < limit and context().prec >= _EXACT_DIGITS:
+            if -limit < x < limit:
                 return x * num // step * unit
             return slow(x)
     elif mode == "ceil":
         def rounded(x: int) -> int:
-            if -limit < x < limit and context().prec >= _EXACT_DIGITS:
+            if -limit < x < limit:
                 return -(-x * num // step) * unit
             return slow(x)
     elif mode == "round_half_up":  # ties away from zero
         def rounded(x: int) -> int:
-            if -limit < x < limit and context().prec >= _EXACT_DIGITS:
+            if -limit < x < limit:
                 q, rest = divmod(x * num, step)
                 rest *= 2
                 if rest > step or (rest == step and q >= 0):
@@ -131,7 +172,7 @@ def rate_rounder(mode: str, rate: Decimal, unit: int) -> Callable[[int], int] | 
             return slow(x)
     else:  # round_half_even
         def rounded(x: int) -> int:
-            if -limit < x < limit and context().prec >= _EXACT_DIGITS:
+            if -limit < x < limit:
                 q, rest = divmod(x * num, step)
                 rest *= 2
                 if rest > step or (rest == step and q & 1):
@@ -146,14 +187,14 @@ def scale(table: Table, x: int | Decimal) -> Decimal:
     assert table.brackets is not None  # noqa: S101 - a scale is always bracketed
     if x < 0:
         raise EvaluationError(f"{x} is below the first bracket of the scale")
-    total = Decimal(0)
+    result = Decimal(0)
     for low, high, rate in zip(table.brackets.lows, table.brackets.highs, table.cells,
                                strict=True):
         if x <= low:
             break
         top = x if high is None or x < high else high
-        total += (top - low) * rate
-    return total
+        result = _ADD(result, _MULTIPLY(subtract(top, low), rate))
+    return result
 
 
 def fiscal_year(d: dt.date) -> int:

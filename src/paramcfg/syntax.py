@@ -20,6 +20,7 @@ so an unclosed bracket cannot swallow the lines after it.
 from __future__ import annotations
 
 import bisect
+import decimal
 import re
 import threading
 import unicodedata
@@ -372,6 +373,21 @@ def _to_number(digits: str) -> int | Decimal:
 _MAX_INT_DIGITS: Final = 1000
 
 
+def _percent(digits: str) -> Decimal:
+    """``1.4`` (of ``1.4%``) as ``Decimal("0.014")``, exactly: no decimal context is used, so
+    the caller's (``localcontext(prec=2)``) cannot round it."""
+    return Decimal(digits.replace(",", "")).scaleb(-2, _EXACT)
+
+
+def _negated(value: int | Decimal) -> int | Decimal:
+    return -value if isinstance(value, int) else value.copy_negate()  # exact, any context
+
+
+#: scaleb rounds to its context's precision: this one keeps every digit a statement can hold.
+_EXACT: Final = decimal.Context(prec=MAX_STATEMENT_CHARS + 10, Emax=decimal.MAX_EMAX,
+                                Emin=decimal.MIN_EMIN)
+
+
 _ESCAPES: Final = {"\\n": "\n", "\\t": "\t", '\\"': '"', "\\\\": "\\"}
 _ESCAPE_RE = re.compile(r"\\[nt\"\\]")
 # Escape pairs, matched left to right so that "\\\\q" is a backslash and a q, not \\q.
@@ -410,8 +426,7 @@ class _ToNodes(Transformer[Token, Any]):
         return n.Lit("yen", _to_number(c[0][:-1]), str(c[0]), self._sp(c[0]))
 
     def percent(self, c: list[Token]) -> n.Lit:
-        value = Decimal(c[0][:-1].replace(",", "")) / 100
-        return n.Lit("percent", value, str(c[0]), self._sp(c[0]))
+        return n.Lit("percent", _percent(c[0][:-1]), str(c[0]), self._sp(c[0]))
 
     def number(self, c: list[Token]) -> n.Lit:
         return n.Lit("number", _to_number(c[0]), str(c[0]), self._sp(c[0]))
@@ -447,7 +462,7 @@ class _ToNodes(Transformer[Token, Any]):
         ]([c[-1]])
         value = inner.value
         assert isinstance(value, int | Decimal)  # noqa: S101 - numbers only by the grammar
-        return n.Lit(inner.kind, -value, "-" + inner.text, inner.span)
+        return n.Lit(inner.kind, _negated(value), "-" + inner.text, inner.span)
 
     def member(self, c: list[Token]) -> n.Member:
         return n.Member(str(c[0]), self._sp(c[0]))
@@ -751,12 +766,12 @@ class _FastParser:
             assert isinstance(inner, n.Lit)  # noqa: S101 - a number kind gives a Lit
             value = inner.value
             assert isinstance(value, int | Decimal)  # noqa: S101 - numbers only
-            return n.Lit(inner.kind, -value, "-" + inner.text, inner.span)
+            return n.Lit(inner.kind, _negated(value), "-" + inner.text, inner.span)
         span = self.span(start, end)
         if kind == "YEN":
             return n.Lit("yen", _to_number(text[:-1]), text, span)
         if kind == "PERCENT":
-            return n.Lit("percent", Decimal(text[:-1].replace(",", "")) / 100, text, span)
+            return n.Lit("percent", _percent(text[:-1]), text, span)
         if kind == "NUMBER":
             return n.Lit("number", _to_number(text), text, span)
         if kind == "DATE":
