@@ -315,3 +315,51 @@ def test_the_sample_fixed_asset_tax_ignores_the_callers_context(core):
     with decimal.localcontext(prec=7):
         assert town.evaluate("固定資産税.年税額", {}, ON, args) == exact
         assert town.interpret("固定資産税.年税額", {}, ON, args) == exact
+
+
+# ---- 14. equal constants were pooled across types and representations -------------------------
+
+POOL_CORE = """core "pool" version 1.0
+record R {
+  x : decimal
+  y : rate
+}
+param p1 : R
+  default { x = 1.0, y = 1.4% }
+param p2 : R
+  default { x = 1.00, y = 1.40% }
+param p3 : R
+  default { x = 1, y = 1.4% }
+param q1 : list of decimal
+  default [1.0, 2]
+param q2 : list of decimal
+  default [1.00, 2.0]
+param d1 : decimal
+  default 0.0
+param d2 : decimal
+  default 0
+param d3 : decimal
+  default -0.0
+rule r1 : R = p1
+rule r2 : R = p2
+rule r3 : R = p3
+rule s1 : list of decimal = q1
+rule s2 : list of decimal = q2
+rule e1 : decimal = d1
+rule e2 : decimal = d2
+rule e3 : decimal = d3
+"""
+
+
+def test_constants_are_pooled_by_type_and_exact_representation(tmp_path):
+    """Records (and lists, and decimals) that compare equal but are written differently keep
+    their own constant, so compiled code returns exactly what the interpreter returns."""
+    core = load_core_text(tmp_path, "pool.pcore", POOL_CORE)
+    assert core.ok, [d.message() for d in core.diagnostics]
+    town = load_tenant_text('tenant "五霞町" code 085421\nuses "pool"\nfrom 2024-04-01\n', core)
+    module = town.compiled(ON)  # every rule in one generated module, sharing its constants
+    for rule in ("r1", "r2", "r3", "s1", "s2", "e1", "e2", "e3"):
+        compiled = module.run(rule, {}, ON)
+        interpreted = town.interpret(rule, {}, ON)
+        assert repr(compiled) == repr(interpreted), rule
+    assert repr(module.run("r2", {}, ON)) != repr(module.run("r1", {}, ON))

@@ -456,24 +456,29 @@ class _Gen:
         return f"{node.kind}(({gen}))"
 
 
+#: Types whose equal values are interchangeable (same type, same text): pooled by value.
+_PLAIN: Final = frozenset({int, str, bool, dt.date, t.MonthDay, type(None)})
+
+
 def _pool_key(value: object) -> object:
-    """Equal constants share one name only if they are also of the same types all the way
-    down: ``(Decimal("0"),) == (0,)`` in Python, but a rate table's cells are not its lows."""
-    if isinstance(value, tuple):
+    """Constants share one name only if they are of the same types and exact representation
+    all the way down: ``(Decimal("0"),) == (0,)`` in Python, but a rate table's cells are not
+    its lows, and a record ``{x = 1.00}`` is not ``{x = 1.0}`` (``Decimal`` by its text)."""
+    kind = type(value)
+    if kind is tuple:
+        assert isinstance(value, tuple)  # noqa: S101 - for mypy
         return (tuple, tuple(_pool_key(v) for v in value))
-    if isinstance(value, Decimal):
+    if kind is Decimal:
         return (Decimal, str(value))
-    if _hashable(value):
-        return (type(value), value)
-    return (type(value), id(value))
-
-
-def _hashable(value: object) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return not isinstance(value, Table)
+    if kind is t.RecordValue:
+        assert isinstance(value, t.RecordValue)  # noqa: S101 - for mypy
+        return (t.RecordValue, value.type_name, _pool_key(value.fields))
+    if kind is frozenset:
+        assert isinstance(value, frozenset)  # noqa: S101 - for mypy
+        return (frozenset, frozenset(_pool_key(v) for v in value))
+    if kind in _PLAIN:
+        return (kind, value)
+    return (kind, id(value))  # anything else is shared only with itself
 
 
 def _nest(table: Table, order: Sequence[int]) -> object:
