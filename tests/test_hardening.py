@@ -121,10 +121,16 @@ rule 引数(x : yen) : yen = x + 1円
 
 
 @pytest.fixture(scope="module")
-def numbers(tmp_path_factory):
+def numbers_core(tmp_path_factory):
     core = load_core_text(tmp_path_factory.mktemp("numbers"), "n.pcore", NUMBERS_CORE)
     assert core.ok, [d.message() for d in core.diagnostics]
-    return load_tenant_text('tenant "五霞町" code 085421\nuses "numbers"\nfrom 2024-04-01\n', core)
+    return core
+
+
+@pytest.fixture(scope="module")
+def numbers(numbers_core):
+    return load_tenant_text('tenant "五霞町" code 085421\nuses "numbers"\nfrom 2024-04-01\n',
+                            numbers_core)
 
 
 def _run_cli(*argv, cwd=None):
@@ -363,3 +369,80 @@ def test_constants_are_pooled_by_type_and_exact_representation(tmp_path):
         interpreted = town.interpret(rule, {}, ON)
         assert repr(compiled) == repr(interpreted), rule
     assert repr(module.run("r2", {}, ON)) != repr(module.run("r1", {}, ON))
+
+
+# ---- 13. one error contract for evaluate, evaluate_many, interpret and explain -----------------
+
+from paramcfg.types import MonthDay  # noqa: E402
+
+CONTRACT_CORE = """core "contract" version 1.0
+input d : date
+input md : monthday
+input n : int
+param 閉庁日 : list of monthday
+  default []
+rule bd : date =
+  business_day(d, 閉庁日)
+rule fd : date =
+  fiscal_date(md, n)
+rule am : date =
+  add_months(d, n)
+rule 引数(x : yen, y : yen) : yen = x + y
+rule 定数 : int = 1
+"""
+
+ENTRY_POINTS = ["evaluate", "evaluate_many", "interpret", "explain"]
+
+
+@pytest.fixture(scope="module")
+def contract(tmp_path_factory):
+    core = load_core_text(tmp_path_factory.mktemp("contract"), "c.pcore", CONTRACT_CORE)
+    assert core.ok, [d.message() for d in core.diagnostics]
+    return load_tenant_text('tenant "五霞町" code 085421\nuses "contract"\nfrom 2024-04-01\n', core)
+
+
+def _call(town, how, rule, inputs, args=()):
+    if how == "evaluate_many":
+        return town.evaluate_many(rule, [inputs], ON)
+    return getattr(town, how)(rule, inputs, ON, args)
+
+
+@pytest.mark.parametrize("how", ENTRY_POINTS)
+@pytest.mark.parametrize(("rule", "inputs", "line"), [
+    ("bd", {"d": dt.date(9999, 12, 31)}, 8),                       # past the last date
+    ("fd", {"md": MonthDay(13, 40), "n": 2024}, None),              # no such day of the year
+    ("fd", {"md": MonthDay(0, 0), "n": 2024}, None),
+    ("fd", {"md": MonthDay("4", "1"), "n": 2024}, None),            # not ints
+    ("fd", {"md": MonthDay(2, None), "n": 9999}, 10),
+    ("am", {"d": dt.date(9999, 12, 31), "n": 1}, 12),
+    ("am", {"d": dt.date(1, 1, 1), "n": -1}, 12),
+    ("bd", None, None),                                             # inputs that are no mapping
+    ("bd", [("d", dt.date(2024, 1, 1))], None),
+])
+def test_every_entry_point_raises_evaluation_errors_only(contract, how, rule, inputs, line):
+    if how == "evaluate_many" and not isinstance(inputs, dict):
+        pytest.skip("evaluate_many takes rows")
+    with pytest.raises(paramcfg.EvaluationError) as err:
+        _call(contract, how, rule, inputs)
+    assert err.value.rule == rule
+    assert err.value.span is not None
+    if line is not None:  # the failing expression's line, not the rule's header
+        assert err.value.span.line == line
+
+
+@pytest.mark.parametrize("how", ["evaluate", "interpret", "explain"])
+@pytest.mark.parametrize(("rule", "args"), [("引数", ()), ("引数", (1,)), ("引数", (1, 2, 3)),
+                                            ("定数", (1,))])
+def test_a_wrong_number_of_arguments_is_an_evaluation_error(contract, how, rule, args):
+    with pytest.raises(paramcfg.EvaluationError, match="argument") as err:
+        _call(contract, how, rule, {}, args)
+    assert err.value.rule == rule
+    assert "引数" in err.value.message("ja")
+
+
+def test_a_rule_without_inputs_takes_any_inputs_alike(contract):
+    for how in ENTRY_POINTS:
+        if how != "explain":
+            assert _call(contract, how, "定数", {}) in (1, [1])
+    assert contract.evaluate("定数", None, ON) == contract.interpret("定数", None, ON) == 1
+

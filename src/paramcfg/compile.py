@@ -26,7 +26,7 @@ from paramcfg import rules as r
 from paramcfg import runtime as rt
 from paramcfg import types as t
 from paramcfg.diagnostics import Span
-from paramcfg.errors import EvaluationError, missing_input
+from paramcfg.errors import EvaluationError, missing_input, not_a_mapping, raw_error
 from paramcfg.tables import Table
 
 if TYPE_CHECKING:
@@ -581,9 +581,10 @@ def compile_rules(
             span = exc.span or _span_of(exc, filename, line_map) or spans[index]
             return EvaluationError(exc.msg, span, rule=exc.rule or name, name=exc.name,
                                    msg_ja=exc.msg_ja)
-        if isinstance(exc, ArithmeticError | TypeError | ValueError | KeyError):
-            span = _span_of(exc, filename, line_map) or spans[index]
-            return EvaluationError(f"{type(exc).__name__} in rule {name}: {exc}", span, rule=name)
+        if not isinstance(inputs, Mapping) and gen.inputs[name]:
+            return not_a_mapping(name, inputs, spans[index])
+        if isinstance(exc, ArithmeticError | TypeError | ValueError | LookupError):
+            return raw_error(exc, name, _span_of(exc, filename, line_map) or spans[index])
         return exc  # not ours to translate (KeyboardInterrupt is not an Exception anyway)
 
     namespace.update(gen.ns)

@@ -19,7 +19,7 @@ import attrs
 from paramcfg import check as checks
 from paramcfg import model
 from paramcfg.diagnostics import Diagnostic, Severity, Span
-from paramcfg.errors import CheckFailed, EvaluationError
+from paramcfg.errors import CheckFailed, EvaluationError, wrong_arguments
 from paramcfg.rules import TypedRule, type_rules
 from paramcfg.source import Source, decode, read_source
 from paramcfg.syntax import parse_text
@@ -393,7 +393,10 @@ class Tenant:
         fn = entries.get(rule)
         if fn is None:  # not compiled yet (or no such rule: _entry raises)
             fn = self._entry(rule, on)
-        return fn(inputs, on, *args) if args else fn(inputs, on)
+        try:
+            return fn(inputs, on, *args) if args else fn(inputs, on)
+        except TypeError:  # the entry turns every other error into an EvaluationError
+            raise self._arity_error(rule, args) from None
 
     def evaluate_many(self, rule: str, rows: Iterable[Mapping[str, object]],
                       on: dt.date) -> list[object]:
@@ -419,6 +422,11 @@ class Tenant:
         self._rule(rule)
         return Interpreter(self.rules, self.values(on), on, needed=self._inputs_needed()).explain(
             rule, inputs, tuple(args))
+
+    def _arity_error(self, rule: str, args: Sequence[object]) -> EvaluationError:
+        """Compiled entries take exactly the rule's arguments: a call with others raised."""
+        typed = self._rule(rule)
+        return wrong_arguments(typed.name, [p for p, _ in typed.params], len(args), typed.span)
 
     def _inputs_needed(self) -> tuple[dict[str, list[str]], dict[str, Type]]:
         if self._needed is None:

@@ -9,9 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from paramcfg.diagnostics import Diagnostic, Span
 
-__all__ = ["CheckFailed", "EvaluationError", "ParamcfgError", "missing_input"]
+__all__ = ["CheckFailed", "EvaluationError", "ParamcfgError", "missing_input", "not_a_mapping",
+           "raw_error", "wrong_arguments"]
 
 
 class ParamcfgError(Exception):
@@ -65,6 +68,33 @@ def missing_input(rule: str, name: str, span: Span | None = None) -> EvaluationE
         "taken as zero)", span, rule=rule, name=name,
         msg_ja=f"ルール「{rule}」には入力「{name}」が必要ですが、与えられていません"
                "（入力がないときに 0 とみなすことはしません）")
+
+
+def wrong_arguments(rule: str, params: Sequence[str], given: int,
+                    span: Span | None = None) -> EvaluationError:
+    """Rule ``rule`` was given ``given`` arguments where it takes ``params``."""
+    names = ", ".join(params) or "none"
+    return EvaluationError(
+        f"rule {rule} takes {len(params)} argument(s) ({names}), not {given}", span, rule=rule,
+        msg_ja=f"ルール「{rule}」の引数は {len(params)} 個（{'、'.join(params) or 'なし'}）です"
+               f"（{given} 個ではなく）")
+
+
+def not_a_mapping(rule: str, value: object, span: Span | None = None) -> EvaluationError:
+    """The inputs of ``rule`` were not a mapping from input names to values."""
+    kind = type(value).__name__
+    return EvaluationError(
+        f"the inputs of rule {rule} must be a mapping from input names to values, not {kind}",
+        span, rule=rule,
+        msg_ja=f"ルール「{rule}」の入力は、入力名から値への対応（dict など）で渡してください"
+               f"（{kind} ではなく）")
+
+
+def raw_error(exc: Exception, rule: str, span: Span | None) -> EvaluationError:
+    """An error Python raised while evaluating ``rule`` (an impossible date, an arithmetic
+    trap), as the one kind of error evaluation raises."""
+    return EvaluationError(f"{type(exc).__name__} in rule {rule}: {exc}", span, rule=rule,
+                           msg_ja=f"ルール「{rule}」を評価できません（{type(exc).__name__}: {exc}）")
 
 
 class CheckFailed(ParamcfgError):  # noqa: N818 - reads as what happened: the check failed

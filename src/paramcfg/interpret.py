@@ -8,6 +8,7 @@ and every table cell chosen.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
@@ -17,15 +18,24 @@ from paramcfg import rules as r
 from paramcfg import runtime as rt
 from paramcfg import types as t
 from paramcfg.diagnostics import Span
-from paramcfg.errors import EvaluationError, missing_input
+from paramcfg.errors import (
+    EvaluationError,
+    missing_input,
+    not_a_mapping,
+    raw_error,
+    wrong_arguments,
+)
 from paramcfg.tables import Table
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable
 
     from paramcfg.model import Resolved
 
 __all__ = ["Interpreter", "Step", "render_explanation", "step_to_json"]
+
+#: What Python itself may raise while evaluating; each becomes an EvaluationError.
+_RAW: Final = (ArithmeticError, TypeError, ValueError, LookupError)
 
 
 @attrs.frozen
@@ -97,9 +107,10 @@ class Interpreter:
             self._needed = r.transitive_inputs(self.rules)
             self._types = r.input_types(self.rules)
         span = self.rules[name].span
-        for input_name in self._needed[name]:
-            if input_name == r.AS_OF_KEY:
-                continue
+        needed = [i for i in self._needed[name] if i != r.AS_OF_KEY]
+        if needed and not isinstance(inputs, Mapping):
+            raise not_a_mapping(name, inputs, span)
+        for input_name in needed:
             if input_name not in inputs:
                 raise missing_input(name, input_name, span)
             self.checked[input_name] = _located(span, rt.check_input, name, input_name,
@@ -107,23 +118,31 @@ class Interpreter:
 
     def run(self, name: str, inputs: Mapping[str, object], args: tuple[object, ...] = ()) -> object:
         """The value of rule ``name``; ``inputs`` by input name."""
-        self._start(name, inputs)
-        self.frames = []
-        return self._apply(name, args, top=True)
+        try:
+            self._start(name, inputs)
+            self.frames = []
+            return self._apply(name, args, top=True)
+        except _RAW as exc:
+            raise raw_error(exc, name, self.rules[name].span) from exc
 
     def explain(self, name: str, inputs: Mapping[str, object],
                 args: tuple[object, ...] = ()) -> Step:
         """Evaluate with tracing and return the explanation tree."""
         self.trace = True
-        self._start(name, inputs)
         root = _Frame("", ())
-        self.frames = [root]
-        self._apply(name, args, top=True)
+        try:
+            self._start(name, inputs)
+            self.frames = [root]
+            self._apply(name, args, top=True)
+        except _RAW as exc:
+            raise raw_error(exc, name, self.rules[name].span) from exc
         return root.children[0]
 
     def _apply(self, name: str, args: tuple[object, ...], *, top: bool = False) -> object:
         rule = self.rules[name]
         if top:
+            if len(args) != len(rule.params):
+                raise wrong_arguments(name, [p for p, _ in rule.params], len(args), rule.span)
             # Arguments from the caller of the top rule are checked like inputs (those of a
             # rule call inside are typed by the checker, as in compiled code).
             args = tuple(_located(rule.span, rt.check_input, name, pname, ty, a)
@@ -150,7 +169,19 @@ class Interpreter:
             self.frames[-1].add(step, key)
 
     def eval(self, node: r.IR, env: dict[str, object]) -> object:
-        return self._dispatch[type(node)](node, env)
+        try:
+            return self._dispatch[type(node)](node, env)
+        except EvaluationError as exc:
+            if exc.rule and exc.span is not None:
+                raise
+            # A runtime helper's error: placed at this expression and named by the rule that
+            # was asked for, as compiled code does.
+            raise EvaluationError(exc.msg, exc.span or node.span, rule=exc.rule or self.rule_name,
+                                  name=exc.name, msg_ja=exc.msg_ja) from None
+        except _RAW as exc:
+            # One error contract with compiled code: whatever Python raises (an impossible
+            # date, a decimal trap) is an EvaluationError at the innermost expression.
+            raise raw_error(exc, self.rule_name, node.span) from exc
 
     # -- leaves
     def _const(self, node: r.Const, env: dict[str, object]) -> object:

@@ -34,6 +34,8 @@ _MODES: Final = {
     "round_half_even": decimal.ROUND_HALF_EVEN,
 }
 _ONE: Final = Decimal(1)
+#: The most days each month has (2月29日 is a day of the year: it exists in leap years).
+_MONTH_DAYS: Final = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 # Decimal arithmetic always in CONTEXT, never in the calling thread's context (issue 12, item 3:
 # a caller's ``localcontext(prec=7)`` changed a tax by 100円).  Whole numbers stay ``int``.
@@ -359,7 +361,9 @@ def check_input(rule: str, name: str, ty: t.Type, value: object) -> object:
             return value
         raise _bad(rule, name, ty, value)
     if isinstance(ty, t.MonthDayType):
-        if isinstance(value, t.MonthDay):
+        if isinstance(value, t.MonthDay) and type(value.month) is int and 1 <= value.month <= 12 \
+                and (value.day is None or (type(value.day) is int
+                                           and 1 <= value.day <= _MONTH_DAYS[value.month])):
             return value
         raise _bad(rule, name, ty, value)
     if isinstance(ty, t.ListType):
