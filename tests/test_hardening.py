@@ -446,3 +446,39 @@ def test_a_rule_without_inputs_takes_any_inputs_alike(contract):
             assert _call(contract, how, "定数", {}) in (1, [1])
     assert contract.evaluate("定数", None, ON) == contract.interpret("定数", None, ON) == 1
 
+
+# ---- 9. rule-call diamonds were exponential -----------------------------------------------------
+
+DIAMOND_SCRIPT = r"""
+import datetime as dt, pathlib, sys, tempfile
+import paramcfg
+from paramcfg import rules
+n = int(sys.argv[1])
+lines = ['core "deep" version 1.0', "input x : int", f"rule a{n} : int = x", f"rule b{n} : int = x"]
+for i in range(n - 1, -1, -1):
+    lines.append(f"rule a{i} : int = a{i + 1} + b{i + 1}")
+    lines.append(f"rule b{i} : int = a{i + 1} - b{i + 1}")
+folder = pathlib.Path(tempfile.mkdtemp())
+(folder / "d.pcore").write_text("\n".join(lines) + "\n", encoding="utf-8")
+core = paramcfg.load_core(folder / "d.pcore")
+assert core.ok, [d.message() for d in core.diagnostics]
+town = paramcfg.load_tenant_text('tenant "五霞町" code 085421\nuses "deep"\nfrom 2024-04-01\n', core)
+on = dt.date(2024, 5, 1)
+assert rules.transitive_inputs(town.rules)["a0"] == ["x"]
+step = town.explain("a0", {"x": 3}, on)
+print(town.evaluate("a0", {"x": 3}, on), town.interpret("a0", {"x": 3}, on), step.value,
+      len(step.children))
+"""
+
+
+def test_rule_call_diamonds_are_evaluated_once_per_call(tmp_path):
+    """30 layers of a0 = a1 + b1, b0 = a1 - b1: 2**30 paths, 62 rules.  Before, walking
+    every path took 28 s at 23 layers (transitive_inputs) and 78 s (the interpreter)."""
+    a, b = 3, 3
+    for _ in range(30):
+        a, b = a + b, a - b
+    done = subprocess.run([sys.executable, "-c", DIAMOND_SCRIPT, "30"], capture_output=True,  # noqa: S603
+                          text=True, check=False, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(a)] * 3 + ["2"]
+

@@ -84,6 +84,8 @@ class Interpreter:
         self.frames: list[_Frame] = []
         self.inputs: Mapping[str, object] = {}
         self.checked: dict[str, object] = {}
+        self.memo: dict[tuple[str, object], tuple[object, Step | None]] = {}
+        self._last_step: Step | None = None
         self.rule_name = ""
         self._needed: dict[str, list[str]] | None = needed[0] if needed else None
         self._types: dict[str, t.Type] = needed[1] if needed else {}
@@ -102,6 +104,7 @@ class Interpreter:
         """Check every input the rule may read, before evaluating (as compiled code does)."""
         self.inputs = inputs
         self.checked = {}
+        self.memo = {}
         self.rule_name = name
         if self._needed is None:
             self._needed = r.transitive_inputs(self.rules)
@@ -160,8 +163,9 @@ class Interpreter:
                            for (p, ty), a in zip(rule.params, args, strict=True))
         # The same rule with the same arguments is explained once per caller (a rule called
         # for every member of a household would otherwise repeat its whole working).
-        self.frames[-1].add(Step("rule", name, value, detail, rule.span, tuple(frame.children)),
-                            ("rule", f"{name}({detail})"))
+        step = Step("rule", name, value, detail, rule.span, tuple(frame.children))
+        self.frames[-1].add(step, ("rule", f"{name}({detail})"))
+        self._last_step = step
         return value
 
     def _note(self, step: Step, key: tuple[str, str] | None = None) -> None:
@@ -279,8 +283,23 @@ class Interpreter:
         return self.eval(node.body, {**env, node.name: self.eval(node.value, env)})
 
     def _call(self, node: r.RuleCall, env: dict[str, object]) -> object:
+        """A rule call; evaluated once per rule and arguments in a run (rules are pure), so
+        that a diamond of calls (a0 = a1 + b1, b0 = a1 - b1, …) costs one evaluation per
+        rule, not one per path."""
         args = tuple(self.eval(a, env) for a in node.args)
-        return self._apply(node.rule, args)
+        try:
+            key = (node.rule, _exact_key(args))
+        except _Unkeyable:
+            return self._apply(node.rule, args)
+        hit = self.memo.get(key)
+        if hit is not None:
+            value, step = hit
+            if step is not None:
+                self.frames[-1].add(step, ("rule", f"{node.rule}({step.detail})"))
+            return value
+        value = self._apply(node.rule, args)
+        self.memo[key] = (value, self._last_step if self.trace else None)
+        return value
 
     # -- tables
     def _table(self, name: str, span: Span) -> Table:
@@ -390,6 +409,33 @@ class Interpreter:
             if skipped:
                 self._note(Step("calendar", node.name, value, ", ".join(skipped)))
         return value
+
+
+class _Unkeyable(Exception):  # noqa: N818 - control flow, never escapes this module
+    pass
+
+
+_PLAIN: Final = frozenset({int, str, bool, dt.date, t.MonthDay, type(None)})
+
+
+def _exact_key(value: object) -> object:
+    """A key equal only for values of the same types and exact representation
+    (``Decimal("1.0")`` is not ``Decimal("1.00")``), or :class:`_Unkeyable`."""
+    kind = type(value)
+    if kind is Decimal:
+        return (Decimal, str(value))
+    if kind is tuple or kind is list:
+        assert isinstance(value, tuple | list)  # noqa: S101 - for mypy
+        return (kind, tuple(_exact_key(v) for v in value))
+    if kind is dict:
+        assert isinstance(value, dict)  # noqa: S101 - for mypy
+        return (dict, tuple((k, _exact_key(v)) for k, v in value.items()))
+    if kind is t.RecordValue:
+        assert isinstance(value, t.RecordValue)  # noqa: S101 - for mypy
+        return (kind, value.type_name, _exact_key(value.fields))
+    if kind in _PLAIN:
+        return (kind, value)
+    raise _Unkeyable
 
 
 def _located(span: Span, check: Callable[..., object], *args: object) -> object:
