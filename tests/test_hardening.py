@@ -482,3 +482,33 @@ def test_rule_call_diamonds_are_evaluated_once_per_call(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [str(a)] * 3 + ["2"]
 
+
+# ---- 10. linecache grew with every compile -----------------------------------------------------
+
+import gc  # noqa: E402
+import linecache  # noqa: E402
+
+
+def _generated_sources() -> set[str]:
+    return {name for name in linecache.cache if name.startswith("<paramcfg rule")}
+
+
+def test_linecache_is_freed_with_the_compiled_module(numbers_core):
+    core = numbers_core
+    gc.collect()
+    before = _generated_sources()
+    kept = load_tenant_text('tenant "五霞町" code 085421\nuses "numbers"\nfrom 2024-04-01\n', core)
+    module = kept.compiled(ON)
+    assert module.filename in linecache.cache  # tracebacks show the generated lines meanwhile
+    for _ in range(30):
+        town = load_tenant_text('tenant "五霞町" code 085421\nuses "numbers"\nfrom 2024-04-01\n',
+                                core)
+        town.evaluate("税", {"額": 1000, "率": Decimal("0.1")}, ON)
+        town.compiled(ON)
+        del town
+    gc.collect()
+    assert _generated_sources() - before == {module.filename}
+    del kept, module
+    gc.collect()
+    assert _generated_sources() - before == set()
+
