@@ -512,3 +512,26 @@ def test_linecache_is_freed_with_the_compiled_module(numbers_core):
     gc.collect()
     assert _generated_sources() - before == set()
 
+
+# ---- 7. evaluate_many lost the batch on one bad row ---------------------------------------------
+
+
+def test_evaluate_many_names_the_bad_row(numbers):
+    rows = [{"額": 1000, "率": Decimal("0.1")}] * 3 + [{"額": 1000.0, "率": Decimal("0.1")}]
+    with pytest.raises(paramcfg.EvaluationError) as err:
+        numbers.evaluate_many("税", rows, ON)
+    assert err.value.row == 3
+    assert err.value.name == "額"
+    assert "row 3 (from 0)" in err.value.message("en")
+    assert "3 行目（0 から数えて）" in err.value.message("ja")
+
+
+def test_evaluate_rows_keeps_every_good_row(numbers):
+    good = {"額": 1000, "率": Decimal("0.1")}
+    rows = (row for row in [good, {"額": 1000.0, "率": Decimal("0.1")}, good, {"率": 1}, good])
+    results = numbers.evaluate_rows("税", rows, ON)
+    assert [r.ok for r in results] == [True, False, True, False, True]
+    assert [r.value for r in results if r.ok] == [100, 100, 100]
+    errors = [r.error for r in results if not r.ok]
+    assert [(e.row, e.name) for e in errors] == [(1, "額"), (3, "額")]
+    assert all(r.value is None for r in results if not r.ok)

@@ -19,6 +19,7 @@ Money is ``int`` yen and rates are ``Decimal``; a ``float`` is never accepted or
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from paramcfg.batch import RowResult
     from paramcfg.diagnostics import Diagnostic, Severity, Span, render_json, render_text
     from paramcfg.engine import (
         CheckResult,
@@ -45,7 +46,7 @@ _HOMES = {
     "check_profile": "engine", "check_profile_text": "engine", "find_core": "engine",
     "load_core": "engine", "load_tenant": "engine", "load_tenant_text": "engine",
     "CheckFailed": "errors", "EvaluationError": "errors", "ParamcfgError": "errors",
-    "Step": "interpret", "Table": "tables", "MonthDay": "types", "RecordValue": "types",
+    "RowResult": "batch", "Step": "interpret", "Table": "tables", "MonthDay": "types", "RecordValue": "types",
 }
 
 
@@ -69,6 +70,7 @@ __all__ = [
     "MonthDay",
     "ParamcfgError",
     "RecordValue",
+    "RowResult",
     "Severity",
     "Span",
     "Step",

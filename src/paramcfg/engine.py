@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import os
     from collections.abc import Callable, Iterable, Sequence
 
+    from paramcfg.batch import RowResult
     from paramcfg.compile import CompiledRules
     from paramcfg.interpret import Step
     from paramcfg.types import Type
@@ -400,9 +401,27 @@ class Tenant:
 
     def evaluate_many(self, rule: str, rows: Iterable[Mapping[str, object]],
                       on: dt.date) -> list[object]:
-        """:meth:`evaluate` for many rows as of one date (compiled once, looked up once)."""
+        """:meth:`evaluate` for many rows as of one date (compiled once, looked up once).
+
+        :raises EvaluationError: at the first bad row, with its index in ``row`` (and the
+            message); :meth:`evaluate_rows` keeps going instead.
+        """
         fn = self._entry(rule, on)
-        return [fn(row, on) for row in rows]
+        out: list[object] = []
+        append = out.append
+        try:
+            for row in rows:
+                append(fn(row, on))
+        except EvaluationError as exc:
+            raise exc.at_row(len(out)) from None
+        return out
+
+    def evaluate_rows(self, rule: str, rows: Iterable[Mapping[str, object]],
+                      on: dt.date) -> list[RowResult]:
+        """Every row's value or error, in one pass: a bad row costs its own result only."""
+        from paramcfg.batch import run_rows  # noqa: PLC0415 - only batches need it
+
+        return run_rows(self._entry(rule, on), rows, on)
 
     def interpret(self, rule: str, inputs: Mapping[str, object], on: dt.date,
                   args: Sequence[object] = ()) -> object:

@@ -40,11 +40,18 @@ class EvaluationError(ParamcfgError):
     """
 
     def __init__(self, msg: str, span: Span | None = None, *, rule: str = "",
-                 name: str = "", msg_ja: str = "") -> None:
+                 name: str = "", msg_ja: str = "", row: int | None = None) -> None:
         super().__init__(msg, span)
         self.rule = rule
         self.name = name
         self.msg_ja = msg_ja
+        self.row = row  # the index of the row in a batch (evaluate_many, evaluate_rows)
+
+    def at_row(self, row: int) -> EvaluationError:
+        """This error, as raised by row ``row`` (counted from 0) of a batch."""
+        ja = self.msg_ja or self.msg
+        return EvaluationError(f"row {row} (from 0): {self.msg}", self.span, rule=self.rule,
+                               name=self.name, msg_ja=f"{row} 行目（0 から数えて）: {ja}", row=row)
 
     def message(self, lang: str = "en") -> str:
         """The message in ``lang`` ("ja" or "en"), with the place it refers to."""
@@ -53,12 +60,12 @@ class EvaluationError(ParamcfgError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild_evaluation_error,
-                (self.msg, self.span, self.rule, self.name, self.msg_ja))
+                (self.msg, self.span, self.rule, self.name, self.msg_ja, self.row))
 
 
 def _rebuild_evaluation_error(msg: str, span: Span | None, rule: str, name: str,
-                              msg_ja: str = "") -> EvaluationError:
-    return EvaluationError(msg, span, rule=rule, name=name, msg_ja=msg_ja)
+                              msg_ja: str = "", row: int | None = None) -> EvaluationError:
+    return EvaluationError(msg, span, rule=rule, name=name, msg_ja=msg_ja, row=row)
 
 
 def missing_input(rule: str, name: str, span: Span | None = None) -> EvaluationError:
