@@ -263,7 +263,8 @@ def test_shipped_rules_agree_and_are_exact(towns, data):
 def assert_many(tenant: Tenant, rule: str, rows: list[dict[str, object]], on: dt.date) -> None:
     one_by_one = [run(lambda row=row: tenant.evaluate(rule, row, on)) for row in rows]
     many = run(lambda: tenant.evaluate_many(rule, rows, on))
-    failed = next((o for o in one_by_one if o.kind != "value"), None)
+    index = next((i for i, o in enumerate(one_by_one) if o.kind != "value"), None)
+    failed = None if index is None else one_by_one[index]
     if failed is None:
         assert many.kind == "value", f"evaluate_many: {many}"
         assert isinstance(many.value, list)
@@ -272,9 +273,10 @@ def assert_many(tenant: Tenant, rule: str, rows: list[dict[str, object]], on: dt
             assert type(got) is type(want.value)
             assert got == want.value
     else:
-        # The first row that fails, fails the batch the same way.
+        # The first row that fails, fails the batch the same way, and the error names it.
         assert many.kind == failed.kind, f"evaluate_many: {many}, row by row: {failed}"
-        assert str(many.value) == str(failed.value)
+        assert getattr(many.value, "row", None) == index
+        assert str(many.value).replace(f"row {index} (from 0): ", "", 1) == str(failed.value)
 
 
 @evaluation_settings(60)
