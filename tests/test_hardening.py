@@ -553,3 +553,52 @@ def test_unclosed_brackets_are_counted_past_the_budget_not_built():
     assert len(summary) == 1
     assert f"{19_991 * 63 - syntax.MAX_UNCLOSED_REPORTED:,} more" in summary[0].message("en")
     assert len(parsed.diagnostics) == syntax.MAX_UNCLOSED_REPORTED + 1
+
+
+# ---- 5. fork: children hung on the parse lock and started with the collector off --------------
+
+FORK_SCRIPT = r"""
+import gc, os, sys, threading, time
+import paramcfg
+core = paramcfg.load_core(sys.argv[1])
+text = open(sys.argv[2], encoding="utf-8").read()
+stop = threading.Event()
+def loader():
+    while not stop.is_set():
+        paramcfg.check_profile_text(text, core)
+threading.Thread(target=loader, daemon=True).start()
+time.sleep(0.5)
+results = []
+for _ in range(12):
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: is the collector on, and can it parse?
+        os.close(read)
+        on = gc.isenabled()
+        ok = paramcfg.check_profile_text(text, core).ok
+        os.write(write, f"{on} {ok}".encode())
+        os._exit(0)
+    os.close(write)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+    results.append(os.read(read, 100).decode() or "hung")
+    os.close(read)
+stop.set()
+print(" | ".join(results))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
+def test_fork_children_parse_and_collect_garbage(tmp_path):
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", FORK_SCRIPT, str(CORE_DIR), str(PROFILES[0])],
+        capture_output=True, text=True, check=False, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().split(" | ") == ["True True"] * 12, done.stdout

@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 import itertools
 import linecache
+import os
 import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
@@ -37,6 +38,14 @@ __all__ = ["CompiledRules", "compile_rules"]
 
 _counter = itertools.count()
 _counter_lock = threading.Lock()
+
+
+def _after_fork_in_child() -> None:
+    global _counter_lock  # noqa: PLW0603 - a fork child must not inherit a held lock
+    _counter_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 # Input checks that are a plain `type(x) is …` test, inlined for speed; the rest call
 # runtime.check_input.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import gc
+import os
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -26,7 +27,6 @@ from paramcfg.syntax import parse_text
 
 if TYPE_CHECKING:
     import datetime as dt
-    import os
     from collections.abc import Callable, Iterable, Sequence
 
     from paramcfg.batch import RowResult
@@ -165,14 +165,33 @@ def _no_cycle_collection() -> Iterator[None]:
     own gc.disable() is kept), as Mercurial does around its parsers and timeit around what it
     times.
     """
+    global _paused  # noqa: PLW0603 - one count per process, reset in a fork child
     was_on = gc.isenabled()
     if was_on:
         gc.disable()
+        _paused += 1
     try:
         yield
     finally:
         if was_on:
+            _paused -= 1
             gc.enable()
+
+
+#: Pauses of the collector that this module started and has not ended.  A process forked
+#: while one is active (by another thread) would otherwise start with the collector off for
+#: good: the thread that would switch it back on does not exist in the child.
+_paused = 0
+
+
+def _after_fork_in_child() -> None:
+    global _paused  # noqa: PLW0603 - see above
+    if _paused:
+        _paused = 0
+        gc.enable()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _check(src: Source, core: CoreResult) -> CheckResult:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import decimal
+import os
 import re
 import threading
 import unicodedata
@@ -307,6 +308,17 @@ class _PostLexer:
 _lock = threading.Lock()
 _parser: Lark | None = None
 _transformer: _ToNodes | None = None
+
+
+def _after_fork_in_child() -> None:
+    """A process forked while another thread parsed would wait for ``_lock`` for ever (the
+    thread that holds it does not exist in the child): the child gets a fresh lock.  The
+    parser keeps no state between statements that the next parse does not reset."""
+    global _lock  # noqa: PLW0603 - one lock per process
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 #: The options the parser is built with; part of the shipped tables' fingerprint.
