@@ -154,6 +154,17 @@ GENERATED: dict[str, bytes] = {
     "nbsp_between_tokens.pcfg": _profile(
         "U+00A0 NO-BREAK SPACE before =", "  都市計画税.課税\u00a0= true\n"
     ).encode(),
+    "bidi_override_in_comment.pcfg": _profile(
+        "Trojan Source: U+202E RIGHT-TO-LEFT OVERRIDE and U+202C in a comment",
+        "  都市計画税.課税 = true  # \u202e eurt \u202c\n"
+    ).encode(),
+    "bidi_isolate_in_string.pcfg": (
+        f"# Trojan Source: U+2067 and U+2069 (isolates) in a string\n{_HEADER}\nfrom 2024-04-01\n"
+        + _NOTICE.replace('"五霞町長"', '"五霞町長\u2067\u2069"') + _GRID
+    ).encode(),
+    "bidi_mark_in_name.pcfg": _profile(
+        "U+200F RIGHT-TO-LEFT MARK inside a parameter name", "  都市計画税.\u200f課税 = true\n"
+    ).encode(),
     "zero_width_space_in_name.pcfg": _profile(
         "U+200B ZERO WIDTH SPACE inside a parameter name", "  都市計画税.\u200b課税 = true\n"
     ).encode(),

@@ -1,8 +1,9 @@
 """The compiler's fast paths give what the general path gives, exactly.
 
 - ``runtime.rate_rounder`` (``round(x * rate, unit)`` in integer arithmetic) equals
-  ``runtime.round_to`` on the Decimal product for every mode, negative amounts and rates,
-  amounts beyond its integer range and a narrowed decimal context (where it falls back).
+  ``runtime.round_to`` on the Decimal product (in the library's context) for every mode,
+  negative amounts and rates, amounts beyond its integer range, and in a caller's narrowed
+  decimal context, which changes neither.
 - Compiled rules that take those paths (a folded rate, a folded divisor) equal the interpreter.
 """
 
@@ -48,7 +49,8 @@ def test_rate_rounder_equals_round_to(mode, rate, unit, x):
     rounder = rt.rate_rounder(mode, rate, unit)
     if rounder is None:
         return  # the compiler keeps the general path
-    assert _outcome(lambda: rounder(x)) == _outcome(lambda: rt.round_to(mode, x * rate, unit))
+    assert _outcome(lambda: rounder(x)) == _outcome(
+        lambda: rt.round_to(mode, rt.multiply(x, rate), unit))
 
 
 def _outcome(fn):
@@ -72,14 +74,17 @@ def test_rate_rounder_at_every_tie(mode):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_rate_rounder_in_a_narrowed_context(mode):
-    """A caller's 6-digit context makes the Decimal product inexact; the fast path then gives
-    what the general path gives (it falls back), not a more exact answer."""
+    """A caller's 6-digit context changes neither path: both compute in the library's own
+    context (issue 12, item 3), so they give the exact answer."""
     rounder = rt.rate_rounder(mode, Decimal("0.0123"), 100)
     assert rounder is not None
+    exact = {x: rt.round_to(mode, rt.multiply(x, Decimal("0.0123")), 100)
+             for x in (123_456_789, -987_654_321, 5, 10**29 + 7)}
     with decimal.localcontext() as ctx:
         ctx.prec = 6
-        for x in (123_456_789, -987_654_321, 5):
-            assert rounder(x) == rt.round_to(mode, x * Decimal("0.0123"), 100)
+        for x, want in exact.items():
+            assert rounder(x) == want
+            assert rt.round_to(mode, rt.multiply(x, Decimal("0.0123")), 100) == want
 
 
 def test_rate_rounder_refuses_what_it_cannot_prove():

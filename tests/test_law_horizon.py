@@ -404,3 +404,18 @@ def test_the_fy2026_medical_cap_is_law_only_in_the_new_release():
         result = paramcfg.check_profile_text(fy2025, core, "五霞町.pcfg")
         assert any("670,000円" in d.message() and d.code in {"PC0302", "PC0303", "PC0507"}
                    for d in result.diagnostics)
+
+
+def test_a_refusal_keeps_its_kind_through_a_batch_row_and_a_pickle(town):
+    import pickle  # noqa: PLC0415
+
+    with pytest.raises(paramcfg.LawHorizonError) as info:
+        town.evaluate("合計", {"所得": 1}, AFTER)
+    again = pickle.loads(pickle.dumps(info.value))  # noqa: S301 - our own object
+    assert type(again) is paramcfg.LawHorizonError
+    assert again.message("ja") == info.value.message("ja")
+    assert type(info.value.at_row(3)) is paramcfg.LawHorizonError
+    with pytest.raises(paramcfg.LawHorizonError):
+        town.evaluate_rows("合計", [{"所得": 1}], AFTER)
+    assert [r.value for r in town.evaluate_rows("合計", [{"所得": 1_000_000}], AFTER,
+                                                projection=True)] == [110_100]

@@ -76,8 +76,8 @@ def test_a_long_literal(core):
 
 
 def test_check_never_writes(tmp_path, monkeypatch):
-    """`check` reads profiles and the core and writes nothing beside them (its only write is
-    the grammar cache, in the user's cache folder, which this test points elsewhere)."""
+    """`check` reads profiles and the core and writes nothing beside them (nor anywhere: the
+    analysed grammar ships in the package; the cache folder is set to show it is unused)."""
     import shutil  # noqa: PLC0415 - only this test copies files
 
     from helpers import ROOT  # noqa: PLC0415

@@ -19,6 +19,7 @@ Money is ``int`` yen and rates are ``Decimal``; a ``float`` is never accepted or
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from paramcfg.batch import RowResult
     from paramcfg.diagnostics import Diagnostic, Severity, Span, render_json, render_text
     from paramcfg.engine import (
         CheckResult,
@@ -50,7 +51,8 @@ _HOMES = {
     "CheckFailed": "errors", "EvaluationError": "errors", "LawHorizonError": "errors",
     "ParamcfgError": "errors",
     "ReleaseReport": "release", "TownReport": "release", "release_report": "release",
-    "Step": "interpret", "Table": "tables", "MonthDay": "types", "RecordValue": "types",
+    "RowResult": "batch", "Step": "interpret", "Table": "tables", "MonthDay": "types",
+    "RecordValue": "types",
 }
 
 
@@ -76,6 +78,7 @@ __all__ = [
     "ParamcfgError",
     "RecordValue",
     "ReleaseReport",
+    "RowResult",
     "Severity",
     "Span",
     "Step",

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from paramcfg import nodes as n
+from paramcfg import runtime as rt
 from paramcfg import types as t
 from paramcfg.diagnostics import Diagnostic, Related, Span
 from paramcfg.model import Block, Constraint, Core, Param, Profile, Resolved, resolve
@@ -139,15 +140,14 @@ def _arith(op: str, a: Any, b: Any) -> Any:  # noqa: ANN401
         return b.map(lambda c: _arith(op, a, c))
     if isinstance(a, Table | tuple) or isinstance(b, Table | tuple):
         raise _NoValue
+    # In the library's decimal context, whatever the caller's (runtime.add …).
     if op == "+":
-        return a + b
+        return rt.add(a, b)
     if op == "-":
-        return a - b
+        return rt.subtract(a, b)
     if op == "*":
-        if isinstance(a, Decimal) or isinstance(b, Decimal):
-            return Decimal(a) * Decimal(b)
-        return a * b
-    return Decimal(a) / Decimal(b)
+        return rt.multiply(a, b)
+    return rt.CONTEXT.divide(Decimal(a), Decimal(b))
 
 
 # ---- value checks ----------------------------------------------------------------------------

@@ -49,6 +49,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
                 "コア {core} にルール「{rule}」はありません{hint_ja}"),
     "bad_input": ("--input {name}: {value!r} is not {expected}",
                   "--input {name}: {value!r} は{expected_ja}ではありません"),
+    "too_many_digits": (("--input {name}: {value} has more than {limit} digits; no real figure "
+                         "does (docs/limits.md)"),
+                        ("--input {name}: {value} は {limit} 桁を超えています。実際の金額や率で"
+                         "これほどの桁数はありません（docs/limits.md）")),
     "record_input": (("--input {name}: {name} is {type}, made of records: give the inputs in a JSON "
                      "file with --inputs FILE.json"),
                      ("--input {name}: {name} は {type}（レコード）です。入力を JSON ファイルにして "
@@ -666,7 +670,13 @@ def _cmd_eval(args: argparse.Namespace, report: Report) -> None:
     from paramcfg.export import parse_input, unstructure_value  # noqa: PLC0415
     from paramcfg.interpret import render_explanation, step_to_json  # noqa: PLC0415
     from paramcfg.names import suggest  # noqa: PLC0415
-    from paramcfg.types import ListType, RecordType, format_typed  # noqa: PLC0415
+    from paramcfg.types import (  # noqa: PLC0415
+        MAX_INPUT_DIGITS,
+        ListType,
+        RecordType,
+        TooManyDigitsError,
+        format_typed,
+    )
 
     found = _tenant_and_date(args, report)
     if found is None:
@@ -692,6 +702,9 @@ def _cmd_eval(args: argparse.Namespace, report: Report) -> None:
             return
         try:
             parsed = parse_input(value, ty)
+        except TooManyDigitsError as exc:
+            report.fail("too_many_digits", name=name, value=exc.shown, limit=MAX_INPUT_DIGITS)
+            return
         except ValueError:
             element = ty.element if isinstance(ty, ListType) else ty
             if isinstance(element, RecordType) and not args.inputs:

@@ -15,7 +15,9 @@ import datetime as dt
 import functools
 import itertools
 import linecache
+import os
 import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
@@ -26,7 +28,7 @@ from paramcfg import rules as r
 from paramcfg import runtime as rt
 from paramcfg import types as t
 from paramcfg.diagnostics import Span
-from paramcfg.errors import EvaluationError, missing_input
+from paramcfg.errors import EvaluationError, missing_input, not_a_mapping, raw_error
 from paramcfg.tables import Table
 
 if TYPE_CHECKING:
@@ -37,10 +39,31 @@ __all__ = ["CompiledRules", "compile_rules"]
 _counter = itertools.count()
 _counter_lock = threading.Lock()
 
+
+def _after_fork_in_child() -> None:
+    global _counter_lock  # noqa: PLW0603 - a fork child must not inherit a held lock
+    _counter_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
 # Input checks that are a plain `type(x) is …` test, inlined for speed; the rest call
 # runtime.check_input.
 _FAST_TYPES: Final = {t.YenType: "int", t.IntType: "int", t.BoolType: "bool", t.TextType: "str",
                       t.DateType: "_date"}
+
+#: Arithmetic on a Decimal goes through these runtime helpers, which use runtime.CONTEXT
+#: whatever the thread's decimal context; ints (yen, int) use Python's exact operators.
+_DECIMAL_OPS: Final = {"+": "_add", "-": "_sub", "*": "_mul"}
+
+
+def _whole(ty: t.Type) -> bool:
+    """Values of ``ty`` are always Python ints at run time."""
+    return isinstance(ty, t.YenType | t.IntType)
+
+
+#: The largest int CPython stores in one digit: comparisons of two such ints are specialised.
+_COMPACT: Final = 2**30 - 1
 
 #: Rule calls inlined per generated function at most: a call that is a whole statement costs a
 #: Python call otherwise, but inlining copies the callee, so a deep diamond of calls must stop.
@@ -77,7 +100,9 @@ class _Gen:
             "_bisect": bisect.bisect_right, "_check": rt.check_input,
             "_Err": EvaluationError, "_dates": rt.DATE_FUNCTIONS, "_Decimal": Decimal,
             "_bracket_error": _bracket_error, "_missing_param": _missing_param,
-            "_bad_type": _bad_type,
+            "_bad_type": _bad_type, "_within": t.within_digits,
+            "_add": rt.add, "_sub": rt.subtract, "_mul": rt.multiply, "_neg": rt.negate,
+            "_total": rt.total,
             "_floor_quotient": rt.floor_quotient, "_date": dt.date, "_missing": _MISSING,
         }
         self.consts: dict[object, str] = {}
@@ -198,13 +223,21 @@ class _Gen:
         """A condition, true unless ``var`` holds a value that ``check_input`` returns as it
         is; ``None`` for a type whose values it converts (lists, records) or has no test for."""
         fast = _FAST_TYPES.get(type(ty))
+        if fast == "int":  # and not beyond the digits of docs/limits.md
+            # Two comparisons with one-digit ints first (CPython specialises those), the
+            # bounds themselves only for a value beyond them.
+            low, high = self.const(-t.INPUT_BOUND), self.const(t.INPUT_BOUND)
+            small_low, small_high = self.const(-_COMPACT), self.const(_COMPACT)
+            return (f"type({var}) is not int or ({var} > {small_high} or {var} < {small_low}) "
+                    f"and not {low} < {var} < {high}")
         if fast is not None:
             return f"type({var}) is not {fast}"
         if isinstance(ty, t.EnumType):
             return f"type({var}) is not str or {var} not in {self.const(frozenset(ty.members))}"
         if isinstance(ty, t.DecimalType | t.RateType):
-            return (f"type({var}) is not int and (type({var}) is not _Decimal "
-                    f"or not {var}.is_finite())")
+            low, high = self.const(-t.INPUT_BOUND), self.const(t.INPUT_BOUND)
+            return (f"not ({low} < {var} < {high} if type({var}) is int else "
+                    f"type({var}) is _Decimal and _within({var}))")
         return None
 
     def checker(self, ty: t.Type) -> str:
@@ -287,9 +320,13 @@ class _Gen:
             a, b = self.expr(node.left, env), self.expr(node.right, env)
             if node.op == "/":
                 return f"_div({a}, {b})"
-            return f"({a} {node.op} {b})"
+            if _whole(node.left.type) and _whole(node.right.type):
+                return f"({a} {node.op} {b})"  # ints: exact, and no call
+            return f"{_DECIMAL_OPS[node.op]}({a}, {b})"  # in the library's decimal context
         if isinstance(node, r.Neg):
-            return f"(-{self.expr(node.operand, env)})"
+            if _whole(node.operand.type):
+                return f"(-{self.expr(node.operand, env)})"
+            return f"_neg({self.expr(node.operand, env)})"
         if isinstance(node, r.Compare):
             return f"({self.expr(node.left, env)} {node.op} {self.expr(node.right, env)})"
         if isinstance(node, r.Logic):
@@ -428,7 +465,7 @@ class _Gen:
             body = self.expr(node.body, {**env, node.var: item})
         gen = f"{body} for {item} in {source}"
         if node.kind == "sum":
-            return f"sum(({gen}), 0)"
+            return f"sum(({gen}), 0)" if _whole(node.type) else f"_total(({gen}))"
         if node.kind == "count":
             return f"len({source})" if node.body is None else f"sum(1 for {item} in {source} if {body})"
         if node.kind in {"any", "all"}:
@@ -438,24 +475,29 @@ class _Gen:
         return f"{node.kind}(({gen}))"
 
 
+#: Types whose equal values are interchangeable (same type, same text): pooled by value.
+_PLAIN: Final = frozenset({int, str, bool, dt.date, t.MonthDay, type(None)})
+
+
 def _pool_key(value: object) -> object:
-    """Equal constants share one name only if they are also of the same types all the way
-    down: ``(Decimal("0"),) == (0,)`` in Python, but a rate table's cells are not its lows."""
-    if isinstance(value, tuple):
+    """Constants share one name only if they are of the same types and exact representation
+    all the way down: ``(Decimal("0"),) == (0,)`` in Python, but a rate table's cells are not
+    its lows, and a record ``{x = 1.00}`` is not ``{x = 1.0}`` (``Decimal`` by its text)."""
+    kind = type(value)
+    if kind is tuple:
+        assert isinstance(value, tuple)  # noqa: S101 - for mypy
         return (tuple, tuple(_pool_key(v) for v in value))
-    if isinstance(value, Decimal):
+    if kind is Decimal:
         return (Decimal, str(value))
-    if _hashable(value):
-        return (type(value), value)
-    return (type(value), id(value))
-
-
-def _hashable(value: object) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return not isinstance(value, Table)
+    if kind is t.RecordValue:
+        assert isinstance(value, t.RecordValue)  # noqa: S101 - for mypy
+        return (t.RecordValue, value.type_name, _pool_key(value.fields))
+    if kind is frozenset:
+        assert isinstance(value, frozenset)  # noqa: S101 - for mypy
+        return (frozenset, frozenset(_pool_key(v) for v in value))
+    if kind in _PLAIN:
+        return (kind, value)
+    return (kind, id(value))  # anything else is shared only with itself
 
 
 def _nest(table: Table, order: Sequence[int]) -> object:
@@ -555,19 +597,33 @@ def compile_rules(
         if isinstance(exc, EvaluationError):
             if exc.span is not None and exc.rule:
                 return exc
-            return EvaluationError(exc.msg, exc.span or spans[index], rule=exc.rule or name,
-                                   name=exc.name, msg_ja=exc.msg_ja)
-        if isinstance(exc, ArithmeticError | TypeError | ValueError | KeyError):
-            span = _span_of(exc, filename, line_map) or spans[index]
-            return EvaluationError(f"{type(exc).__name__} in rule {name}: {exc}", span, rule=name)
+            span = exc.span or _span_of(exc, filename, line_map) or spans[index]
+            return EvaluationError(exc.msg, span, rule=exc.rule or name, name=exc.name,
+                                   msg_ja=exc.msg_ja)
+        if not isinstance(inputs, Mapping) and gen.inputs[name]:
+            return not_a_mapping(name, inputs, spans[index])
+        if isinstance(exc, ArithmeticError | TypeError | ValueError | LookupError):
+            return raw_error(exc, name, _span_of(exc, filename, line_map) or spans[index])
         return exc  # not ours to translate (KeyboardInterrupt is not an Exception anyway)
 
     namespace.update(gen.ns)
     namespace["_located"] = located
     exec(code, namespace)  # noqa: S102 - generated from typed IR with generated names only
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    # The generated lines stay in linecache (for tracebacks) exactly as long as the module's
+    # namespace, which every generated function holds: freed with the last of them.
+    owner = _LinecacheEntry()
+    namespace["_linecache_entry"] = owner
+    weakref.finalize(owner, linecache.cache.pop, filename, None)
     entries = {name: namespace[f"_e{i}"] for i, name in enumerate(gen.rules)}
     return CompiledRules(entries, source, filename, line_map)
+
+
+class _LinecacheEntry:
+    """Lives in a generated module's namespace; its finalizer drops the module's source from
+    linecache (3,000 reloads kept 3,000 sources, +57 MB)."""
+
+    __slots__ = ("__weakref__",)
 
 
 def _span_of(exc: BaseException, filename: str, line_map: tuple[Span | None, ...]) -> Span | None:

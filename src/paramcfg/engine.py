@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import gc
+import os
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -19,16 +20,16 @@ import attrs
 from paramcfg import check as checks
 from paramcfg import model
 from paramcfg.diagnostics import Diagnostic, Severity, Span
-from paramcfg.errors import CheckFailed, EvaluationError, beyond_horizon
+from paramcfg.errors import CheckFailed, EvaluationError, beyond_horizon, wrong_arguments
 from paramcfg.rules import TypedRule, type_rules
 from paramcfg.source import Source, decode, read_source
 from paramcfg.syntax import parse_text
 
 if TYPE_CHECKING:
     import datetime as dt
-    import os
     from collections.abc import Callable, Iterable, Sequence
 
+    from paramcfg.batch import RowResult
     from paramcfg.compile import CompiledRules
     from paramcfg.interpret import Step
     from paramcfg.syntax import ParseResult
@@ -166,14 +167,33 @@ def _no_cycle_collection() -> Iterator[None]:
     own gc.disable() is kept), as Mercurial does around its parsers and timeit around what it
     times.
     """
+    global _paused  # noqa: PLW0603 - one count per process, reset in a fork child
     was_on = gc.isenabled()
     if was_on:
         gc.disable()
+        _paused += 1
     try:
         yield
     finally:
         if was_on:
+            _paused -= 1
             gc.enable()
+
+
+#: Pauses of the collector that this module started and has not ended.  A process forked
+#: while one is active (by another thread) would otherwise start with the collector off for
+#: good: the thread that would switch it back on does not exist in the child.
+_paused = 0
+
+
+def _after_fork_in_child() -> None:
+    global _paused  # noqa: PLW0603 - see above
+    if _paused:
+        _paused = 0
+        gc.enable()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _check(src: Source, core: CoreResult) -> CheckResult:
@@ -437,26 +457,52 @@ class Tenant:
         entries = self._entries.get(on)  # only dates within the law horizon are kept here
         if entries is None:
             self._rule(rule)  # an unknown rule is reported before a date that is too early
-            if self.core.beyond_horizon(on):
-                self._guard(on, projection)
-                ahead = self._entry(rule, on)
-                return ahead(inputs, on, *args) if args else ahead(inputs, on)
+            self._guard(on, projection)
             entries = self._period_entries(on)
-            if len(self._entries) >= _MAX_DATES:
-                self._entries.clear()
-            self._entries[on] = entries
+            if not self.core.beyond_horizon(on):  # a projection's date is never kept here
+                if len(self._entries) >= _MAX_DATES:
+                    self._entries.clear()
+                self._entries[on] = entries
         fn = entries.get(rule)
         if fn is None:  # not compiled yet (or no such rule: _entry raises)
             fn = self._entry(rule, on)
-        return fn(inputs, on, *args) if args else fn(inputs, on)
+        try:
+            return fn(inputs, on, *args) if args else fn(inputs, on)
+        except TypeError:  # the entry turns every other error into an EvaluationError
+            raise self._arity_error(rule, args) from None
 
     def evaluate_many(self, rule: str, rows: Iterable[Mapping[str, object]],
                       on: dt.date, *, projection: bool = False) -> list[object]:
-        """:meth:`evaluate` for many rows as of one date (compiled once, looked up once)."""
+        """:meth:`evaluate` for many rows as of one date (compiled once, looked up once).
+
+        :raises LawHorizonError: ``on`` is after the law horizon and ``projection`` is false.
+        :raises EvaluationError: at the first bad row, with its index in ``row`` (and the
+            message); :meth:`evaluate_rows` keeps going instead.
+        """
         self._rule(rule)
         self._guard(on, projection)
         fn = self._entry(rule, on)
-        return [fn(row, on) for row in rows]
+        out: list[object] = []
+        append = out.append
+        try:
+            for row in rows:
+                append(fn(row, on))
+        except EvaluationError as exc:
+            raise exc.at_row(len(out)) from None
+        return out
+
+    def evaluate_rows(self, rule: str, rows: Iterable[Mapping[str, object]],
+                      on: dt.date, *, projection: bool = False) -> list[RowResult]:
+        """Every row's value or error, in one pass: a bad row costs its own result only.
+
+        :raises LawHorizonError: ``on`` is after the law horizon and ``projection`` is false
+            (the whole batch: no row can be computed).
+        """
+        from paramcfg.batch import run_rows  # noqa: PLC0415 - only batches need it
+
+        self._rule(rule)
+        self._guard(on, projection)
+        return run_rows(self._entry(rule, on), rows, on)
 
     def interpret(self, rule: str, inputs: Mapping[str, object], on: dt.date,
                   args: Sequence[object] = (), *, projection: bool = False) -> object:
@@ -483,6 +529,11 @@ class Tenant:
             step = projection_step(step, self.core.name, self.core.version_text,
                                    self.core.horizon)
         return step
+
+    def _arity_error(self, rule: str, args: Sequence[object]) -> EvaluationError:
+        """Compiled entries take exactly the rule's arguments: a call with others raised."""
+        typed = self._rule(rule)
+        return wrong_arguments(typed.name, [p for p, _ in typed.params], len(args), typed.span)
 
     def _inputs_needed(self) -> tuple[dict[str, list[str]], dict[str, Type]]:
         if self._needed is None:

@@ -9,9 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from paramcfg.diagnostics import Diagnostic, Span
 
-__all__ = ["CheckFailed", "EvaluationError", "LawHorizonError", "ParamcfgError", "missing_input"]
+__all__ = ["CheckFailed", "EvaluationError", "LawHorizonError", "ParamcfgError",
+           "beyond_horizon", "missing_input", "not_a_mapping", "raw_error", "wrong_arguments"]
 
 
 class ParamcfgError(Exception):
@@ -37,11 +40,18 @@ class EvaluationError(ParamcfgError):
     """
 
     def __init__(self, msg: str, span: Span | None = None, *, rule: str = "",
-                 name: str = "", msg_ja: str = "") -> None:
+                 name: str = "", msg_ja: str = "", row: int | None = None) -> None:
         super().__init__(msg, span)
         self.rule = rule
         self.name = name
         self.msg_ja = msg_ja
+        self.row = row  # the index of the row in a batch (evaluate_many, evaluate_rows)
+
+    def at_row(self, row: int) -> EvaluationError:
+        """This error, as raised by row ``row`` (counted from 0) of a batch."""
+        ja = self.msg_ja or self.msg
+        return type(self)(f"row {row} (from 0): {self.msg}", self.span, rule=self.rule,
+                               name=self.name, msg_ja=f"{row} 行目（0 から数えて）: {ja}", row=row)
 
     def message(self, lang: str = "en") -> str:
         """The message in ``lang`` ("ja" or "en"), with the place it refers to."""
@@ -50,12 +60,13 @@ class EvaluationError(ParamcfgError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild_evaluation_error,
-                (self.msg, self.span, self.rule, self.name, self.msg_ja))
+                (self.msg, self.span, self.rule, self.name, self.msg_ja, self.row, type(self)))
 
 
 def _rebuild_evaluation_error(msg: str, span: Span | None, rule: str, name: str,
-                              msg_ja: str = "") -> EvaluationError:
-    return EvaluationError(msg, span, rule=rule, name=name, msg_ja=msg_ja)
+                              msg_ja: str = "", row: int | None = None,
+                              cls: type[EvaluationError] | None = None) -> EvaluationError:
+    return (cls or EvaluationError)(msg, span, rule=rule, name=name, msg_ja=msg_ja, row=row)
 
 
 class LawHorizonError(EvaluationError):
@@ -84,6 +95,33 @@ def missing_input(rule: str, name: str, span: Span | None = None) -> EvaluationE
         "taken as zero)", span, rule=rule, name=name,
         msg_ja=f"ルール「{rule}」には入力「{name}」が必要ですが、与えられていません"
                "（入力がないときに 0 とみなすことはしません）")
+
+
+def wrong_arguments(rule: str, params: Sequence[str], given: int,
+                    span: Span | None = None) -> EvaluationError:
+    """Rule ``rule`` was given ``given`` arguments where it takes ``params``."""
+    names = ", ".join(params) or "none"
+    return EvaluationError(
+        f"rule {rule} takes {len(params)} argument(s) ({names}), not {given}", span, rule=rule,
+        msg_ja=f"ルール「{rule}」の引数は {len(params)} 個（{'、'.join(params) or 'なし'}）です"
+               f"（{given} 個ではなく）")
+
+
+def not_a_mapping(rule: str, value: object, span: Span | None = None) -> EvaluationError:
+    """The inputs of ``rule`` were not a mapping from input names to values."""
+    kind = type(value).__name__
+    return EvaluationError(
+        f"the inputs of rule {rule} must be a mapping from input names to values, not {kind}",
+        span, rule=rule,
+        msg_ja=f"ルール「{rule}」の入力は、入力名から値への対応（dict など）で渡してください"
+               f"（{kind} ではなく）")
+
+
+def raw_error(exc: Exception, rule: str, span: Span | None) -> EvaluationError:
+    """An error Python raised while evaluating ``rule`` (an impossible date, an arithmetic
+    trap), as the one kind of error evaluation raises."""
+    return EvaluationError(f"{type(exc).__name__} in rule {rule}: {exc}", span, rule=rule,
+                           msg_ja=f"ルール「{rule}」を評価できません（{type(exc).__name__}: {exc}）")
 
 
 class CheckFailed(ParamcfgError):  # noqa: N818 - reads as what happened: the check failed

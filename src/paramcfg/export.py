@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 import cattrs
 
 from paramcfg import types as t
+from paramcfg.runtime import CONTEXT
 from paramcfg.tables import Table
 from paramcfg.types import MonthDay, RecordValue
 
@@ -93,15 +94,28 @@ _AMOUNT = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 
 
 def _number(raw: object, suffix: str) -> Decimal:
+    """``raw`` as a Decimal, refused (:class:`types.TooManyDigitsError`) beyond the digits of
+    docs/limits.md before anything is converted: ``int(Decimal("1E+999999999"))`` never ends."""
     if isinstance(raw, bool):
         raise ValueError(raw)
     if isinstance(raw, int | Decimal):
+        if not t.within_digits(raw):
+            if isinstance(raw, Decimal) and not raw.is_finite():
+                raise ValueError(raw)
+            raise t.TooManyDigitsError(_shown(raw))
         return Decimal(raw)
     if isinstance(raw, str):
         text = raw.strip().removesuffix(suffix).strip()
         if _AMOUNT.fullmatch(text):
+            if sum(ch.isdigit() for ch in text) > t.MAX_INPUT_DIGITS:
+                raise t.TooManyDigitsError(_shown(text))
             return Decimal(text.replace(",", ""))
     raise ValueError(raw)
+
+
+def _shown(value: object) -> str:
+    text = t.format_value(value) if isinstance(value, int) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 #: A comma that separates list items: not one that groups digits (followed by exactly three).
@@ -123,7 +137,7 @@ def parse_input(raw: object, ty: t.Type) -> object:
         return int(value)
     if isinstance(ty, t.RateType):
         if isinstance(raw, str) and raw.strip().endswith("%"):
-            return _number(raw, "%") / 100
+            return CONTEXT.divide(_number(raw, "%"), 100)  # exact: at most 30 digits
         return _number(raw, "")
     if isinstance(ty, t.DecimalType):
         return _number(raw, "")

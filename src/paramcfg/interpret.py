@@ -8,6 +8,7 @@ and every table cell chosen.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
@@ -17,15 +18,24 @@ from paramcfg import rules as r
 from paramcfg import runtime as rt
 from paramcfg import types as t
 from paramcfg.diagnostics import Span
-from paramcfg.errors import EvaluationError, missing_input
+from paramcfg.errors import (
+    EvaluationError,
+    missing_input,
+    not_a_mapping,
+    raw_error,
+    wrong_arguments,
+)
 from paramcfg.tables import Table
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable
 
     from paramcfg.model import Resolved
 
 __all__ = ["Interpreter", "Step", "render_explanation", "step_to_json"]
+
+#: What Python itself may raise while evaluating; each becomes an EvaluationError.
+_RAW: Final = (ArithmeticError, TypeError, ValueError, LookupError)
 
 
 @attrs.frozen
@@ -74,6 +84,8 @@ class Interpreter:
         self.frames: list[_Frame] = []
         self.inputs: Mapping[str, object] = {}
         self.checked: dict[str, object] = {}
+        self.memo: dict[tuple[str, object], tuple[object, Step | None]] = {}
+        self._last_step: Step | None = None
         self.rule_name = ""
         self._needed: dict[str, list[str]] | None = needed[0] if needed else None
         self._types: dict[str, t.Type] = needed[1] if needed else {}
@@ -92,14 +104,16 @@ class Interpreter:
         """Check every input the rule may read, before evaluating (as compiled code does)."""
         self.inputs = inputs
         self.checked = {}
+        self.memo = {}
         self.rule_name = name
         if self._needed is None:
             self._needed = r.transitive_inputs(self.rules)
             self._types = r.input_types(self.rules)
         span = self.rules[name].span
-        for input_name in self._needed[name]:
-            if input_name == r.AS_OF_KEY:
-                continue
+        needed = [i for i in self._needed[name] if i != r.AS_OF_KEY]
+        if needed and not isinstance(inputs, Mapping):
+            raise not_a_mapping(name, inputs, span)
+        for input_name in needed:
             if input_name not in inputs:
                 raise missing_input(name, input_name, span)
             self.checked[input_name] = _located(span, rt.check_input, name, input_name,
@@ -107,24 +121,33 @@ class Interpreter:
 
     def run(self, name: str, inputs: Mapping[str, object], args: tuple[object, ...] = ()) -> object:
         """The value of rule ``name``; ``inputs`` by input name."""
-        self._start(name, inputs)
-        self.frames = []
-        return self._apply(name, args)
+        try:
+            self._start(name, inputs)
+            self.frames = []
+            return self._apply(name, args, top=True)
+        except _RAW as exc:
+            raise raw_error(exc, name, self.rules[name].span) from exc
 
     def explain(self, name: str, inputs: Mapping[str, object],
                 args: tuple[object, ...] = ()) -> Step:
         """Evaluate with tracing and return the explanation tree."""
         self.trace = True
-        self._start(name, inputs)
         root = _Frame("", ())
-        self.frames = [root]
-        self._apply(name, args)
+        try:
+            self._start(name, inputs)
+            self.frames = [root]
+            self._apply(name, args, top=True)
+        except _RAW as exc:
+            raise raw_error(exc, name, self.rules[name].span) from exc
         return root.children[0]
 
-    def _apply(self, name: str, args: tuple[object, ...]) -> object:
+    def _apply(self, name: str, args: tuple[object, ...], *, top: bool = False) -> object:
         rule = self.rules[name]
-        if not self.frames or len(self.frames) == 1:
-            # Arguments from the caller of the top rule are checked like inputs.
+        if top:
+            if len(args) != len(rule.params):
+                raise wrong_arguments(name, [p for p, _ in rule.params], len(args), rule.span)
+            # Arguments from the caller of the top rule are checked like inputs (those of a
+            # rule call inside are typed by the checker, as in compiled code).
             args = tuple(_located(rule.span, rt.check_input, name, pname, ty, a)
                          for (pname, ty), a in zip(rule.params, args, strict=True))
         env = dict(zip((p for p, _ in rule.params), args, strict=True))
@@ -140,8 +163,9 @@ class Interpreter:
                            for (p, ty), a in zip(rule.params, args, strict=True))
         # The same rule with the same arguments is explained once per caller (a rule called
         # for every member of a household would otherwise repeat its whole working).
-        self.frames[-1].add(Step("rule", name, value, detail, rule.span, tuple(frame.children)),
-                            ("rule", f"{name}({detail})"))
+        step = Step("rule", name, value, detail, rule.span, tuple(frame.children))
+        self.frames[-1].add(step, ("rule", f"{name}({detail})"))
+        self._last_step = step
         return value
 
     def _note(self, step: Step, key: tuple[str, str] | None = None) -> None:
@@ -149,7 +173,19 @@ class Interpreter:
             self.frames[-1].add(step, key)
 
     def eval(self, node: r.IR, env: dict[str, object]) -> object:
-        return self._dispatch[type(node)](node, env)
+        try:
+            return self._dispatch[type(node)](node, env)
+        except EvaluationError as exc:
+            if exc.rule and exc.span is not None:
+                raise
+            # A runtime helper's error: placed at this expression and named by the rule that
+            # was asked for, as compiled code does.
+            raise EvaluationError(exc.msg, exc.span or node.span, rule=exc.rule or self.rule_name,
+                                  name=exc.name, msg_ja=exc.msg_ja) from None
+        except _RAW as exc:
+            # One error contract with compiled code: whatever Python raises (an impossible
+            # date, a decimal trap) is an EvaluationError at the innermost expression.
+            raise raw_error(exc, self.rule_name, node.span) from exc
 
     # -- leaves
     def _const(self, node: r.Const, env: dict[str, object]) -> object:
@@ -199,18 +235,19 @@ class Interpreter:
         b = self.eval(node.right, env)
         assert isinstance(a, int | Decimal)  # noqa: S101 - typed
         assert isinstance(b, int | Decimal)  # noqa: S101 - typed
+        # In the library's decimal context, never the thread's (runtime.add …).
         if node.op == "+":
-            return a + b
+            return rt.add(a, b)
         if node.op == "-":
-            return a - b
+            return rt.subtract(a, b)
         if node.op == "*":
-            return a * b
+            return rt.multiply(a, b)
         return rt.div(a, b)
 
     def _neg(self, node: r.Neg, env: dict[str, object]) -> object:
         value = self.eval(node.operand, env)
         assert isinstance(value, int | Decimal)  # noqa: S101 - typed
-        return -value
+        return rt.negate(value)
 
     def _compare(self, node: r.Compare, env: dict[str, object]) -> object:
         a: Any = self.eval(node.left, env)
@@ -246,8 +283,23 @@ class Interpreter:
         return self.eval(node.body, {**env, node.name: self.eval(node.value, env)})
 
     def _call(self, node: r.RuleCall, env: dict[str, object]) -> object:
+        """A rule call; evaluated once per rule and arguments in a run (rules are pure), so
+        that a diamond of calls (a0 = a1 + b1, b0 = a1 - b1, …) costs one evaluation per
+        rule, not one per path."""
         args = tuple(self.eval(a, env) for a in node.args)
-        return self._apply(node.rule, args)
+        try:
+            key = (node.rule, _exact_key(args))
+        except _Unkeyable:
+            return self._apply(node.rule, args)
+        hit = self.memo.get(key)
+        if hit is not None:
+            value, step = hit
+            if step is not None:
+                self.frames[-1].add(step, ("rule", f"{node.rule}({step.detail})"))
+            return value
+        value = self._apply(node.rule, args)
+        self.memo[key] = (value, self._last_step if self.trace else None)
+        return value
 
     # -- tables
     def _table(self, name: str, span: Span) -> Table:
@@ -336,7 +388,7 @@ class Interpreter:
         if kind == "all":
             return all(values)
         if kind == "sum":
-            return sum(values, 0)
+            return rt.total(values)
         if not values:
             raise EvaluationError(f"{kind} of an empty list (rule {self.rule_name})", node.span,
                                   rule=self.rule_name,
@@ -357,6 +409,33 @@ class Interpreter:
             if skipped:
                 self._note(Step("calendar", node.name, value, ", ".join(skipped)))
         return value
+
+
+class _Unkeyable(Exception):  # noqa: N818 - control flow, never escapes this module
+    pass
+
+
+_PLAIN: Final = frozenset({int, str, bool, dt.date, t.MonthDay, type(None)})
+
+
+def _exact_key(value: object) -> object:
+    """A key equal only for values of the same types and exact representation
+    (``Decimal("1.0")`` is not ``Decimal("1.00")``), or :class:`_Unkeyable`."""
+    kind = type(value)
+    if kind is Decimal:
+        return (Decimal, str(value))
+    if kind is tuple or kind is list:
+        assert isinstance(value, tuple | list)  # noqa: S101 - for mypy
+        return (kind, tuple(_exact_key(v) for v in value))
+    if kind is dict:
+        assert isinstance(value, dict)  # noqa: S101 - for mypy
+        return (dict, tuple((k, _exact_key(v)) for k, v in value.items()))
+    if kind is t.RecordValue:
+        assert isinstance(value, t.RecordValue)  # noqa: S101 - for mypy
+        return (kind, value.type_name, _exact_key(value.fields))
+    if kind in _PLAIN:
+        return (kind, value)
+    raise _Unkeyable
 
 
 def _located(span: Span, check: Callable[..., object], *args: object) -> object:

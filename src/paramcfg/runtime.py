@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import decimal
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
@@ -34,6 +34,51 @@ _MODES: Final = {
     "round_half_even": decimal.ROUND_HALF_EVEN,
 }
 _ONE: Final = Decimal(1)
+#: The most days each month has (2月29日 is a day of the year: it exists in leap years).
+_MONTH_DAYS: Final = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+# Decimal arithmetic always in CONTEXT, never in the calling thread's context (issue 12, item 3:
+# a caller's ``localcontext(prec=7)`` changed a tax by 100円).  Whole numbers stay ``int``.
+_ADD: Final = CONTEXT.add
+_SUBTRACT: Final = CONTEXT.subtract
+_MULTIPLY: Final = CONTEXT.multiply
+_MINUS: Final = CONTEXT.minus
+
+
+def add(a: int | Decimal, b: int | Decimal) -> int | Decimal:
+    """``a + b``: exact for ints, in :data:`CONTEXT` once a Decimal is involved."""
+    if type(a) is int and type(b) is int:
+        return a + b
+    return _ADD(a, b)
+
+
+def subtract(a: int | Decimal, b: int | Decimal) -> int | Decimal:
+    """``a - b``, as :func:`add`."""
+    if type(a) is int and type(b) is int:
+        return a - b
+    return _SUBTRACT(a, b)
+
+
+def multiply(a: int | Decimal, b: int | Decimal) -> int | Decimal:
+    """``a * b``, as :func:`add`."""
+    if type(a) is int and type(b) is int:
+        return a * b
+    return _MULTIPLY(a, b)
+
+
+def negate(a: int | Decimal) -> int | Decimal:
+    """``-a``, as :func:`add` (Python's ``-Decimal`` rounds to the thread's precision)."""
+    if type(a) is int:
+        return -a
+    return _MINUS(a)
+
+
+def total(values: Iterable[int | Decimal]) -> int | Decimal:
+    """``sum(values, 0)``, as :func:`add`."""
+    result: int | Decimal = 0
+    for value in values:
+        result = add(result, value)
+    return result
 
 
 def div(a: int | Decimal, b: int | Decimal) -> Decimal:
@@ -70,12 +115,13 @@ def round_to(mode: str, x: int | Decimal, unit: int | Decimal) -> int | Decimal:
     except decimal.DecimalException as exc:
         raise EvaluationError(
             f"{x} is too large to round exactly ({type(exc).__name__})") from None
-    result = q * unit
-    return int(result) if isinstance(unit, int) else result
+    if isinstance(unit, int):
+        return int(q) * unit
+    return _MULTIPLY(q, unit)
 
 
-#: ``x * rate`` in Decimal is exact while it has at most this many digits (the default
-#: context's precision); :func:`rate_rounder` works in integers only below it.
+#: :func:`rate_rounder` works in integers only while ``x * coefficient(rate)`` has fewer digits
+#: than this, where :func:`round_to` of the product in CONTEXT (50 digits) is shown to agree.
 _EXACT_DIGITS: Final = 28
 
 
@@ -85,10 +131,9 @@ def rate_rounder(mode: str, rate: Decimal, unit: int) -> Callable[[int], int] | 
 
     With ``rate = num / den``, the result is ``x * num / den`` rounded to a multiple of ``unit``:
     ``divmod(x * num, den * unit)`` gives the floor and the exact remainder, from which every
-    mode follows.  This equals :func:`round_to` on the Decimal product whenever that product is
-    exact, that is while ``x * coefficient(rate)`` has fewer than 28 digits and the thread's
-    decimal context keeps at least 28; beyond that (10**25 yen and more at a rate of two
-    digits, or a context narrowed by the caller) it takes the Decimal path, as before.
+    mode follows.  This equals :func:`round_to` on the Decimal product (computed in CONTEXT,
+    whatever the thread's context) while ``x * coefficient(rate)`` has fewer than 28 digits;
+    beyond that (10**25 yen and more at a rate of two digits) it takes the Decimal path.
     """
     if not (rate.is_finite() and isinstance(unit, int) and not isinstance(unit, bool)
             and 0 < unit < 10**9 and mode in _MODES):
@@ -103,26 +148,24 @@ def rate_rounder(mode: str, rate: Decimal, unit: int) -> Callable[[int], int] | 
     step = den * unit
     if step > 10**20:  # round_to divides to 50 digits: exact enough only for such steps
         return None
-    context = decimal.getcontext
-
     def slow(x: int) -> int:
-        result = round_to(mode, x * rate, unit)
+        result = round_to(mode, _MULTIPLY(x, rate), unit)
         assert isinstance(result, int)  # noqa: S101 - an int unit gives an int
         return result
 
     if mode == "floor":
         def rounded(x: int) -> int:
-            if -limit < x < limit and context().prec >= _EXACT_DIGITS:
+            if -limit < x < limit:
                 return x * num // step * unit
             return slow(x)
     elif mode == "ceil":
         def rounded(x: int) -> int:
-            if -limit < x < limit and context().prec >= _EXACT_DIGITS:
+            if -limit < x < limit:
                 return -(-x * num // step) * unit
             return slow(x)
     elif mode == "round_half_up":  # ties away from zero
         def rounded(x: int) -> int:
-            if -limit < x < limit and context().prec >= _EXACT_DIGITS:
+            if -limit < x < limit:
                 q, rest = divmod(x * num, step)
                 rest *= 2
                 if rest > step or (rest == step and q >= 0):
@@ -131,7 +174,7 @@ def rate_rounder(mode: str, rate: Decimal, unit: int) -> Callable[[int], int] | 
             return slow(x)
     else:  # round_half_even
         def rounded(x: int) -> int:
-            if -limit < x < limit and context().prec >= _EXACT_DIGITS:
+            if -limit < x < limit:
                 q, rest = divmod(x * num, step)
                 rest *= 2
                 if rest > step or (rest == step and q & 1):
@@ -146,14 +189,14 @@ def scale(table: Table, x: int | Decimal) -> Decimal:
     assert table.brackets is not None  # noqa: S101 - a scale is always bracketed
     if x < 0:
         raise EvaluationError(f"{x} is below the first bracket of the scale")
-    total = Decimal(0)
+    result = Decimal(0)
     for low, high, rate in zip(table.brackets.lows, table.brackets.highs, table.cells,
                                strict=True):
         if x <= low:
             break
         top = x if high is None or x < high else high
-        total += (top - low) * rate
-    return total
+        result = _ADD(result, _MULTIPLY(subtract(top, low), rate))
+    return result
 
 
 def fiscal_year(d: dt.date) -> int:
@@ -256,9 +299,11 @@ DATE_FUNCTIONS: Final[dict[str, Callable[..., object]]] = {
     "fiscal_months": fiscal_months}
 
 
+_TOO_LONG: Final = f"at most {t.MAX_INPUT_DIGITS} digits written out in full"
 _WHY_JA: Final = {
     "use int yen, never float": "円は int で渡してください。float は使えません",
     'use Decimal("…"), never float': 'Decimal("…") で渡してください。float は使えません',
+    _TOO_LONG: f"数値は全桁を書いて {t.MAX_INPUT_DIGITS} 桁までです",
 }
 
 
@@ -285,13 +330,17 @@ def check_input(rule: str, name: str, ty: t.Type, value: object) -> object:
     """
     if isinstance(ty, t.YenType | t.IntType):
         if type(value) is int:
-            return value
+            if -t.INPUT_BOUND < value < t.INPUT_BOUND:
+                return value
+            raise _bad(rule, name, ty, value, _TOO_LONG)
         why = "use int yen, never float" if isinstance(value, float) else ""
         raise _bad(rule, name, ty, value, why)
     if isinstance(ty, t.DecimalType | t.RateType):
         if type(value) is int or isinstance(value, Decimal):
             if isinstance(value, Decimal) and not value.is_finite():
                 raise _bad(rule, name, ty, value)
+            if not t.within_digits(value):
+                raise _bad(rule, name, ty, value, _TOO_LONG)
             return value
         why = 'use Decimal("…"), never float' if isinstance(value, float) else ""
         raise _bad(rule, name, ty, value, why)
@@ -312,7 +361,9 @@ def check_input(rule: str, name: str, ty: t.Type, value: object) -> object:
             return value
         raise _bad(rule, name, ty, value)
     if isinstance(ty, t.MonthDayType):
-        if isinstance(value, t.MonthDay):
+        if isinstance(value, t.MonthDay) and type(value.month) is int and 1 <= value.month <= 12 \
+                and (value.day is None or (type(value.day) is int
+                                           and 1 <= value.day <= _MONTH_DAYS[value.month])):
             return value
         raise _bad(rule, name, ty, value)
     if isinstance(ty, t.ListType):

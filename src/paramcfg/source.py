@@ -235,9 +235,14 @@ def read_source(
 
 # ---- control characters ------------------------------------------------------------------
 
-# Cc except TAB and LF (CR is gone by now), a BOM past the start, and the Unicode line and
-# paragraph separators, which Python's splitlines() would count as line breaks.
-_CONTROL: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029\u200b-\u200d\u2060]")
+# Cc except TAB and LF (CR is gone by now), a BOM past the start, the Unicode line and
+# paragraph separators, which Python's splitlines() would count as line breaks, zero-width
+# characters, and the bidirectional controls, which make an editor show text in another order
+# than it is read (Trojan Source, CVE-2021-42574): embeddings and overrides U+202A-202E,
+# isolates U+2066-2069, the marks U+200E, U+200F and U+061C.
+_CONTROL: Final = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029\u200b-\u200f\u2060"
+    "\u202a-\u202e\u2066-\u2069\u061c]")
 
 _C0_NAMES: Final = (
     "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR",

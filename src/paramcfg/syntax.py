@@ -20,6 +20,7 @@ so an unclosed bracket cannot swallow the lines after it.
 from __future__ import annotations
 
 import bisect
+import decimal
 import os
 import re
 import threading
@@ -33,6 +34,7 @@ import attrs
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from paramcfg import grammar_tables
 from paramcfg import nodes as n
 from paramcfg.diagnostics import Diagnostic, Span
 
@@ -77,6 +79,9 @@ MAX_LINES: Final = 20_000  # lines per file; a real profile has a few hundred
 MAX_DEPTH: Final = 64  # brackets open at once; real values nest two or three deep
 MAX_TABLE_CELLS: Final = 100_000  # cells (| characters) in one statement
 MAX_STATEMENT_CHARS: Final = 1_000_000  # characters in one statement
+#: Unclosed brackets reported per file (more than the 500 diagnostics a file shows); the rest
+#: are counted in one PC0005.
+MAX_UNCLOSED_REPORTED: Final = 1_000
 
 
 @attrs.frozen
@@ -100,6 +105,7 @@ class Segment:
     end: int
     line: int
     problems: tuple[Problem, ...] = ()
+    unreported: int = 0  # unclosed brackets past the file's budget: counted, not reported
 
 
 class _Scan(NamedTuple):
@@ -161,16 +167,20 @@ class _Statement:
         self.pipes = 0
         self.depth_reported = False
 
-    def close(self, stack: list[tuple[str, int]]) -> Segment:
+    def close(self, stack: list[tuple[str, int]], budget: list[int]) -> Segment:
         if not self.problems and not stack and self.pipes <= MAX_TABLE_CELLS and \
                 self.end - self.start <= MAX_STATEMENT_CHARS:
             return Segment(self.start, self.end, self.line)  # the usual statement
-        problems = [*self.problems, *(Problem(b, off) for b, off in stack)]
+        # Past the file's budget, unclosed brackets are only counted (20,000 lines of them
+        # built 1.2 million diagnostics, 9 s and 1 GB, to show 500).
+        shown = stack[: max(budget[0], 0)]
+        budget[0] -= len(shown)
+        problems = [*self.problems, *(Problem(b, off) for b, off in shown)]
         if self.pipes > MAX_TABLE_CELLS:
             problems.append(Problem("cells", self.start, self.pipes))
         if self.end - self.start > MAX_STATEMENT_CHARS:
             problems.append(Problem("size", self.start, self.end - self.start))
-        return Segment(self.start, self.end, self.line, tuple(problems))
+        return Segment(self.start, self.end, self.line, tuple(problems), len(stack) - len(shown))
 
 
 def segment(text: str) -> list[Segment]:
@@ -178,6 +188,7 @@ def segment(text: str) -> list[Segment]:
     an unclosed string or bracket, too deep a nesting, too many cells, too many lines."""
     segments: list[Segment] = []
     stack: list[tuple[str, int]] = []
+    budget = [MAX_UNCLOSED_REPORTED]  # unclosed brackets still to report in this file
     cur: _Statement | None = None
     prev_continues = False  # the line above ends with an operator (_continues_after)
     let_pending = False  # a `let` binding was completed: the rule body is still to come
@@ -191,7 +202,7 @@ def segment(text: str) -> list[Segment]:
             continue  # blank and comment-only lines neither start nor end a statement
         if lineno > MAX_LINES:
             if cur is not None:
-                segments.append(cur.close(stack))
+                segments.append(cur.close(stack, budget))
             segments.append(Segment(line_start, line_start, lineno,
                                     (Problem("lines", line_start, text.count("\n") + 1),)))
             return segments
@@ -211,7 +222,7 @@ def segment(text: str) -> list[Segment]:
         )
         if not continues or cur is None:
             if cur is not None:
-                segments.append(cur.close(stack))
+                segments.append(cur.close(stack, budget))
             stack = []
             let_pending = False
             cur = _Statement(line_start, lineno, indent)
@@ -232,22 +243,28 @@ def segment(text: str) -> list[Segment]:
             let_pending = logical_first == "let"
         cur.end = line_start + len(scan.code_end)  # a trailing comment is not the statement's
     if cur is not None:
-        segments.append(cur.close(stack))
+        segments.append(cur.close(stack, budget))
     return segments
 
 
 # ---- the Lark parser ---------------------------------------------------------------------
 
 
-def _grammar_text() -> str:
+def _grammar_file(name: str) -> str | None:
     # Installed wheel: grammars/ is shipped inside the package.  Source checkout or editable
     # install: it sits at the repository root.
-    packaged = resources.files("paramcfg").joinpath("grammars").joinpath("paramcfg.lark")
+    packaged = resources.files("paramcfg").joinpath("grammars").joinpath(name)
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
-    return (Path(__file__).resolve().parents[2] / "grammars" / "paramcfg.lark").read_text(
-        encoding="utf-8"
-    )
+    path = Path(__file__).resolve().parents[2] / "grammars" / name
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def _grammar_text() -> str:
+    text = _grammar_file("paramcfg.lark")
+    if text is None:
+        raise FileNotFoundError("grammars/paramcfg.lark is missing from the installation")
+    return text
 
 
 class _PostLexer:
@@ -293,44 +310,43 @@ _parser: Lark | None = None
 _transformer: _ToNodes | None = None
 
 
-def _cache_file() -> str | bool:
-    """Where the analysed grammar is kept between runs, or ``False`` for no cache.
+def _after_fork_in_child() -> None:
+    """A process forked while another thread parsed would wait for ``_lock`` for ever (the
+    thread that holds it does not exist in the child): the child gets a fresh lock.  The
+    parser keeps no state between statements that the next parse does not reset."""
+    global _lock  # noqa: PLW0603 - one lock per process
+    _lock = threading.Lock()
 
-    The LALR analysis costs ~100 ms, more than everything else in a `paramcfg check` of a
-    small profile; loading it back costs ~10 ms.  It lives in the user's cache folder
-    (``$PARAMCFG_CACHE_DIR``, else ``$XDG_CACHE_HOME/paramcfg``, else ``~/.cache/paramcfg``),
-    never beside the user's files.  Lark checks a hash of the grammar, its options and its own
-    version stored in the file, and rebuilds on any mismatch or damage.
-    ``PARAMCFG_NO_CACHE=1`` turns it off.
-    """
-    if os.environ.get("PARAMCFG_NO_CACHE"):
-        return False
-    explicit = os.environ.get("PARAMCFG_CACHE_DIR")
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(explicit) if explicit else (
-        Path(xdg) if xdg else Path("~/.cache").expanduser()) / "paramcfg"
-    try:
-        base.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
-        return False
-    if not os.access(base, os.W_OK):
-        return False
-    return str(base / "grammar.lark-cache")
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+#: The options the parser is built with; part of the shipped tables' fingerprint.
+PARSER_OPTIONS: Final[dict[str, Any]] = {
+    "parser": "lalr", "lexer": "contextual", "maybe_placeholders": True,
+}
+
+
+def build_parser(grammar: str, transformer: _ToNodes | None = None) -> Lark:
+    """The parser analysed from ``grammar`` (~100 ms): no shipped tables, no cache."""
+    return grammar_tables.build(grammar, PARSER_OPTIONS, postlex=_PostLexer(),
+                                transformer=transformer or _ToNodes())
 
 
 def _get_parser() -> tuple[Lark, _ToNodes]:
+    """The one parser of this process, from the analysed grammar shipped in the package
+    (:mod:`paramcfg.grammar_tables`: JSON, never a pickle, used only if it matches the grammar),
+    else built from the grammar.  Nothing is read from or written to the user's folders."""
     global _parser, _transformer  # noqa: PLW0603 - one parser per process, built on first use
     if _parser is None or _transformer is None:
         transformer = _ToNodes()
-        _parser = Lark(
-            _grammar_text(),
-            parser="lalr",
-            lexer="contextual",
-            postlex=_PostLexer(),
-            transformer=transformer,
-            maybe_placeholders=True,
-            cache=_cache_file(),
-        )
+        grammar = _grammar_text()
+        tables = _grammar_file(grammar_tables.FILE_NAME)
+        parser = None
+        if tables is not None:
+            parser = grammar_tables.loads(tables, grammar_tables.fingerprint(grammar, PARSER_OPTIONS),
+                                          postlex=_PostLexer(), transformer=transformer)
+        _parser = parser or build_parser(grammar, transformer)
         _transformer = transformer
     return _parser, _transformer
 
@@ -378,6 +394,21 @@ def _to_number(digits: str) -> int | Decimal:
 _MAX_INT_DIGITS: Final = 1000
 
 
+def _percent(digits: str) -> Decimal:
+    """``1.4`` (of ``1.4%``) as ``Decimal("0.014")``, exactly: no decimal context is used, so
+    the caller's (``localcontext(prec=2)``) cannot round it."""
+    return Decimal(digits.replace(",", "")).scaleb(-2, _EXACT)
+
+
+def _negated(value: int | Decimal) -> int | Decimal:
+    return -value if isinstance(value, int) else value.copy_negate()  # exact, any context
+
+
+#: scaleb rounds to its context's precision: this one keeps every digit a statement can hold.
+_EXACT: Final = decimal.Context(prec=MAX_STATEMENT_CHARS + 10, Emax=decimal.MAX_EMAX,
+                                Emin=decimal.MIN_EMIN)
+
+
 _ESCAPES: Final = {"\\n": "\n", "\\t": "\t", '\\"': '"', "\\\\": "\\"}
 _ESCAPE_RE = re.compile(r"\\[nt\"\\]")
 # Escape pairs, matched left to right so that "\\\\q" is a backslash and a q, not \\q.
@@ -416,8 +447,7 @@ class _ToNodes(Transformer[Token, Any]):
         return n.Lit("yen", _to_number(c[0][:-1]), str(c[0]), self._sp(c[0]))
 
     def percent(self, c: list[Token]) -> n.Lit:
-        value = Decimal(c[0][:-1].replace(",", "")) / 100
-        return n.Lit("percent", value, str(c[0]), self._sp(c[0]))
+        return n.Lit("percent", _percent(c[0][:-1]), str(c[0]), self._sp(c[0]))
 
     def number(self, c: list[Token]) -> n.Lit:
         return n.Lit("number", _to_number(c[0]), str(c[0]), self._sp(c[0]))
@@ -453,7 +483,7 @@ class _ToNodes(Transformer[Token, Any]):
         ]([c[-1]])
         value = inner.value
         assert isinstance(value, int | Decimal)  # noqa: S101 - numbers only by the grammar
-        return n.Lit(inner.kind, -value, "-" + inner.text, inner.span)
+        return n.Lit(inner.kind, _negated(value), "-" + inner.text, inner.span)
 
     def member(self, c: list[Token]) -> n.Member:
         return n.Member(str(c[0]), self._sp(c[0]))
@@ -768,12 +798,12 @@ class _FastParser:
             assert isinstance(inner, n.Lit)  # noqa: S101 - a number kind gives a Lit
             value = inner.value
             assert isinstance(value, int | Decimal)  # noqa: S101 - numbers only
-            return n.Lit(inner.kind, -value, "-" + inner.text, inner.span)
+            return n.Lit(inner.kind, _negated(value), "-" + inner.text, inner.span)
         span = self.span(start, end)
         if kind == "YEN":
             return n.Lit("yen", _to_number(text[:-1]), text, span)
         if kind == "PERCENT":
-            return n.Lit("percent", Decimal(text[:-1].replace(",", "")) / 100, text, span)
+            return n.Lit("percent", _percent(text[:-1]), text, span)
         if kind == "NUMBER":
             return n.Lit("number", _to_number(text), text, span)
         if kind == "DATE":
@@ -979,9 +1009,16 @@ def parse_text(text: str, path: str) -> ParseResult:
     statements: list[n.Statement] = []
     broken: set[str] = set()
     parser: Lark | None = None  # built on the first statement the fast path leaves to Lark
+    unreported = sum(seg.unreported for seg in segments)
+    if unreported:
+        first = next(seg for seg in segments if seg.unreported)
+        diagnostics.append(Diagnostic("PC0005", locator.span(first.start, first.start + 1), {
+            "what": f"unclosed brackets ({unreported:,} more, not listed)",
+            "what_ja": f"閉じていない括弧（ほかに {unreported:,} 個、一覧には出しません）",
+            "limit": f"{MAX_UNCLOSED_REPORTED:,}", "limit_ja": f"{MAX_UNCLOSED_REPORTED:,} 個"}))
     with _lock:
         for seg in segments:
-            if seg.problems:
+            if seg.problems or seg.unreported:
                 diagnostics.extend(_problem(p, locator) for p in seg.problems)
                 broken.update(_assigned_name(text, seg))
                 continue

@@ -42,11 +42,43 @@ __all__ = [
     "ScaleType",
     "TableType",
     "TextType",
+    "TooManyDigitsError",
     "Type",
     "YenType",
+    "within_digits",
 ]
 
 MAX_LITERAL_DIGITS: Final = 30  # a yen amount of 10**30 is already absurd
+#: Numbers given at evaluation time (API inputs and arguments, `eval --input`/`--inputs`,
+#: acceptance tests) have at most this many digits written out in full, as a profile's
+#: literals: enough for any real figure, and far from the sizes whose conversion takes
+#: seconds to hours (``int(Decimal("1E+999999999"))`` never ends).  docs/limits.md.
+MAX_INPUT_DIGITS: Final = MAX_LITERAL_DIGITS
+#: An int input must lie strictly between ``-INPUT_BOUND`` and ``INPUT_BOUND``.
+INPUT_BOUND: Final = 10**MAX_INPUT_DIGITS
+
+
+def within_digits(value: int | Decimal) -> bool:
+    """Whether ``value`` written out in full (``1E+3`` as ``1000``, ``1E-3`` as ``0.001``) has
+    at most :data:`MAX_INPUT_DIGITS` digits; never converts ``value``, so it is fast for any
+    size.  A NaN or an infinity is not within."""
+    if isinstance(value, int):
+        return -INPUT_BOUND < value < INPUT_BOUND
+    if not value.is_finite() or value.adjusted() >= MAX_INPUT_DIGITS:
+        return False
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # noqa: S101 - a finite Decimal
+    whole = value.adjusted() + 1 if value else 1
+    return max(whole, 1) + max(-exponent, 0) <= MAX_INPUT_DIGITS
+
+
+class TooManyDigitsError(ValueError):
+    """A number given from outside has more than :data:`MAX_INPUT_DIGITS` digits."""
+
+    def __init__(self, shown: str) -> None:
+        super().__init__(f"{shown} has more than {MAX_INPUT_DIGITS} digits (the limit of "
+                         "docs/limits.md)")
+        self.shown = shown
 
 
 @attrs.frozen

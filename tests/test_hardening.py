@@ -1,0 +1,604 @@
+"""Issue 12, hardening round two: each test failed before its fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+from decimal import Decimal
+
+import pytest
+from helpers import CORE_DIR, PROFILES, ROOT, load_core_text
+
+import paramcfg
+from paramcfg import grammar_tables, syntax
+from paramcfg import types as t
+from paramcfg.engine import load_tenant_text
+from paramcfg.export import parse_input
+from paramcfg.source import decode
+
+# ---- 1. the grammar cache ran a pickle ------------------------------------------------------
+
+
+class _Evil:
+    def __init__(self, marker) -> None:
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))  # creating the marker file is "code ran"
+
+
+def _plant(folder, marker) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "grammar.lark-cache").open("wb") as f:
+        f.write(b"0" * 64 + b"\n")
+        pickle.dump(_Evil(marker), f)
+
+
+def test_planted_grammar_cache_runs_no_code(tmp_path):
+    """A pickle planted where the grammar cache used to be is never read, and nothing is
+    written to the cache folders (before: Lark unpickled it and the marker appeared)."""
+    marker = tmp_path / "PWNED"
+    explicit = tmp_path / "explicit"
+    xdg = tmp_path / "xdg"
+    _plant(explicit, marker)
+    _plant(xdg / "paramcfg", marker)
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    env = {**os.environ, "PARAMCFG_LANG": "en"}
+    env.pop("PARAMCFG_NO_CACHE", None)
+    for variables in ({"PARAMCFG_CACHE_DIR": str(explicit)}, {"XDG_CACHE_HOME": str(xdg)},
+                      {"HOME": str(tmp_path / "home")}):
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "paramcfg", "check", "--core", str(CORE_DIR), str(PROFILES[0])],
+            env={**env, **variables}, capture_output=True, text=True, check=False, cwd=tmp_path,
+            timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert not marker.exists()
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_shipped_grammar_tables_match_the_grammar():
+    """The analysed grammar shipped in the package is for this grammar, these options and this
+    Lark; after a grammar change run ``python -m paramcfg.grammar_tables``."""
+    tables = syntax._grammar_file(grammar_tables.FILE_NAME)
+    assert tables is not None
+    stamp = grammar_tables.fingerprint(syntax._grammar_text(), syntax.PARSER_OPTIONS)
+    parser = grammar_tables.loads(tables, stamp, postlex=syntax._PostLexer(),
+                                  transformer=syntax._ToNodes())
+    assert parser is not None, "stale grammars/paramcfg.lark.json: python -m paramcfg.grammar_tables"
+
+
+def test_shipped_tables_parse_as_the_grammar_does():
+    """Every sample file parses to the same statements and diagnostics with the shipped tables
+    as with the parser analysed from the grammar."""
+    files = [*sorted(CORE_DIR.glob("*.pcore")), *PROFILES,
+             *sorted((ROOT / "tests" / "corpus").rglob("*.pcfg"))]
+    texts = [(str(p), decode(p.read_bytes(), str(p)).text) for p in files]
+    shipped = [syntax.parse_text(text, path) for path, text in texts]
+    saved = syntax._parser, syntax._transformer
+    try:
+        syntax._transformer = syntax._ToNodes()
+        syntax._parser = syntax.build_parser(syntax._grammar_text(), syntax._transformer)
+        built = [syntax.parse_text(text, path) for path, text in texts]
+    finally:
+        syntax._parser, syntax._transformer = saved
+    assert shipped == built
+
+
+def test_damaged_or_foreign_tables_are_refused_without_running_code(tmp_path):
+    marker = tmp_path / "PWNED"
+    stamp = grammar_tables.fingerprint(syntax._grammar_text(), syntax.PARSER_OPTIONS)
+    runtime = {"postlex": syntax._PostLexer(), "transformer": syntax._ToNodes()}
+    for text in ("", "{", "[]", '{"fingerprint": "x"}', f'{{"fingerprint": "{stamp}"}}',
+                 pickle.dumps(_Evil(marker)).decode("latin-1")):
+        assert grammar_tables.loads(text, stamp, **runtime) is None
+    assert not marker.exists()
+
+
+def test_grammar_tables_module_documents_regeneration():
+    assert "python -m paramcfg.grammar_tables" in textwrap.dedent(grammar_tables.__doc__ or "")
+
+
+# ---- 2 and 16. huge numbers hung: refused beyond 30 digits, before any conversion -----------
+
+ON = dt.date(2024, 6, 1)
+NAKA = ROOT / "tenant_profiles" / "naka.pcfg"
+HOUSEHOLD = {"認定": "3号", "時間": "標準", "生活保護世帯": False, "非課税世帯": False,
+             "多子順位.未就学児": 1, "多子順位.全兄弟": 1}
+
+NUMBERS_CORE = """core "numbers" version 1.0
+input 額 : yen
+input 係数 : decimal
+input 率 : rate
+rule 税 : yen = floor(額 * 率, 1)
+rule 倍 : decimal = 係数 * 2
+rule 引数(x : yen) : yen = x + 1円
+"""
+
+
+@pytest.fixture(scope="module")
+def numbers_core(tmp_path_factory):
+    core = load_core_text(tmp_path_factory.mktemp("numbers"), "n.pcore", NUMBERS_CORE)
+    assert core.ok, [d.message() for d in core.diagnostics]
+    return core
+
+
+@pytest.fixture(scope="module")
+def numbers(numbers_core):
+    return load_tenant_text('tenant "五霞町" code 085421\nuses "numbers"\nfrom 2024-04-01\n',
+                            numbers_core)
+
+
+def _run_cli(*argv, cwd=None):
+    """``paramcfg`` in a subprocess: the inputs below hung for minutes to forever before."""
+    return subprocess.run([sys.executable, "-m", "paramcfg", *map(str, argv)],  # noqa: S603
+                          capture_output=True, text=True, check=False, timeout=60, cwd=cwd,
+                          env={**os.environ, "PARAMCFG_LANG": "en"})
+
+
+@pytest.mark.parametrize("number", ["1e999999999", "1e1000000", "-1e40", "1" * 31])
+def test_eval_inputs_json_refuses_huge_numbers(tmp_path, number):
+    path = tmp_path / "inputs.json"
+    path.write_text(json.dumps(HOUSEHOLD, ensure_ascii=False)[:-1] + f', "所得割額": {number}}}',
+                    encoding="utf-8")
+    done = _run_cli("eval", NAKA, "保育料.月額計算", "--on", "2024-06-01", "--inputs", path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "has more than 30 digits" in done.stderr
+
+
+def test_eval_input_text_refuses_huge_numbers():
+    done = _run_cli("eval", NAKA, "保育料.月額計算", "--on", "2024-06-01",
+                    "--input", "所得割額=" + "9" * 100_000 + "円",
+                    *[f"--input={k}={str(v).lower()}" for k, v in HOUSEHOLD.items()])
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "has more than 30 digits" in done.stderr
+    assert len(done.stderr) < 500  # the number is not echoed in full
+
+
+def test_acceptance_tests_refuse_huge_numbers(tmp_path):
+    import shutil  # noqa: PLC0415
+
+    shutil.copytree(CORE_DIR, tmp_path / "package_core")
+    shutil.copy(NAKA, tmp_path / "naka.pcfg")
+    inputs = "\n".join(f'"{k}" = {json.dumps(v, ensure_ascii=False)}' for k, v in HOUSEHOLD.items())
+    (tmp_path / "naka.test.toml").write_text(
+        '[[case]]\nname = "huge"\nrule = "保育料.月額計算"\non = 2024-06-01\nexpected = "0円"\n'
+        f'[case.inputs]\n"所得割額" = 1e999999999\n{inputs}\n', encoding="utf-8")
+    done = _run_cli("test", tmp_path / "naka.test.toml")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "has more than 30 digits" in done.stdout
+
+
+@pytest.mark.parametrize("raw", [Decimal("1E+999999999"), Decimal("1E+30"), 10**30, -(10**30),
+                                 "1,000,000,000,000,000,000,000,000,000,000円", "0." + "0" * 30 + "1"])
+def test_parse_input_refuses_beyond_30_digits(raw):
+    with pytest.raises(t.TooManyDigitsError):
+        parse_input(raw, t.YenType() if not str(raw).startswith("0.") else t.DecimalType())
+
+
+@pytest.mark.parametrize("raw", [10**30 - 1, Decimal("9" * 30), "0.014",
+                                 "1.4%"])
+def test_parse_input_accepts_30_digits(raw):
+    parse_input(raw, t.RateType() if isinstance(raw, str) else t.DecimalType())
+
+
+@pytest.mark.parametrize("how", ["evaluate", "interpret", "explain", "evaluate_many"])
+@pytest.mark.parametrize(("rule", "inputs", "args", "bad"), [
+    ("税", {"額": 10**30, "率": Decimal("0.01")}, (), "額"),
+    ("税", {"額": -(10**1_000_000), "率": Decimal("0.01")}, (), "額"),
+    ("税", {"額": 1, "率": Decimal("1E+999999999")}, (), "率"),
+    ("税", {"額": 1, "率": 10**31}, (), "率"),
+    ("倍", {"係数": Decimal("1E-31")}, (), "係数"),
+    ("倍", {"係数": Decimal("1." + "1" * 40)}, (), "係数"),
+    ("引数", {}, (10**40,), "x"),
+])
+def test_api_refuses_numbers_beyond_30_digits(numbers, how, rule, inputs, args, bad):
+    if how == "evaluate_many" and args:
+        pytest.skip("evaluate_many takes no rule arguments")
+
+    def run():
+        if how == "evaluate_many":
+            return numbers.evaluate_many(rule, [inputs], ON)
+        return getattr(numbers, how)(rule, inputs, ON, args)
+
+    with pytest.raises(paramcfg.EvaluationError, match="at most 30 digits") as err:
+        run()
+    assert err.value.name == bad
+
+
+@pytest.mark.parametrize("how", ["evaluate", "interpret"])
+def test_api_accepts_30_digits(numbers, how):
+    run = getattr(numbers, how)
+    assert run("税", {"額": 10**30 - 1, "率": Decimal(0)}, ON) == 0
+    assert run("倍", {"係数": Decimal("0." + "0" * 28 + "5")}, ON) == Decimal("1.0E-28")
+    assert run("引数", {}, ON, (-(10**30) + 1,)) == -(10**30) + 2
+
+
+def test_the_limit_is_documented():
+    limits = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
+    assert "digits in a number given at evaluation" in limits
+
+
+# ---- 3. results depended on the caller's decimal context ---------------------------------------
+
+import decimal  # noqa: E402
+
+CONTEXT_CORE = """core "context" version 1.0
+input 額 : yen
+input 率 : rate
+input 係数 : decimal
+input 世帯 : list of decimal
+param 税率 : rate default 1.4%
+param 段階 : scale[額 : yen] of rate
+  default
+    | 額 | 率 |
+    | < 1,000,000円 | 10.123456789% |
+    | >= 1,000,000円 | 20.987654321% |
+rule 掛 : decimal = 係数 * 率
+rule 足 : decimal = 係数 + 率 - 0.00000000000000000000000000001
+rule 負 : decimal = -係数
+rule 和 : decimal = sum(世帯)
+rule 段 : yen = floor(段階(額), 1)
+rule 税 : yen = round_half_up(額 * 率, 1)
+rule 固定 : yen = floor(floor(額, 1000) * 税率, 100)
+"""
+
+CONTEXT_INPUTS = {"額": 10**29 + 123_456_789, "率": Decimal("0.123456789012345678901"),
+                  "係数": Decimal("12345678901234567890.123456789"),
+                  "世帯": [Decimal("1.00000000000000000000000000001"), Decimal("2E-29")]}
+CALLER_CONTEXTS = [
+    decimal.Context(prec=7), decimal.Context(prec=3, rounding=decimal.ROUND_DOWN),
+    decimal.Context(prec=28, rounding=decimal.ROUND_CEILING, traps=[]),
+    decimal.Context(prec=999, Emax=9, Emin=-9),
+]
+
+
+@pytest.fixture(scope="module")
+def context_town(tmp_path_factory):
+    core = load_core_text(tmp_path_factory.mktemp("context"), "c.pcore", CONTEXT_CORE)
+    assert core.ok, [d.message() for d in core.diagnostics]
+    return load_tenant_text('tenant "五霞町" code 085421\nuses "context"\nfrom 2024-04-01\n', core)
+
+
+def _all_rules(town, how):
+    return {rule: getattr(town, how)(rule, CONTEXT_INPUTS, ON)
+            for rule in ("掛", "足", "負", "和", "段", "税", "固定")}
+
+
+def test_exact_answers_in_the_librarys_own_context(context_town):
+    """50 significant digits whatever the thread's context (the default one has 28)."""
+    x, rate, coef = CONTEXT_INPUTS["額"], CONTEXT_INPUTS["率"], CONTEXT_INPUTS["係数"]
+    wide = decimal.Context(prec=200)
+    exact = {
+        "掛": wide.multiply(coef, rate),  # 49 digits: exact in 50, not in the default 28
+        "足": wide.subtract(wide.add(coef, rate), Decimal("1E-29")),
+        "負": coef.copy_negate(),
+        "和": Decimal("1.00000000000000000000000000003"),
+        "固定": (x // 1000 * 1000) * 14 // 1000 // 100 * 100,
+        "段": (1_000_000 * 10123456789 + (x - 1_000_000) * 20987654321) // 10**11,
+    }
+    for how in ("evaluate", "interpret"):
+        got = _all_rules(context_town, how)
+        for rule, want in exact.items():
+            assert got[rule] == want, (how, rule)
+        assert got["税"] == int(wide.multiply(x, rate).quantize(
+            Decimal(1), rounding=decimal.ROUND_HALF_UP, context=wide))
+
+
+@pytest.mark.parametrize("caller", CALLER_CONTEXTS, ids=lambda c: f"prec{c.prec}-{c.rounding}")
+@pytest.mark.parametrize("how", ["evaluate", "interpret", "evaluate_many"])
+def test_the_callers_context_changes_nothing(context_town, caller, how):
+    expected = _all_rules(context_town, "interpret")
+    with decimal.localcontext(caller):
+        if how == "evaluate_many":
+            got = {rule: context_town.evaluate_many(rule, [CONTEXT_INPUTS], ON)[0]
+                   for rule in expected}
+        else:
+            got = _all_rules(context_town, how)
+        assert decimal.getcontext().prec == caller.prec  # and it is left as it was
+    assert got == expected
+    assert {k: str(v) for k, v in got.items()} == {k: str(v) for k, v in expected.items()}
+
+
+def test_the_callers_context_does_not_change_a_loaded_profile(tmp_path):
+    text = 'tenant "五霞町" code 085421\nuses "context"\nfrom 2024-04-01\n  税率 = 1.23456789%\n'
+    core = load_core_text(tmp_path, "c.pcore", CONTEXT_CORE)
+    plain = load_tenant_text(text, core).parameters(ON)["税率"]
+    with decimal.localcontext(decimal.Context(prec=2)):
+        narrowed = load_tenant_text(text, core).parameters(ON)["税率"]
+    assert plain == narrowed == Decimal("0.0123456789")
+
+
+def test_the_sample_fixed_asset_tax_ignores_the_callers_context(core):
+    """The reproduction of issue 12: 償却資産 5,123,457,000円 at 1.4% under prec=7."""
+    town = paramcfg.load_tenant(ROOT / "tenant_profiles" / "naka.pcfg", core)
+    args = ("償却資産", 5_123_457_000)
+    exact = 5_123_457_000 // 1000 * 1000 * 14 // 1000 // 100 * 100
+    with decimal.localcontext(prec=7):
+        assert town.evaluate("固定資産税.年税額", {}, ON, args) == exact
+        assert town.interpret("固定資産税.年税額", {}, ON, args) == exact
+
+
+# ---- 14. equal constants were pooled across types and representations -------------------------
+
+POOL_CORE = """core "pool" version 1.0
+record R {
+  x : decimal
+  y : rate
+}
+param p1 : R
+  default { x = 1.0, y = 1.4% }
+param p2 : R
+  default { x = 1.00, y = 1.40% }
+param p3 : R
+  default { x = 1, y = 1.4% }
+param q1 : list of decimal
+  default [1.0, 2]
+param q2 : list of decimal
+  default [1.00, 2.0]
+param d1 : decimal
+  default 0.0
+param d2 : decimal
+  default 0
+param d3 : decimal
+  default -0.0
+rule r1 : R = p1
+rule r2 : R = p2
+rule r3 : R = p3
+rule s1 : list of decimal = q1
+rule s2 : list of decimal = q2
+rule e1 : decimal = d1
+rule e2 : decimal = d2
+rule e3 : decimal = d3
+"""
+
+
+def test_constants_are_pooled_by_type_and_exact_representation(tmp_path):
+    """Records (and lists, and decimals) that compare equal but are written differently keep
+    their own constant, so compiled code returns exactly what the interpreter returns."""
+    core = load_core_text(tmp_path, "pool.pcore", POOL_CORE)
+    assert core.ok, [d.message() for d in core.diagnostics]
+    town = load_tenant_text('tenant "五霞町" code 085421\nuses "pool"\nfrom 2024-04-01\n', core)
+    module = town.compiled(ON)  # every rule in one generated module, sharing its constants
+    for rule in ("r1", "r2", "r3", "s1", "s2", "e1", "e2", "e3"):
+        compiled = module.run(rule, {}, ON)
+        interpreted = town.interpret(rule, {}, ON)
+        assert repr(compiled) == repr(interpreted), rule
+    assert repr(module.run("r2", {}, ON)) != repr(module.run("r1", {}, ON))
+
+
+# ---- 13. one error contract for evaluate, evaluate_many, interpret and explain -----------------
+
+from paramcfg.types import MonthDay  # noqa: E402
+
+CONTRACT_CORE = """core "contract" version 1.0
+input d : date
+input md : monthday
+input n : int
+param 閉庁日 : list of monthday
+  default []
+rule bd : date =
+  business_day(d, 閉庁日)
+rule fd : date =
+  fiscal_date(md, n)
+rule am : date =
+  add_months(d, n)
+rule 引数(x : yen, y : yen) : yen = x + y
+rule 定数 : int = 1
+"""
+
+ENTRY_POINTS = ["evaluate", "evaluate_many", "interpret", "explain"]
+
+
+@pytest.fixture(scope="module")
+def contract(tmp_path_factory):
+    core = load_core_text(tmp_path_factory.mktemp("contract"), "c.pcore", CONTRACT_CORE)
+    assert core.ok, [d.message() for d in core.diagnostics]
+    return load_tenant_text('tenant "五霞町" code 085421\nuses "contract"\nfrom 2024-04-01\n', core)
+
+
+def _call(town, how, rule, inputs, args=()):
+    if how == "evaluate_many":
+        return town.evaluate_many(rule, [inputs], ON)
+    return getattr(town, how)(rule, inputs, ON, args)
+
+
+@pytest.mark.parametrize("how", ENTRY_POINTS)
+@pytest.mark.parametrize(("rule", "inputs", "line"), [
+    ("bd", {"d": dt.date(9999, 12, 31)}, 8),                       # past the last date
+    ("fd", {"md": MonthDay(13, 40), "n": 2024}, None),              # no such day of the year
+    ("fd", {"md": MonthDay(0, 0), "n": 2024}, None),
+    ("fd", {"md": MonthDay("4", "1"), "n": 2024}, None),            # not ints
+    ("fd", {"md": MonthDay(2, None), "n": 9999}, 10),
+    ("am", {"d": dt.date(9999, 12, 31), "n": 1}, 12),
+    ("am", {"d": dt.date(1, 1, 1), "n": -1}, 12),
+    ("bd", None, None),                                             # inputs that are no mapping
+    ("bd", [("d", dt.date(2024, 1, 1))], None),
+])
+def test_every_entry_point_raises_evaluation_errors_only(contract, how, rule, inputs, line):
+    if how == "evaluate_many" and not isinstance(inputs, dict):
+        pytest.skip("evaluate_many takes rows")
+    with pytest.raises(paramcfg.EvaluationError) as err:
+        _call(contract, how, rule, inputs)
+    assert err.value.rule == rule
+    assert err.value.span is not None
+    if line is not None:  # the failing expression's line, not the rule's header
+        assert err.value.span.line == line
+
+
+@pytest.mark.parametrize("how", ["evaluate", "interpret", "explain"])
+@pytest.mark.parametrize(("rule", "args"), [("引数", ()), ("引数", (1,)), ("引数", (1, 2, 3)),
+                                            ("定数", (1,))])
+def test_a_wrong_number_of_arguments_is_an_evaluation_error(contract, how, rule, args):
+    with pytest.raises(paramcfg.EvaluationError, match="argument") as err:
+        _call(contract, how, rule, {}, args)
+    assert err.value.rule == rule
+    assert "引数" in err.value.message("ja")
+
+
+def test_a_rule_without_inputs_takes_any_inputs_alike(contract):
+    for how in ENTRY_POINTS:
+        if how != "explain":
+            assert _call(contract, how, "定数", {}) in (1, [1])
+    assert contract.evaluate("定数", None, ON) == contract.interpret("定数", None, ON) == 1
+
+
+# ---- 9. rule-call diamonds were exponential -----------------------------------------------------
+
+DIAMOND_SCRIPT = r"""
+import datetime as dt, pathlib, sys, tempfile
+import paramcfg
+from paramcfg import rules
+n = int(sys.argv[1])
+lines = ['core "deep" version 1.0', "input x : int", f"rule a{n} : int = x", f"rule b{n} : int = x"]
+for i in range(n - 1, -1, -1):
+    lines.append(f"rule a{i} : int = a{i + 1} + b{i + 1}")
+    lines.append(f"rule b{i} : int = a{i + 1} - b{i + 1}")
+folder = pathlib.Path(tempfile.mkdtemp())
+(folder / "d.pcore").write_text("\n".join(lines) + "\n", encoding="utf-8")
+core = paramcfg.load_core(folder / "d.pcore")
+assert core.ok, [d.message() for d in core.diagnostics]
+town = paramcfg.load_tenant_text('tenant "五霞町" code 085421\nuses "deep"\nfrom 2024-04-01\n', core)
+on = dt.date(2024, 5, 1)
+assert rules.transitive_inputs(town.rules)["a0"] == ["x"]
+step = town.explain("a0", {"x": 3}, on)
+print(town.evaluate("a0", {"x": 3}, on), town.interpret("a0", {"x": 3}, on), step.value,
+      len(step.children))
+"""
+
+
+def test_rule_call_diamonds_are_evaluated_once_per_call(tmp_path):
+    """30 layers of a0 = a1 + b1, b0 = a1 - b1: 2**30 paths, 62 rules.  Before, walking
+    every path took 28 s at 23 layers (transitive_inputs) and 78 s (the interpreter)."""
+    a, b = 3, 3
+    for _ in range(30):
+        a, b = a + b, a - b
+    done = subprocess.run([sys.executable, "-c", DIAMOND_SCRIPT, "30"], capture_output=True,  # noqa: S603
+                          text=True, check=False, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(a)] * 3 + ["2"]
+
+
+# ---- 10. linecache grew with every compile -----------------------------------------------------
+
+import gc  # noqa: E402
+import linecache  # noqa: E402
+
+
+def _generated_sources() -> set[str]:
+    return {name for name in linecache.cache if name.startswith("<paramcfg rule")}
+
+
+def test_linecache_is_freed_with_the_compiled_module(numbers_core):
+    core = numbers_core
+    gc.collect()
+    before = _generated_sources()
+    kept = load_tenant_text('tenant "五霞町" code 085421\nuses "numbers"\nfrom 2024-04-01\n', core)
+    module = kept.compiled(ON)
+    assert module.filename in linecache.cache  # tracebacks show the generated lines meanwhile
+    for _ in range(30):
+        town = load_tenant_text('tenant "五霞町" code 085421\nuses "numbers"\nfrom 2024-04-01\n',
+                                core)
+        town.evaluate("税", {"額": 1000, "率": Decimal("0.1")}, ON)
+        town.compiled(ON)
+        del town
+    gc.collect()
+    assert _generated_sources() - before == {module.filename}
+    del kept, module
+    gc.collect()
+    assert _generated_sources() - before == set()
+
+
+# ---- 7. evaluate_many lost the batch on one bad row ---------------------------------------------
+
+
+def test_evaluate_many_names_the_bad_row(numbers):
+    rows = [{"額": 1000, "率": Decimal("0.1")}] * 3 + [{"額": 1000.0, "率": Decimal("0.1")}]
+    with pytest.raises(paramcfg.EvaluationError) as err:
+        numbers.evaluate_many("税", rows, ON)
+    assert err.value.row == 3
+    assert err.value.name == "額"
+    assert "row 3 (from 0)" in err.value.message("en")
+    assert "3 行目（0 から数えて）" in err.value.message("ja")
+
+
+def test_evaluate_rows_keeps_every_good_row(numbers):
+    good = {"額": 1000, "率": Decimal("0.1")}
+    rows = (row for row in [good, {"額": 1000.0, "率": Decimal("0.1")}, good, {"率": 1}, good])
+    results = numbers.evaluate_rows("税", rows, ON)
+    assert [r.ok for r in results] == [True, False, True, False, True]
+    assert [r.value for r in results if r.ok] == [100, 100, 100]
+    errors = [r.error for r in results if not r.ok]
+    assert [(e.row, e.name) for e in errors] == [(1, "額"), (3, "額")]
+    assert all(r.value is None for r in results if not r.ok)
+
+
+# ---- 6. the diagnostic cap came after the cost ---------------------------------------------------
+
+
+def test_unclosed_brackets_are_counted_past_the_budget_not_built():
+    """20,000 statements of 63 unclosed brackets each: 1.26 million diagnostics were built
+    (9 s, 1.1 GB) to show 500.  Now at most MAX_UNCLOSED_REPORTED are built, the rest counted
+    in one PC0005, and no such statement goes to the parser."""
+    header = 'tenant "x" code 085421\nuses "ibaraki-cloud"\nfrom 2024-04-01\n'
+    text = header + ("  a = " + "(" * 63 + "\n") * 19_991
+    parsed = syntax.parse_text(text, "many.pcfg")
+    unclosed = [d for d in parsed.diagnostics if d.code == "PC0103"]
+    assert len(unclosed) == syntax.MAX_UNCLOSED_REPORTED
+    summary = [d for d in parsed.diagnostics if d.code == "PC0005"]
+    assert len(summary) == 1
+    assert f"{19_991 * 63 - syntax.MAX_UNCLOSED_REPORTED:,} more" in summary[0].message("en")
+    assert len(parsed.diagnostics) == syntax.MAX_UNCLOSED_REPORTED + 1
+
+
+# ---- 5. fork: children hung on the parse lock and started with the collector off --------------
+
+FORK_SCRIPT = r"""
+import gc, os, sys, threading, time
+import paramcfg
+core = paramcfg.load_core(sys.argv[1])
+text = open(sys.argv[2], encoding="utf-8").read()
+stop = threading.Event()
+def loader():
+    while not stop.is_set():
+        paramcfg.check_profile_text(text, core)
+threading.Thread(target=loader, daemon=True).start()
+time.sleep(0.5)
+results = []
+for _ in range(12):
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: is the collector on, and can it parse?
+        os.close(read)
+        on = gc.isenabled()
+        ok = paramcfg.check_profile_text(text, core).ok
+        os.write(write, f"{on} {ok}".encode())
+        os._exit(0)
+    os.close(write)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+    results.append(os.read(read, 100).decode() or "hung")
+    os.close(read)
+stop.set()
+print(" | ".join(results))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
+def test_fork_children_parse_and_collect_garbage(tmp_path):
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", FORK_SCRIPT, str(CORE_DIR), str(PROFILES[0])],
+        capture_output=True, text=True, check=False, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().split(" | ") == ["True True"] * 12, done.stdout
