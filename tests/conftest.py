@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from helpers import CORE_DIR, FROZEN_CORE_DIR, ROOT
+from helpers import CORE_DIR, FROZEN_CORE_DIR, PROFILES, ROOT
 
-from paramcfg.engine import CoreResult, load_core
+from paramcfg.engine import CoreResult, Tenant, load_core, load_tenant
 
 
 def _load(path) -> CoreResult:
@@ -31,3 +31,9 @@ def frozen_core() -> CoreResult:
     """The sample core frozen at version 2024.4 (tests/fixtures/frozen_core), for the tests of
     the language itself: the bad-input corpus, the late joiner's fixture and the limits."""
     return _load(FROZEN_CORE_DIR)
+
+
+@pytest.fixture(scope="session")
+def tenants(core: CoreResult) -> dict[str, Tenant]:
+    """The four sample towns over the shipped core, by file stem (``naka`` …)."""
+    return {path.stem: load_tenant(path, core) for path in PROFILES}

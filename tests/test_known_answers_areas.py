@@ -61,12 +61,6 @@ PER_CAPITA = "住民税.均等割額"
 DOG = "畜犬.合計手数料"
 
 
-@pytest.fixture(scope="module")
-def tenants(core):
-    return {town: paramcfg.load_tenant(ROOT / "tenant_profiles" / f"{town}.pcfg", core)
-            for town in TOWNS}
-
-
 def member(birth, income, judged=None):
     """One NHI member: 生年月日, 総所得金額等 and 軽減判定所得 (default: the same income)."""
     return {"生年月日": birth, "総所得金額等": income,

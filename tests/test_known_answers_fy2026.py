@@ -55,12 +55,6 @@ FIRST, LATER = "固定資産税.第1期額", "固定資産税.第2期以降の�
 UNIT = "固定資産税.各期の端数単位"
 
 
-@pytest.fixture(scope="module")
-def tenants(core):
-    return {town: paramcfg.load_tenant(ROOT / "tenant_profiles" / f"{town}.pcfg", core)
-            for town in TOWNS}
-
-
 def elder(pension, *, household_taxed=True):
     """本人非課税, no welfare: the step follows 年金収入等 and whether the household is taxed."""
     return {"介護.生活保護等": False, "介護.世帯課税": household_taxed, "介護.本人課税": False,

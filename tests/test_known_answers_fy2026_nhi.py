@@ -54,12 +54,6 @@ REDUCTION = "国保.軽減割合"
 BIRTH_MONTHS = "国保.産前産後軽減月数"
 
 
-@pytest.fixture(scope="module")
-def tenants(core):
-    return {town: paramcfg.load_tenant(ROOT / "tenant_profiles" / f"{town}.pcfg", core)
-            for town in TOWNS}
-
-
 def member(birth, income, *, judged=None, births=None, multiple=None):
     """One NHI member; 出産予定日 and 多胎 only when given (else the record's defaults)."""
     m = {"生年月日": birth, "総所得金額等": income,

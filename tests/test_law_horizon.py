@@ -82,15 +82,15 @@ from 2026-04-01
 
 
 @pytest.fixture
-def core(tmp_path):
+def small_core(tmp_path):
     result = load_core_text(tmp_path, "町村税.pcore", CORE)
     assert result.ok, [d.message() for d in result.diagnostics]
     return result
 
 
 @pytest.fixture
-def town(core):
-    return paramcfg.load_tenant_text(PROFILE, core, "五霞町.pcfg")
+def town(small_core):
+    return paramcfg.load_tenant_text(PROFILE, small_core, "五霞町.pcfg")
 
 
 def codes(result):
@@ -100,8 +100,8 @@ def codes(result):
 # ---- the language -------------------------------------------------------------------------
 
 
-def test_the_horizon_is_read_on_the_core_line_or_the_next(tmp_path, core):
-    assert core.core.horizon == dt.date(2027, 3, 31)
+def test_the_horizon_is_read_on_the_core_line_or_the_next(tmp_path, small_core):
+    assert small_core.core.horizon == dt.date(2027, 3, 31)
     same_line = load_core_text(tmp_path, "a.pcore", 'core "甲" version 1 law through 2026-03-31\n')
     assert same_line.ok
     assert same_line.core.horizon == dt.date(2026, 3, 31)
@@ -114,36 +114,36 @@ def test_an_impossible_horizon_is_a_diagnostic(tmp_path):
     assert [(d.code, d.span.line) for d in result.diagnostics] == [("PC0406", 2)]
 
 
-def test_required_from_is_parsed(core):
-    p = core.core.params["新税.税率"]
+def test_required_from_is_parsed(small_core):
+    p = small_core.core.params["新税.税率"]
     assert p.required
     assert p.required_from == dt.date(2026, 4, 1)
     assert not p.required_on(dt.date(2026, 3, 31))
     assert p.required_on(dt.date(2026, 4, 1))
-    assert core.core.params["税率"].required_from is None
+    assert small_core.core.params["税率"].required_from is None
 
 
-def test_required_from_is_not_asked_of_the_years_before(core):
+def test_required_from_is_not_asked_of_the_years_before(small_core):
     # A profile that ends in FY2025 was complete under the old law: it still is, up to
     # 2026-03-31; from 2026-04-01 the two new values are missing, each reported once.
     old = PROFILE.split("from 2026-04-01", maxsplit=1)[0]
-    result = paramcfg.check_profile_text(old, core, "旧.pcfg")
+    result = paramcfg.check_profile_text(old, small_core, "旧.pcfg")
     missing = sorted(str(d.args["name"]) for d in result.diagnostics if d.code == "PC0401")
     assert missing == ["新税.加算", "新税.税率"]
     assert all(d.args["date"] == "2026-04-01" for d in result.diagnostics if d.code == "PC0401")
 
 
-def test_required_from_counts_a_value_set_before_the_date(core):
+def test_required_from_counts_a_value_set_before_the_date(small_core):
     early = PROFILE.replace("from 2026-04-01\n", "from 2025-10-01\n")
-    assert paramcfg.check_profile_text(early, core, "早.pcfg").ok
+    assert paramcfg.check_profile_text(early, small_core, "早.pcfg").ok
 
 
-def test_a_profile_starting_after_the_date_must_set_it_in_its_first_block(core):
+def test_a_profile_starting_after_the_date_must_set_it_in_its_first_block(small_core):
     late = PROFILE.replace("from 2025-04-01\n  税率 = 10%\nfrom 2026-04-01\n",
                            "from 2026-06-01\n  税率 = 10%\n")
-    assert paramcfg.check_profile_text(late, core, "後.pcfg").ok
+    assert paramcfg.check_profile_text(late, small_core, "後.pcfg").ok
     without = late.split("  新税.税率")[0]
-    result = paramcfg.check_profile_text(without, core, "後.pcfg")
+    result = paramcfg.check_profile_text(without, small_core, "後.pcfg")
     assert sorted((d.code, d.args["date"]) for d in result.diagnostics if d.code == "PC0401") \
         == [("PC0401", "2026-06-01"), ("PC0401", "2026-06-01")]
 
@@ -160,9 +160,9 @@ def test_a_rule_reading_a_value_before_it_is_required_compiles_and_runs(town):
     assert town.interpret("合計", {"所得": 1_000_000}, on) == 110_100
 
 
-def test_profile_blocks_after_the_horizon_are_warned_about(core):
+def test_profile_blocks_after_the_horizon_are_warned_about(small_core):
     text = PROFILE + "from 2027-04-01\n  税率 = 11%\n"
-    result = paramcfg.check_profile_text(text, core, "先.pcfg")
+    result = paramcfg.check_profile_text(text, small_core, "先.pcfg")
     assert result.ok  # a warning: values decided early are kept
     assert codes(result) == [("PC0413", text.splitlines().index("from 2027-04-01") + 1)]
     assert "2027-03-31" in result.diagnostics[0].message()
@@ -346,21 +346,15 @@ HOUSEHOLD = {
 PARTS = ("国保.医療分税額", "国保.支援金分税額", "国保.介護分税額", "国保.子ども支援分税額")
 
 
-@pytest.fixture(scope="module")
-def towns():
-    core = paramcfg.load_core(CORE_DIR)
-    return {p.stem: paramcfg.load_tenant(p, core) for p in PROFILES}
-
-
-def test_the_shipped_core_states_its_horizon(towns):
-    core = next(iter(towns.values())).core
+def test_the_shipped_core_states_its_horizon(tenants):
+    core = next(iter(tenants.values())).core
     assert core.version_text == "2026.4"
     assert core.horizon == dt.date(2027, 3, 31)
 
 
 @pytest.mark.parametrize("town", [p.stem for p in PROFILES])
-def test_fy2026_nhi_tax_has_four_parts_and_fy2027_is_refused(towns, town):
-    tenant = towns[town]
+def test_fy2026_nhi_tax_has_four_parts_and_fy2027_is_refused(tenants, town):
+    tenant = tenants[town]
     fy2025, fy2026 = dt.date(2025, 6, 1), dt.date(2026, 6, 1)
     parts = [tenant.evaluate(p, HOUSEHOLD, fy2026) for p in PARTS]
     assert tenant.evaluate("国保.年税額", HOUSEHOLD, fy2026) == sum(parts)
