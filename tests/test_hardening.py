@@ -602,3 +602,28 @@ def test_fork_children_parse_and_collect_garbage(tmp_path):
         capture_output=True, text=True, check=False, timeout=300, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().split(" | ") == ["True True"] * 12, done.stdout
+
+
+# ---- 15. fmt rewrote a file that check rejects, changing a string's text ------------------------
+
+from paramcfg.cli import EXIT_FINDINGS, EXIT_OK, main  # noqa: E402
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\u2028", "\u202e", "\x00", "\x85"])
+def test_fmt_refuses_what_the_source_stage_refuses(tmp_path, capsys, char):
+    """A control character in a string is PC0003 for ``check``; ``fmt`` used to replace it by a
+    space, rewrite the file and exit 0. Now the file is left byte for byte as it was."""
+    messy = NAKA.read_text(encoding="utf-8").replace("税率 = 1.4%", "税率   =   1.4%")
+    broken = messy.replace('"那珂市長"', f'"那珂{char}市長"')
+    assert broken != messy
+    path = tmp_path / "naka.pcfg"
+    path.write_bytes(broken.encode("utf-8"))
+    for check in ([], ["--check"]):
+        assert main(["fmt", *check, str(path), "--lang", "en"]) == EXIT_FINDINGS
+        out = capsys.readouterr().out
+        assert "PC0003" in out
+        assert "not formatted" in out
+        assert path.read_bytes() == broken.encode("utf-8")
+    path.write_bytes(messy.encode("utf-8"))  # the same file without it is formatted
+    assert main(["fmt", str(path)]) == EXIT_OK
+    assert "那珂市長" in path.read_text(encoding="utf-8")

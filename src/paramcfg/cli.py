@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
 
-from paramcfg.diagnostics import Diagnostic, render_text, to_json_obj
+from paramcfg.diagnostics import Diagnostic, Severity, render_text, to_json_obj
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -530,8 +530,12 @@ def _cmd_fmt(args: argparse.Namespace, report: Report) -> None:
         except OSError as exc:
             report.fail("unreadable", path=name, error=exc.strerror or exc)
             continue
-        if not src.ok:
-            report.out.write(render_text(list(src.diagnostics), {}, report.lang))
+        if not src.ok or any(d.level is Severity.ERROR for d in src.diagnostics):
+            # What check's source stage refuses (a control character, an undecodable file) is
+            # refused here too: the text fmt would lay out is no longer the file's text (a
+            # control character in a string has become a space).
+            report.out.write(render_text(list(src.diagnostics),
+                                         {src.path: src.shown} if src.ok else {}, report.lang))
             report.say("fmt_skipped", path=name)
             report.findings = True
             continue
