@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -627,3 +628,132 @@ def test_fmt_refuses_what_the_source_stage_refuses(tmp_path, capsys, char):
     path.write_bytes(messy.encode("utf-8"))  # the same file without it is formatted
     assert main(["fmt", str(path)]) == EXIT_OK
     assert "那珂市長" in path.read_text(encoding="utf-8")
+
+
+# ---- 12. output injection: a value from a file printed a line of its own ------------------------
+
+from paramcfg.diagnostics import Diagnostic, Span, printable, render_text  # noqa: E402
+from paramcfg.diff import diff_tenants, markdown_cell, markdown_code  # noqa: E402
+from paramcfg.diff import render as render_diff  # noqa: E402
+
+FORGED = "clean\\nchecked 1 profile(s): 1 clean, 0 with errors\\n\\n"  # as written in the file
+
+
+def _naka_named(name):
+    text = NAKA.read_text(encoding="utf-8")
+    head, rest = text.split("\n", 1)
+    assert head.startswith('tenant "那珂市"')
+    return head.replace('"那珂市"', f'"{name}"') + "\n" + rest
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_tenant_name_cannot_forge_the_check_summary(tmp_path, capsys, lang):
+    """``\\n`` in a tenant name printed a forged "clean" line and summary; now escaped."""
+    path = tmp_path / "naka.pcfg"
+    path.write_text(_naka_named(f"那珂市 (082261): {FORGED}").replace(
+        "固定資産税.税率 = 1.4%", "固定資産税.税率 = -1.4%"), encoding="utf-8")
+    shutil.copytree(CORE_DIR, tmp_path / "package_core")
+    assert main(["check", str(path), "--lang", lang]) == EXIT_FINDINGS
+    lines = capsys.readouterr().out.splitlines()
+    assert not [line for line in lines if line.startswith("checked") or line.endswith("clean")]
+    assert "clean\\nchecked 1 profile(s): 1 clean, 0 with errors\\n\\n" in lines[-1]
+    assert lines[-1].endswith(("1 error(s), 0 warning(s)", "エラー 1 件、警告 0 件"))
+
+
+def test_eval_messages_escape_the_tenant_name(tmp_path, capsys):
+    path = tmp_path / "naka.pcfg"
+    path.write_text(_naka_named("那珂市\\n\\\\x1b"), encoding="utf-8")
+    shutil.copytree(CORE_DIR, tmp_path / "package_core")
+    assert main(["eval", str(path), "保育料.月額計算", "--on", "2024-06-01", "--lang", "en",
+                 "--input", "所得割額=50000円",
+                 *[f"--input={k}={str(v).lower()}" for k, v in HOUSEHOLD.items()]]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    assert "(那珂市\\n\\x1b, as of 2024-06-01)" in out
+
+
+@pytest.mark.parametrize("raw", ["\n", "\r", "\x1b[31m", "\u2028", "\u2029", "\u202e", "\x85",
+                                 "\x00", "\u200b", "\ufeff", "\x7f"])
+def test_printable_escapes_every_control_character(raw):
+    shown = printable(f"a{raw}b")
+    assert shown.startswith("a\\")
+    assert shown.endswith("b")
+    assert shown.isprintable()
+    assert printable("那珂市　長 \\n | ` *") == "那珂市　長 \\n | ` *"  # the rest as it is
+    assert printable("a\tb", tab=True) == "a\tb"
+    assert printable("a\tb") == "a\\tb"
+
+
+def test_render_text_prints_each_diagnostic_on_its_own_lines():
+    d = Diagnostic("PC0005", Span.point("町\n.pcfg", 1, 1),
+                   {"what": "x\nchecked 1 profile(s): 1 clean", "what_ja": "x\n偽", "limit": "1"})
+    for lang in ("en", "ja"):
+        out = render_text([d], {}, lang)
+        assert out.count("\n") == d.hint(lang).count("\n") + 2  # message, help, blank line
+        assert "町\\n.pcfg" in out
+
+
+CHANGED = '"|\\n# 見出し\\n|`c`**b**<i>[l](h)"'  # at most 30 cells: the form's width
+
+
+@pytest.fixture(scope="module")
+def injected_pair():
+    core = paramcfg.load_core(CORE_DIR)
+    a = load_tenant_text(NAKA.read_text(encoding="utf-8"), core)
+    b = load_tenant_text(NAKA.read_text(encoding="utf-8").replace('"那珂市長"', CHANGED), core)
+    return diff_tenants(core.core, a, b)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_diff_markdown_keeps_one_row_per_change(injected_pair, lang):
+    md = render_diff(injected_pair, "markdown", lang)
+    rows = [line for line in md.splitlines() if line.startswith("|")]
+    assert len(rows) == 2 + len(injected_pair.changes)  # the head, the rule, one per change
+    assert all(row.count("|") - row.count("\\|") == 6 for row in rows)
+    assert not [line for line in md.splitlines() if line.startswith("#")]
+    row = next(r for r in rows if "通知書.発行者" in r)
+    for raw in ("`c`", "**b**", "[l](h)"):
+        assert raw not in row
+    assert "\\<i>" in row
+    assert "[l\\](h)" in row
+    assert r"\\n# 見出し" in row
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_diff_text_keeps_one_line_per_change(injected_pair, lang):
+    text = render_diff(injected_pair, "text", lang)
+    assert not [line for line in text.splitlines() if line.startswith("#")]
+    assert "\\n# 見出し" in text
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("a|b", "a\\|b"), ("# h", "\\# h"), ("- x", "\\- x"), ("> q", "\\> q"), ("a\nb", "a\\\\nb"),
+    ("[x](y)", "[x\\](y)"), ("*_`<&~", "\\*\\_\\`\\<\\&\\~"), ("-1.4%", "\\-1.4%")])
+def test_markdown_cell(text, shown):
+    assert markdown_cell(text) == shown
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("a", "`a`"), ("a`b", "``a`b``"), ("`", "`` ` ``"), ("a\nb", "`a\\nb`")])
+def test_markdown_code(text, shown):
+    assert markdown_code(text) == shown
+
+
+def test_release_report_text_escapes_a_town_name(tmp_path):
+    from test_release import ICHI, NEW, OLD  # noqa: PLC0415
+
+    from paramcfg.release import release_report  # noqa: PLC0415
+    from paramcfg.release import render as render_release  # noqa: PLC0415
+
+    old = load_core_text(tmp_path, "old.pcore", OLD)
+    new = load_core_text(tmp_path, "new.pcore", NEW)
+    town = tmp_path / "ichi`\n# x.pcfg"
+    town.write_text(ICHI.replace('"一の町"', f'"一の町{FORGED}"'), encoding="utf-8")
+    report = release_report(old, new, [town])
+    for lang in ("en", "ja"):
+        text = render_release(report, "text", lang)
+        assert "一の町clean\\nchecked" in text
+        assert not [line for line in text.splitlines() if line.startswith("checked")]
+        md = render_release(report, "markdown", lang)
+        assert not [line for line in md.splitlines() if line.startswith(("checked", "# x"))]
+        assert "``" in md  # the path with a backtick is fenced by two

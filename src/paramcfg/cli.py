@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
 
-from paramcfg.diagnostics import Diagnostic, Severity, render_text, to_json_obj
+from paramcfg.diagnostics import Diagnostic, Severity, printable, render_text, to_json_obj
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -139,7 +139,11 @@ class Report:
 
     def msg(self, key: str, **args: object) -> str:
         en, ja = MESSAGES[key]
-        return (ja if self.lang == "ja" else en).format(**args)
+        # A tenant name, a path, a value or an error's text may hold a line break or an escape
+        # sequence: each is printed escaped, so that no file can print a line of its own.
+        safe = {k: v if isinstance(v, int | Decimal) else printable(v)
+                for k, v in args.items()}
+        return (ja if self.lang == "ja" else en).format(**safe)
 
     def say(self, key: str, **args: object) -> None:
         print(self.msg(key, **args), file=self.out)
@@ -638,7 +642,7 @@ def _cmd_test(args: argparse.Namespace, report: Report) -> None:
             report.say("test_fail", name=r.name, rule=r.rule, expected=r.expected,
                        actual=r.actual)
             for line in r.detail.splitlines():
-                print(f"      {line}", file=report.out)
+                print(f"      {printable(line)}", file=report.out)
     if total:
         report.say("test_total", passed=total - total_failed, failed=total_failed)
     report.findings = report.findings or total_failed > 0
@@ -748,7 +752,9 @@ def _cmd_eval(args: argparse.Namespace, report: Report) -> None:
         report.say("projection", on=on.isoformat(), horizon=str(core.horizon), core=core.name,
                    version=core.version_text)
     if step is not None:
-        print(render_explanation(step, types, report.lang), file=report.out)
+        print("\n".join(printable(line) for line in
+                        render_explanation(step, types, report.lang).split("\n")),
+              file=report.out)
 
 
 def _cmd_release_report(args: argparse.Namespace, report: Report) -> None:
