@@ -757,3 +757,112 @@ def test_release_report_text_escapes_a_town_name(tmp_path):
         md = render_release(report, "markdown", lang)
         assert not [line for line in md.splitlines() if line.startswith(("checked", "# x"))]
         assert "``" in md  # the path with a backtick is fenced by two
+
+
+# ---- 4. deep rules: Python's limits were reached in eval (SyntaxError) or check (RecursionError) -
+
+from paramcfg.nodes import MAX_NESTING  # noqa: E402
+
+DEEP_CORE = """core "deep" version 1.0
+
+input x : int
+input d : decimal
+
+param p : int
+  default 1
+  max {bound}
+
+rule r : {type} =
+  {body}
+"""
+DEEP_TOWN = 'tenant "五霞町" code 085421\nuses "deep"\nfrom 2024-04-01\n'
+
+
+def _deep_core(tmp_path, body, ty="int", bound="100"):
+    return load_core_text(tmp_path, "deep.pcore", DEEP_CORE.format(body=body, type=ty, bound=bound))
+
+
+def _chain(n, op, operand):
+    return f" {op} ".join([operand] * n)
+
+
+def _elif(n):
+    return " ".join(f"if x == {i} then {i} else" for i in range(n)) + " 0"
+
+
+def _lets(n):
+    """n ``let`` lines, each on the one before: n + 2 levels."""
+    return "".join(f"let v{i} = {'x' if i == 0 else f'v{i - 1} + 1'}\n  " for i in range(n)) \
+        + f"v{n - 1}"
+
+
+AT_THE_LIMIT = {  # each nests exactly MAX_NESTING levels
+    "int chain": (_chain(MAX_NESTING, "+", "x"), "int", {"x": 3}),
+    "mixed int chain": (" - ".join(["x"] * 32) + " * 2" + " + x" * 31, "int", {"x": 3}),
+    "decimal chain": (_chain(MAX_NESTING, "+", "d"), "decimal", {"d": Decimal("0.1")}),
+    "else if chain": (_elif(MAX_NESTING - 2), "int", {"x": MAX_NESTING - 3}),
+    "and chain": ("if " + _chain(MAX_NESTING - 2, "and", "x > 0") + " then 1 else 2", "int",
+                  {"x": 3}),
+    "lets": (_lets(MAX_NESTING - 2), "int", {"x": 3}),
+}
+
+
+@pytest.mark.parametrize("case", AT_THE_LIMIT)
+def test_rules_at_the_nesting_limit_compile_and_agree(tmp_path, case):
+    """Before: 202 operands checked clean and failed in eval with "SyntaxError: too many nested
+    parentheses". Everything the limit lets through compiles, and agrees with the interpreter."""
+    body, ty, inputs = AT_THE_LIMIT[case]
+    core = _deep_core(tmp_path, body, ty)
+    assert core.ok, [d.message() for d in core.diagnostics]
+    town = load_tenant_text(DEEP_TOWN, core)
+    inputs = {"x": 0, "d": Decimal(0), **inputs}
+    on = dt.date(2024, 5, 1)
+    assert town.evaluate("r", inputs, on) == town.interpret("r", inputs, on)
+
+
+def _bracket_depth(source):
+    depth = deepest = 0
+    for ch in source:
+        depth += (ch in "([{") - (ch in ")]}")
+        deepest = max(deepest, depth)
+    return deepest
+
+
+@pytest.mark.parametrize(("body", "most"), [
+    (_chain(MAX_NESTING, "+", "x"), 2), (_elif(MAX_NESTING - 2), 3),
+    ("if " + _chain(MAX_NESTING - 2, "and", "x > 0") + " then 1 else 2", 4)])
+def test_chains_are_generated_without_nesting(tmp_path, body, most):
+    """A chain of `+`, an `else if` chain and a chain of `and` are one Python expression each,
+    not a bracket per operator."""
+    town = load_tenant_text(DEEP_TOWN, _deep_core(tmp_path, body))
+    source = town.compiled(dt.date(2024, 5, 1)).source
+    assert _bracket_depth(source) <= most, source
+
+
+@pytest.mark.parametrize(("body", "ty"), [
+    (_chain(MAX_NESTING + 1, "+", "x"), "int"), (_chain(202, "+", "x"), "int"),
+    (_chain(500, "+", "x"), "int"), (_chain(5000, "+", "d"), "decimal"),
+    (_chain(3000, "*", "x"), "int"), (_elif(MAX_NESTING - 1), "int"), (_elif(200), "int"),
+    (_lets(MAX_NESTING - 1), "int"), (_chain(3000, "or", "x > 0"), "bool")])
+def test_rules_beyond_the_nesting_limit_are_refused_at_the_rule(tmp_path, body, ty):
+    """Before: 500 operands crashed check with RecursionError; now PC0005 at the rule."""
+    core = _deep_core(tmp_path, body, ty)
+    assert not core.ok
+    (d,) = core.diagnostics
+    assert (d.code, d.span.line) == ("PC0005", 10)
+    assert "nesting of rule r" in d.message("en")
+    assert "ルール「r」の式の入れ子" in d.message("ja")
+    assert f"{MAX_NESTING} levels" in d.message("en")
+
+
+def test_a_bound_beyond_the_nesting_limit_is_refused(tmp_path):
+    core = _deep_core(tmp_path, "x", bound=_chain(3000, "+", "1"))
+    assert not core.ok
+    (d,) = core.diagnostics
+    assert (d.code, d.span.line) == ("PC0005", 8)
+    assert "the `max` of p" in d.message("en")
+
+
+def test_the_nesting_limit_is_documented():
+    text = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
+    assert f"| nesting in one rule or bound | {MAX_NESTING} levels |" in text

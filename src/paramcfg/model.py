@@ -424,6 +424,18 @@ def build_core(files: Iterable[n.SourceFile], diags: list[Diagnostic]) -> Core |
     )
 
 
+def _too_deep(b: _CoreBuilder, name: str, c: n.Clause) -> bool:
+    """A bound nested deeper than :data:`~paramcfg.nodes.MAX_NESTING` is reported and left out
+    (every check walks it recursively)."""
+    if n.nesting(c.arg) <= n.MAX_NESTING:  # type: ignore[arg-type]
+        return False
+    b.diags.append(Diagnostic("PC0005", c.span, {
+        "what": f"the nesting of the `{c.kind}` of {name}",
+        "what_ja": f"「{name}」の {c.kind} の式の入れ子の深さ",
+        "limit": f"{n.MAX_NESTING} levels", "limit_ja": f"{n.MAX_NESTING} 段"}))
+    return True
+
+
 def _check_constraint_names(params: Mapping[str, Param], diags: list[Diagnostic]) -> None:
     """A name in `min`/`max` must be a parameter: an unknown one would silently never bind."""
     for p in params.values():
@@ -501,7 +513,7 @@ def _param(b: _CoreBuilder, conv: t.Converter, f: n.SourceFile, s: n.ParamDecl) 
         default = conv.convert(s.name, ty, default_clause.arg)  # type: ignore[arg-type]
     constraints = tuple(
         Constraint(c.kind, c.arg, _clause_text(f.text, c.span), c.span)  # type: ignore[arg-type]
-        for c in s.clauses if c.kind in {"min", "max"}
+        for c in s.clauses if c.kind in {"min", "max"} and not _too_deep(b, s.name, c)
     )
     monotone: list[tuple[str, str]] = []
     for c in s.clauses:
