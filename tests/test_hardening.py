@@ -866,3 +866,68 @@ def test_a_bound_beyond_the_nesting_limit_is_refused(tmp_path):
 def test_the_nesting_limit_is_documented():
     text = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
     assert f"| nesting in one rule or bound | {MAX_NESTING} levels |" in text
+
+
+# ---- 6, second half: a table type of millions of cells made millions of diagnostics -----------
+
+from paramcfg import tables  # noqa: E402
+from paramcfg.syntax import MAX_TABLE_CELLS  # noqa: E402
+
+
+def _wide_core(tmp_path, *sizes):
+    enums = "".join(f"enum A{i} {{ {', '.join(f'a{i}_{k}' for k in range(size))} }}\n"
+                    for i, size in enumerate(sizes))
+    axes = ", ".join(f"A{i}" for i in range(len(sizes)))
+    return load_core_text(tmp_path, "wide.pcore", f'core "wide" version 1.0\n\n{enums}\n'
+                          f"param T : table[{axes}] of yen\n  required\n")
+
+
+@pytest.mark.parametrize("sizes", [(2000, 2000), (2,) * 22, (MAX_TABLE_CELLS + 1,),
+                                   (317, 317)])
+def test_a_table_type_beyond_the_cell_limit_is_refused_at_the_type(tmp_path, sizes):
+    """Before: the core loaded, and a 106-byte profile against it built 4 million PC0505
+    (10.9 s, 1.9 GB). Now one PC0005 at the type, in both languages."""
+    core = _wide_core(tmp_path, *sizes)
+    assert not core.ok
+    (d,) = core.diagnostics
+    assert (d.code, d.span.line) == ("PC0005", len(sizes) + 4)
+    cells = 1
+    for size in sizes:
+        cells *= size
+    assert f"({cells:,}: its categories multiplied) exceeds the limit of 100,000 cells" \
+        in d.message("en")
+    assert f"セル数（{cells:,} 個" in d.message("ja")
+
+
+def test_missing_rows_past_the_cap_are_counted_not_built(tmp_path, monkeypatch):
+    """A type at the limit and a profile with one row: 99,999 rows missing. 500 are listed and
+    the rest counted in one PC0005, without being built."""
+    core = _wide_core(tmp_path, 100, 1000)
+    assert core.ok, core.diagnostics
+    built = []
+    real = tables.Diagnostic
+
+    def counting(*args, **kwargs):
+        built.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tables, "Diagnostic", counting)
+    head = 'tenant "x" code 085421\nuses "wide"\nfrom 2024-04-01\n  T =\n'
+    rows = head + "    | A0 | A1 | 値 |\n    | a0_0 | a1_0 | 1円 |\n"
+    result = paramcfg.check_profile_text(rows, core)
+    assert built.count("PC0505") == tables.MAX_MISSING_REPORTED
+    assert built.count("PC0005") == 1
+    (count,) = [d for d in result.diagnostics if "lacks" in d.message("en")]
+    assert f"({100 * 1000 - 1 - tables.MAX_MISSING_REPORTED:,} more, not listed)" \
+        in count.message("en")
+    assert "ほかに 99,499 個" in count.message("ja")
+    columns = head + "    | A0 | a1_0 |\n    | a0_0 | 1円 |\n"
+    built.clear()
+    paramcfg.check_profile_text(columns, core)
+    assert built.count("PC0505") == tables.MAX_MISSING_REPORTED  # columns first: 999 missing
+    assert built.count("PC0005") == 1
+
+
+def test_the_table_type_limit_is_documented():
+    text = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
+    assert "| cells of a table type in a core" in text

@@ -18,6 +18,7 @@ from paramcfg import nodes as n
 from paramcfg import types as t
 from paramcfg.diagnostics import Diagnostic, Related, Span
 from paramcfg.names import suggest
+from paramcfg.syntax import MAX_TABLE_CELLS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -289,6 +290,18 @@ class _CoreBuilder:
         if len(set(names)) != len(names):
             self.bad(node.span, "two axes of this table have the same name",
                      "この表に同じ名前の軸が二つあります")
+            return None
+        cells = 1
+        for a in real:
+            if isinstance(a.key, t.EnumType):
+                cells *= len(a.key.members)
+        if cells > MAX_TABLE_CELLS:
+            # No profile could write such a table (the cell limit of a statement), and checking
+            # one against it would name every missing cell: 2,000 × 2,000 made 4 million.
+            self.diags.append(Diagnostic("PC0005", node.span, {
+                "what": f"the cells of this table type ({cells:,}: its categories multiplied)",
+                "what_ja": f"この表の型のセル数（{cells:,} 個。各区分の数の積）",
+                "limit": f"{MAX_TABLE_CELLS:,} cells", "limit_ja": f"{MAX_TABLE_CELLS:,} 個"}))
             return None
         return t.TableType(real, value)
 
