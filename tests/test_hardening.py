@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from helpers import CORE_DIR, PROFILES, ROOT, load_core_text
@@ -931,3 +932,97 @@ def test_missing_rows_past_the_cap_are_counted_not_built(tmp_path, monkeypatch):
 def test_the_table_type_limit_is_documented():
     text = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
     assert "| cells of a table type in a core" in text
+
+
+# ---- 11. files: links, the umask, dangling links and named pipes --------------------------------
+
+import stat  # noqa: E402
+
+from paramcfg.cli import EXIT_USAGE  # noqa: E402
+from paramcfg.fileio import write_atomic  # noqa: E402
+
+GOKA = ROOT / "tenant_profiles" / "goka.pcfg"
+
+
+def test_fmt_writes_a_links_target_and_keeps_the_link(tmp_path):
+    """Before: the link was replaced by a formatted regular file; its target stayed as it was."""
+    (tmp_path / "real").mkdir()
+    real = tmp_path / "real" / "naka.pcfg"
+    messy = NAKA.read_text(encoding="utf-8").replace("税率 = 1.4%", "税率   =   1.4%")
+    real.write_text(messy, encoding="utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "link.pcfg"
+    link.symlink_to(Path("real") / "naka.pcfg")
+    assert main(["fmt", str(link), "--lang", "en"]) == EXIT_OK
+    assert link.is_symlink()
+    assert link.readlink() == Path("real") / "naka.pcfg"
+    assert real.read_text(encoding="utf-8") == NAKA.read_text(encoding="utf-8")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["link.pcfg", "naka.pcfg", "real"]
+    assert main(["fmt", "--check", str(link)]) == EXIT_OK
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600),
+                                              (0o002, 0o664)])
+def test_new_files_respect_the_umask(tmp_path, umask, mode):
+    """Before: files made by init and export -o were 0600 whatever the umask."""
+    old = os.umask(umask)
+    try:
+        made = tmp_path / "新町.pcfg"
+        assert main(["init", "新町", "--code", "085430", "--from", str(GOKA), "-o", str(made),
+                     "--lang", "en"]) == EXIT_OK
+        exported = tmp_path / "naka.toml"
+        assert main(["export", str(NAKA), "--on", "2024-06-01", "--format", "toml", "-o",
+                     str(exported)]) == EXIT_OK
+        plain = tmp_path / "plain.txt"
+        write_atomic(plain, "x\n")
+    finally:
+        os.umask(old)
+    for path in (made, exported, plain):
+        assert stat.S_IMODE(path.stat().st_mode) == mode, path
+
+
+def test_init_refuses_a_dangling_link(tmp_path, capsys):
+    """Before: ``init -o`` onto a link to a missing file replaced the link."""
+    link = tmp_path / "新町.pcfg"
+    link.symlink_to(tmp_path / "elsewhere" / "missing.pcfg")
+    assert main(["init", "新町", "--code", "085430", "--from", str(GOKA), "-o", str(link),
+                 "--lang", "en"]) == EXIT_USAGE
+    assert "already exists" in capsys.readouterr().err
+    assert link.is_symlink()
+    assert not link.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["新町.pcfg"]
+
+
+PIPE_SCRIPT = """
+import os, sys
+import paramcfg
+from paramcfg.cli import main
+pipe = sys.argv[1]
+try:
+    paramcfg.load_tenant(pipe, paramcfg.load_core("package_core"))
+except OSError as exc:
+    print(type(exc).__name__)
+for argv in (["check", pipe], ["fmt", pipe], ["fmt", "--check", pipe],
+             ["eval", pipe, "r", "--on", "2024-06-01"], ["export", pipe, "--on", "2024-06-01"],
+             ["diff", pipe, pipe], ["check", pipe, "--lang", "ja"]):
+    print(main(argv))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_named_pipe_is_refused_never_read(tmp_path):
+    """Before: a named pipe given as a profile blocked for ever (no writer ever came)."""
+    pipe = tmp_path / "町.pcfg"
+    os.mkfifo(pipe)
+    shutil.copytree(CORE_DIR, tmp_path / "package_core")
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", PIPE_SCRIPT, str(pipe)], capture_output=True, text=True,
+        check=False, timeout=60, cwd=tmp_path, env={**os.environ, "PARAMCFG_LANG": "en"})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "NotRegularFileError"
+    assert lines[1:] == [str(EXIT_USAGE)] * 7, done.stdout + done.stderr
+    assert "not a regular file (a named pipe, a device or a socket)" in done.stderr
+    assert "通常のファイルではありません" in done.stderr
+    assert stat.S_ISFIFO(pipe.stat().st_mode)

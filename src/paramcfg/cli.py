@@ -141,9 +141,18 @@ class Report:
         en, ja = MESSAGES[key]
         # A tenant name, a path, a value or an error's text may hold a line break or an escape
         # sequence: each is printed escaped, so that no file can print a line of its own.
-        safe = {k: v if isinstance(v, int | Decimal) else printable(v)
-                for k, v in args.items()}
+        safe = {k: self._shown(v) for k, v in args.items()}
         return (ja if self.lang == "ja" else en).format(**safe)
+
+    def _shown(self, value: object) -> object:
+        if isinstance(value, int | Decimal):
+            return value
+        if isinstance(value, OSError):
+            from paramcfg.source import NotRegularFileError  # noqa: PLC0415 - `--help` fast
+
+            if isinstance(value, NotRegularFileError):
+                return printable(value.message(self.lang))
+        return printable(value)
 
     def say(self, key: str, **args: object) -> None:
         print(self.msg(key, **args), file=self.out)
@@ -583,7 +592,7 @@ def _cmd_init(args: argparse.Namespace, report: Report) -> None:
     if not args.output:
         report.out.write(result.text)
         return
-    if Path(args.output).exists():
+    if os.path.lexists(args.output):  # a dangling link too: it is never written through
         report.fail("exists", path=args.output)
         return
     try:
