@@ -6,10 +6,12 @@ import datetime as dt
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import textwrap
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from helpers import CORE_DIR, PROFILES, ROOT, load_core_text
@@ -605,3 +607,425 @@ def test_fork_children_parse_and_collect_garbage(tmp_path):
         capture_output=True, text=True, check=False, timeout=300, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().split(" | ") == ["True True"] * 12, done.stdout
+
+
+# ---- 15. fmt rewrote a file that check rejects, changing a string's text ------------------------
+
+from paramcfg.cli import EXIT_FINDINGS, EXIT_OK, main  # noqa: E402
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\u2028", "\u202e", "\x00", "\x85"])
+def test_fmt_refuses_what_the_source_stage_refuses(tmp_path, capsys, char):
+    """A control character in a string is PC0003 for ``check``; ``fmt`` used to replace it by a
+    space, rewrite the file and exit 0. Now the file is left byte for byte as it was."""
+    messy = NAKA.read_text(encoding="utf-8").replace("税率 = 1.4%", "税率   =   1.4%")
+    broken = messy.replace('"那珂市長"', f'"那珂{char}市長"')
+    assert broken != messy
+    path = tmp_path / "naka.pcfg"
+    path.write_bytes(broken.encode("utf-8"))
+    for check in ([], ["--check"]):
+        assert main(["fmt", *check, str(path), "--lang", "en"]) == EXIT_FINDINGS
+        out = capsys.readouterr().out
+        assert "PC0003" in out
+        assert "not formatted" in out
+        assert path.read_bytes() == broken.encode("utf-8")
+    path.write_bytes(messy.encode("utf-8"))  # the same file without it is formatted
+    assert main(["fmt", str(path)]) == EXIT_OK
+    assert "那珂市長" in path.read_text(encoding="utf-8")
+
+
+# ---- 12. output injection: a value from a file printed a line of its own ------------------------
+
+from paramcfg.diagnostics import Diagnostic, Span, printable, render_text  # noqa: E402
+from paramcfg.diff import diff_tenants, markdown_cell, markdown_code  # noqa: E402
+from paramcfg.diff import render as render_diff  # noqa: E402
+
+FORGED = "clean\\nchecked 1 profile(s): 1 clean, 0 with errors\\n\\n"  # as written in the file
+
+
+def _naka_named(name):
+    text = NAKA.read_text(encoding="utf-8")
+    head, rest = text.split("\n", 1)
+    assert head.startswith('tenant "那珂市"')
+    return head.replace('"那珂市"', f'"{name}"') + "\n" + rest
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_tenant_name_cannot_forge_the_check_summary(tmp_path, capsys, lang):
+    """``\\n`` in a tenant name printed a forged "clean" line and summary; now escaped."""
+    path = tmp_path / "naka.pcfg"
+    path.write_text(_naka_named(f"那珂市 (082261): {FORGED}").replace(
+        "固定資産税.税率 = 1.4%", "固定資産税.税率 = -1.4%"), encoding="utf-8")
+    shutil.copytree(CORE_DIR, tmp_path / "package_core")
+    assert main(["check", str(path), "--lang", lang]) == EXIT_FINDINGS
+    lines = capsys.readouterr().out.splitlines()
+    assert not [line for line in lines if line.startswith("checked") or line.endswith("clean")]
+    assert "clean\\nchecked 1 profile(s): 1 clean, 0 with errors\\n\\n" in lines[-1]
+    assert lines[-1].endswith(("1 error(s), 0 warning(s)", "エラー 1 件、警告 0 件"))
+
+
+def test_eval_messages_escape_the_tenant_name(tmp_path, capsys):
+    path = tmp_path / "naka.pcfg"
+    path.write_text(_naka_named("那珂市\\n\\\\x1b"), encoding="utf-8")
+    shutil.copytree(CORE_DIR, tmp_path / "package_core")
+    assert main(["eval", str(path), "保育料.月額計算", "--on", "2024-06-01", "--lang", "en",
+                 "--input", "所得割額=50000円",
+                 *[f"--input={k}={str(v).lower()}" for k, v in HOUSEHOLD.items()]]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    assert "(那珂市\\n\\x1b, as of 2024-06-01)" in out
+
+
+@pytest.mark.parametrize("raw", ["\n", "\r", "\x1b[31m", "\u2028", "\u2029", "\u202e", "\x85",
+                                 "\x00", "\u200b", "\ufeff", "\x7f"])
+def test_printable_escapes_every_control_character(raw):
+    shown = printable(f"a{raw}b")
+    assert shown.startswith("a\\")
+    assert shown.endswith("b")
+    assert shown.isprintable()
+    assert printable("那珂市　長 \\n | ` *") == "那珂市　長 \\n | ` *"  # the rest as it is
+    assert printable("a\tb", tab=True) == "a\tb"
+    assert printable("a\tb") == "a\\tb"
+
+
+def test_render_text_prints_each_diagnostic_on_its_own_lines():
+    d = Diagnostic("PC0005", Span.point("町\n.pcfg", 1, 1),
+                   {"what": "x\nchecked 1 profile(s): 1 clean", "what_ja": "x\n偽", "limit": "1"})
+    for lang in ("en", "ja"):
+        out = render_text([d], {}, lang)
+        assert out.count("\n") == d.hint(lang).count("\n") + 2  # message, help, blank line
+        assert "町\\n.pcfg" in out
+
+
+CHANGED = '"|\\n# 見出し\\n|`c`**b**<i>[l](h)"'  # at most 30 cells: the form's width
+
+
+@pytest.fixture(scope="module")
+def injected_pair():
+    core = paramcfg.load_core(CORE_DIR)
+    a = load_tenant_text(NAKA.read_text(encoding="utf-8"), core)
+    b = load_tenant_text(NAKA.read_text(encoding="utf-8").replace('"那珂市長"', CHANGED), core)
+    return diff_tenants(core.core, a, b)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_diff_markdown_keeps_one_row_per_change(injected_pair, lang):
+    md = render_diff(injected_pair, "markdown", lang)
+    rows = [line for line in md.splitlines() if line.startswith("|")]
+    assert len(rows) == 2 + len(injected_pair.changes)  # the head, the rule, one per change
+    assert all(row.count("|") - row.count("\\|") == 6 for row in rows)
+    assert not [line for line in md.splitlines() if line.startswith("#")]
+    row = next(r for r in rows if "通知書.発行者" in r)
+    for raw in ("`c`", "**b**", "[l](h)"):
+        assert raw not in row
+    assert "\\<i>" in row
+    assert "[l\\](h)" in row
+    assert r"\\n# 見出し" in row
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_diff_text_keeps_one_line_per_change(injected_pair, lang):
+    text = render_diff(injected_pair, "text", lang)
+    assert not [line for line in text.splitlines() if line.startswith("#")]
+    assert "\\n# 見出し" in text
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("a|b", "a\\|b"), ("# h", "\\# h"), ("- x", "\\- x"), ("> q", "\\> q"), ("a\nb", "a\\\\nb"),
+    ("[x](y)", "[x\\](y)"), ("*_`<&~", "\\*\\_\\`\\<\\&\\~"), ("-1.4%", "\\-1.4%")])
+def test_markdown_cell(text, shown):
+    assert markdown_cell(text) == shown
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("a", "`a`"), ("a`b", "``a`b``"), ("`", "`` ` ``"), ("a\nb", "`a\\nb`")])
+def test_markdown_code(text, shown):
+    assert markdown_code(text) == shown
+
+
+def test_release_report_text_escapes_a_town_name(tmp_path):
+    from test_release import ICHI, NEW, OLD  # noqa: PLC0415
+
+    from paramcfg.release import release_report  # noqa: PLC0415
+    from paramcfg.release import render as render_release  # noqa: PLC0415
+
+    old = load_core_text(tmp_path, "old.pcore", OLD)
+    new = load_core_text(tmp_path, "new.pcore", NEW)
+    town = tmp_path / "ichi`\n# x.pcfg"
+    town.write_text(ICHI.replace('"一の町"', f'"一の町{FORGED}"'), encoding="utf-8")
+    report = release_report(old, new, [town])
+    for lang in ("en", "ja"):
+        text = render_release(report, "text", lang)
+        assert "一の町clean\\nchecked" in text
+        assert not [line for line in text.splitlines() if line.startswith("checked")]
+        md = render_release(report, "markdown", lang)
+        assert not [line for line in md.splitlines() if line.startswith(("checked", "# x"))]
+        assert "``" in md  # the path with a backtick is fenced by two
+
+
+# ---- 4. deep rules: Python's limits were reached in eval (SyntaxError) or check (RecursionError) -
+
+from paramcfg.nodes import MAX_NESTING  # noqa: E402
+
+DEEP_CORE = """core "deep" version 1.0
+
+input x : int
+input d : decimal
+
+param p : int
+  default 1
+  max {bound}
+
+rule r : {type} =
+  {body}
+"""
+DEEP_TOWN = 'tenant "五霞町" code 085421\nuses "deep"\nfrom 2024-04-01\n'
+
+
+def _deep_core(tmp_path, body, ty="int", bound="100"):
+    return load_core_text(tmp_path, "deep.pcore", DEEP_CORE.format(body=body, type=ty, bound=bound))
+
+
+def _chain(n, op, operand):
+    return f" {op} ".join([operand] * n)
+
+
+def _elif(n):
+    return " ".join(f"if x == {i} then {i} else" for i in range(n)) + " 0"
+
+
+def _lets(n):
+    """n ``let`` lines, each on the one before: n + 2 levels."""
+    return "".join(f"let v{i} = {'x' if i == 0 else f'v{i - 1} + 1'}\n  " for i in range(n)) \
+        + f"v{n - 1}"
+
+
+AT_THE_LIMIT = {  # each nests exactly MAX_NESTING levels
+    "int chain": (_chain(MAX_NESTING, "+", "x"), "int", {"x": 3}),
+    "mixed int chain": (" - ".join(["x"] * 32) + " * 2" + " + x" * 31, "int", {"x": 3}),
+    "decimal chain": (_chain(MAX_NESTING, "+", "d"), "decimal", {"d": Decimal("0.1")}),
+    "else if chain": (_elif(MAX_NESTING - 2), "int", {"x": MAX_NESTING - 3}),
+    "and chain": ("if " + _chain(MAX_NESTING - 2, "and", "x > 0") + " then 1 else 2", "int",
+                  {"x": 3}),
+    "lets": (_lets(MAX_NESTING - 2), "int", {"x": 3}),
+}
+
+
+@pytest.mark.parametrize("case", AT_THE_LIMIT)
+def test_rules_at_the_nesting_limit_compile_and_agree(tmp_path, case):
+    """Before: 202 operands checked clean and failed in eval with "SyntaxError: too many nested
+    parentheses". Everything the limit lets through compiles, and agrees with the interpreter."""
+    body, ty, inputs = AT_THE_LIMIT[case]
+    core = _deep_core(tmp_path, body, ty)
+    assert core.ok, [d.message() for d in core.diagnostics]
+    town = load_tenant_text(DEEP_TOWN, core)
+    inputs = {"x": 0, "d": Decimal(0), **inputs}
+    on = dt.date(2024, 5, 1)
+    assert town.evaluate("r", inputs, on) == town.interpret("r", inputs, on)
+
+
+def _bracket_depth(source):
+    depth = deepest = 0
+    for ch in source:
+        depth += (ch in "([{") - (ch in ")]}")
+        deepest = max(deepest, depth)
+    return deepest
+
+
+@pytest.mark.parametrize(("body", "most"), [
+    (_chain(MAX_NESTING, "+", "x"), 2), (_elif(MAX_NESTING - 2), 3),
+    ("if " + _chain(MAX_NESTING - 2, "and", "x > 0") + " then 1 else 2", 4)])
+def test_chains_are_generated_without_nesting(tmp_path, body, most):
+    """A chain of `+`, an `else if` chain and a chain of `and` are one Python expression each,
+    not a bracket per operator."""
+    town = load_tenant_text(DEEP_TOWN, _deep_core(tmp_path, body))
+    source = town.compiled(dt.date(2024, 5, 1)).source
+    assert _bracket_depth(source) <= most, source
+
+
+@pytest.mark.parametrize(("body", "ty"), [
+    (_chain(MAX_NESTING + 1, "+", "x"), "int"), (_chain(202, "+", "x"), "int"),
+    (_chain(500, "+", "x"), "int"), (_chain(5000, "+", "d"), "decimal"),
+    (_chain(3000, "*", "x"), "int"), (_elif(MAX_NESTING - 1), "int"), (_elif(200), "int"),
+    (_lets(MAX_NESTING - 1), "int"), (_chain(3000, "or", "x > 0"), "bool")])
+def test_rules_beyond_the_nesting_limit_are_refused_at_the_rule(tmp_path, body, ty):
+    """Before: 500 operands crashed check with RecursionError; now PC0005 at the rule."""
+    core = _deep_core(tmp_path, body, ty)
+    assert not core.ok
+    (d,) = core.diagnostics
+    assert (d.code, d.span.line) == ("PC0005", 10)
+    assert "nesting of rule r" in d.message("en")
+    assert "ルール「r」の式の入れ子" in d.message("ja")
+    assert f"{MAX_NESTING} levels" in d.message("en")
+
+
+def test_a_bound_beyond_the_nesting_limit_is_refused(tmp_path):
+    core = _deep_core(tmp_path, "x", bound=_chain(3000, "+", "1"))
+    assert not core.ok
+    (d,) = core.diagnostics
+    assert (d.code, d.span.line) == ("PC0005", 8)
+    assert "the `max` of p" in d.message("en")
+
+
+def test_the_nesting_limit_is_documented():
+    text = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
+    assert f"| nesting in one rule or bound | {MAX_NESTING} levels |" in text
+
+
+# ---- 6, second half: a table type of millions of cells made millions of diagnostics -----------
+
+from paramcfg import tables  # noqa: E402
+from paramcfg.syntax import MAX_TABLE_CELLS  # noqa: E402
+
+
+def _wide_core(tmp_path, *sizes):
+    enums = "".join(f"enum A{i} {{ {', '.join(f'a{i}_{k}' for k in range(size))} }}\n"
+                    for i, size in enumerate(sizes))
+    axes = ", ".join(f"A{i}" for i in range(len(sizes)))
+    return load_core_text(tmp_path, "wide.pcore", f'core "wide" version 1.0\n\n{enums}\n'
+                          f"param T : table[{axes}] of yen\n  required\n")
+
+
+@pytest.mark.parametrize("sizes", [(2000, 2000), (2,) * 22, (MAX_TABLE_CELLS + 1,),
+                                   (317, 317)])
+def test_a_table_type_beyond_the_cell_limit_is_refused_at_the_type(tmp_path, sizes):
+    """Before: the core loaded, and a 106-byte profile against it built 4 million PC0505
+    (10.9 s, 1.9 GB). Now one PC0005 at the type, in both languages."""
+    core = _wide_core(tmp_path, *sizes)
+    assert not core.ok
+    (d,) = core.diagnostics
+    assert (d.code, d.span.line) == ("PC0005", len(sizes) + 4)
+    cells = 1
+    for size in sizes:
+        cells *= size
+    assert f"({cells:,}: its categories multiplied) exceeds the limit of 100,000 cells" \
+        in d.message("en")
+    assert f"セル数（{cells:,} 個" in d.message("ja")
+
+
+def test_missing_rows_past_the_cap_are_counted_not_built(tmp_path, monkeypatch):
+    """A type at the limit and a profile with one row: 99,999 rows missing. 500 are listed and
+    the rest counted in one PC0005, without being built."""
+    core = _wide_core(tmp_path, 100, 1000)
+    assert core.ok, core.diagnostics
+    built = []
+    real = tables.Diagnostic
+
+    def counting(*args, **kwargs):
+        built.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tables, "Diagnostic", counting)
+    head = 'tenant "x" code 085421\nuses "wide"\nfrom 2024-04-01\n  T =\n'
+    rows = head + "    | A0 | A1 | 値 |\n    | a0_0 | a1_0 | 1円 |\n"
+    result = paramcfg.check_profile_text(rows, core)
+    assert built.count("PC0505") == tables.MAX_MISSING_REPORTED
+    assert built.count("PC0005") == 1
+    (count,) = [d for d in result.diagnostics if "lacks" in d.message("en")]
+    assert f"({100 * 1000 - 1 - tables.MAX_MISSING_REPORTED:,} more, not listed)" \
+        in count.message("en")
+    assert "ほかに 99,499 個" in count.message("ja")
+    columns = head + "    | A0 | a1_0 |\n    | a0_0 | 1円 |\n"
+    built.clear()
+    paramcfg.check_profile_text(columns, core)
+    assert built.count("PC0505") == tables.MAX_MISSING_REPORTED  # columns first: 999 missing
+    assert built.count("PC0005") == 1
+
+
+def test_the_table_type_limit_is_documented():
+    text = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
+    assert "| cells of a table type in a core" in text
+
+
+# ---- 11. files: links, the umask, dangling links and named pipes --------------------------------
+
+import stat  # noqa: E402
+
+from paramcfg.cli import EXIT_USAGE  # noqa: E402
+from paramcfg.fileio import write_atomic  # noqa: E402
+
+GOKA = ROOT / "tenant_profiles" / "goka.pcfg"
+
+
+def test_fmt_writes_a_links_target_and_keeps_the_link(tmp_path):
+    """Before: the link was replaced by a formatted regular file; its target stayed as it was."""
+    (tmp_path / "real").mkdir()
+    real = tmp_path / "real" / "naka.pcfg"
+    messy = NAKA.read_text(encoding="utf-8").replace("税率 = 1.4%", "税率   =   1.4%")
+    real.write_text(messy, encoding="utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "link.pcfg"
+    link.symlink_to(Path("real") / "naka.pcfg")
+    assert main(["fmt", str(link), "--lang", "en"]) == EXIT_OK
+    assert link.is_symlink()
+    assert link.readlink() == Path("real") / "naka.pcfg"
+    assert real.read_text(encoding="utf-8") == NAKA.read_text(encoding="utf-8")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["link.pcfg", "naka.pcfg", "real"]
+    assert main(["fmt", "--check", str(link)]) == EXIT_OK
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600),
+                                              (0o002, 0o664)])
+def test_new_files_respect_the_umask(tmp_path, umask, mode):
+    """Before: files made by init and export -o were 0600 whatever the umask."""
+    old = os.umask(umask)
+    try:
+        made = tmp_path / "新町.pcfg"
+        assert main(["init", "新町", "--code", "085430", "--from", str(GOKA), "-o", str(made),
+                     "--lang", "en"]) == EXIT_OK
+        exported = tmp_path / "naka.toml"
+        assert main(["export", str(NAKA), "--on", "2024-06-01", "--format", "toml", "-o",
+                     str(exported)]) == EXIT_OK
+        plain = tmp_path / "plain.txt"
+        write_atomic(plain, "x\n")
+    finally:
+        os.umask(old)
+    for path in (made, exported, plain):
+        assert stat.S_IMODE(path.stat().st_mode) == mode, path
+
+
+def test_init_refuses_a_dangling_link(tmp_path, capsys):
+    """Before: ``init -o`` onto a link to a missing file replaced the link."""
+    link = tmp_path / "新町.pcfg"
+    link.symlink_to(tmp_path / "elsewhere" / "missing.pcfg")
+    assert main(["init", "新町", "--code", "085430", "--from", str(GOKA), "-o", str(link),
+                 "--lang", "en"]) == EXIT_USAGE
+    assert "already exists" in capsys.readouterr().err
+    assert link.is_symlink()
+    assert not link.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["新町.pcfg"]
+
+
+PIPE_SCRIPT = """
+import os, sys
+import paramcfg
+from paramcfg.cli import main
+pipe = sys.argv[1]
+try:
+    paramcfg.load_tenant(pipe, paramcfg.load_core("package_core"))
+except OSError as exc:
+    print(type(exc).__name__)
+for argv in (["check", pipe], ["fmt", pipe], ["fmt", "--check", pipe],
+             ["eval", pipe, "r", "--on", "2024-06-01"], ["export", pipe, "--on", "2024-06-01"],
+             ["diff", pipe, pipe], ["check", pipe, "--lang", "ja"]):
+    print(main(argv))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_named_pipe_is_refused_never_read(tmp_path):
+    """Before: a named pipe given as a profile blocked for ever (no writer ever came)."""
+    pipe = tmp_path / "町.pcfg"
+    os.mkfifo(pipe)
+    shutil.copytree(CORE_DIR, tmp_path / "package_core")
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", PIPE_SCRIPT, str(pipe)], capture_output=True, text=True,
+        check=False, timeout=60, cwd=tmp_path, env={**os.environ, "PARAMCFG_LANG": "en"})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "NotRegularFileError"
+    assert lines[1:] == [str(EXIT_USAGE)] * 7, done.stdout + done.stderr
+    assert "not a regular file (a named pipe, a device or a socket)" in done.stderr
+    assert "通常のファイルではありません" in done.stderr
+    assert stat.S_ISFIFO(pipe.stat().st_mode)

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
 
-from paramcfg.diagnostics import Diagnostic, render_text, to_json_obj
+from paramcfg.diagnostics import Diagnostic, Severity, printable, render_text, to_json_obj
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -139,7 +139,20 @@ class Report:
 
     def msg(self, key: str, **args: object) -> str:
         en, ja = MESSAGES[key]
-        return (ja if self.lang == "ja" else en).format(**args)
+        # A tenant name, a path, a value or an error's text may hold a line break or an escape
+        # sequence: each is printed escaped, so that no file can print a line of its own.
+        safe = {k: self._shown(v) for k, v in args.items()}
+        return (ja if self.lang == "ja" else en).format(**safe)
+
+    def _shown(self, value: object) -> object:
+        if isinstance(value, int | Decimal):
+            return value
+        if isinstance(value, OSError):
+            from paramcfg.source import NotRegularFileError  # noqa: PLC0415 - `--help` fast
+
+            if isinstance(value, NotRegularFileError):
+                return printable(value.message(self.lang))
+        return printable(value)
 
     def say(self, key: str, **args: object) -> None:
         print(self.msg(key, **args), file=self.out)
@@ -530,8 +543,12 @@ def _cmd_fmt(args: argparse.Namespace, report: Report) -> None:
         except OSError as exc:
             report.fail("unreadable", path=name, error=exc.strerror or exc)
             continue
-        if not src.ok:
-            report.out.write(render_text(list(src.diagnostics), {}, report.lang))
+        if not src.ok or any(d.level is Severity.ERROR for d in src.diagnostics):
+            # What check's source stage refuses (a control character, an undecodable file) is
+            # refused here too: the text fmt would lay out is no longer the file's text (a
+            # control character in a string has become a space).
+            report.out.write(render_text(list(src.diagnostics),
+                                         {src.path: src.shown} if src.ok else {}, report.lang))
             report.say("fmt_skipped", path=name)
             report.findings = True
             continue
@@ -575,7 +592,7 @@ def _cmd_init(args: argparse.Namespace, report: Report) -> None:
     if not args.output:
         report.out.write(result.text)
         return
-    if Path(args.output).exists():
+    if os.path.lexists(args.output):  # a dangling link too: it is never written through
         report.fail("exists", path=args.output)
         return
     try:
@@ -634,7 +651,7 @@ def _cmd_test(args: argparse.Namespace, report: Report) -> None:
             report.say("test_fail", name=r.name, rule=r.rule, expected=r.expected,
                        actual=r.actual)
             for line in r.detail.splitlines():
-                print(f"      {line}", file=report.out)
+                print(f"      {printable(line)}", file=report.out)
     if total:
         report.say("test_total", passed=total - total_failed, failed=total_failed)
     report.findings = report.findings or total_failed > 0
@@ -744,7 +761,9 @@ def _cmd_eval(args: argparse.Namespace, report: Report) -> None:
         report.say("projection", on=on.isoformat(), horizon=str(core.horizon), core=core.name,
                    version=core.version_text)
     if step is not None:
-        print(render_explanation(step, types, report.lang), file=report.out)
+        print("\n".join(printable(line) for line in
+                        render_explanation(step, types, report.lang).split("\n")),
+              file=report.out)
 
 
 def _cmd_release_report(args: argparse.Namespace, report: Report) -> None:

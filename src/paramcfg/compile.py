@@ -20,7 +20,7 @@ import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeGuard
 
 import attrs
 
@@ -316,6 +316,17 @@ class _Gen:
             return self.input_names[r.AS_OF_KEY]
         if isinstance(node, r.FieldGet):
             return f"{self.expr(node.obj, env)}[{self.const(node.field)}]"
+        if isinstance(node, r.Arith) and _whole_chain(node):
+            # `a + b - c` on ints as Python writes it, without a bracket per operator: the
+            # generated code nests no deeper than the rule does (Python refuses 200 brackets).
+            group, rights = _PRECEDENCE[node.op], []
+            while _whole_chain(node) and _PRECEDENCE[node.op] == group:
+                rights.append((node.op, node.right))
+                node = node.left
+            text = self.expr(node, env)
+            for sign, right in reversed(rights):
+                text += f" {sign} {self.expr(right, env)}"
+            return f"({text})"
         if isinstance(node, r.Arith):
             a, b = self.expr(node.left, env), self.expr(node.right, env)
             if node.op == "/":
@@ -330,12 +341,22 @@ class _Gen:
         if isinstance(node, r.Compare):
             return f"({self.expr(node.left, env)} {node.op} {self.expr(node.right, env)})"
         if isinstance(node, r.Logic):
-            return f"({self.expr(node.left, env)} {node.op} {self.expr(node.right, env)})"
+            logic, operands = node.op, []
+            while isinstance(node, r.Logic) and node.op == logic:  # `a and b and c`, unnested
+                operands.append(node.right)
+                node = node.left
+            operands.append(node)
+            return "(" + f" {logic} ".join(self.expr(x, env) for x in reversed(operands)) + ")"
         if isinstance(node, r.Not):
             return f"(not {self.expr(node.operand, env)})"
         if isinstance(node, r.Cond):
-            return (f"({self.expr(node.then, env)} if {self.expr(node.cond, env)} "
-                    f"else {self.expr(node.else_, env)})")
+            # An `else if` chain as one conditional expression, unnested:
+            # `(a if c else b if d else e)` is `(a if c else (b if d else e))`.
+            branches = []
+            while isinstance(node, r.Cond):
+                branches.append(f"{self.expr(node.then, env)} if {self.expr(node.cond, env)}")
+                node = node.else_
+            return "(" + " else ".join([*branches, self.expr(node, env)]) + ")"
         if isinstance(node, r.LetIn):
             local = f"_l{next(self.locals)}"
             value = self.expr(node.value, env)
@@ -477,6 +498,15 @@ class _Gen:
 
 #: Types whose equal values are interchangeable (same type, same text): pooled by value.
 _PLAIN: Final = frozenset({int, str, bool, dt.date, t.MonthDay, type(None)})
+
+
+_PRECEDENCE: Final = {"+": 1, "-": 1, "*": 2}
+
+
+def _whole_chain(node: r.IR) -> TypeGuard[r.Arith]:
+    """An int ``+``, ``-`` or ``*`` written inline (see :meth:`_Gen.expr`)."""
+    return (isinstance(node, r.Arith) and node.op in _PRECEDENCE and _whole(node.left.type)
+            and _whole(node.right.type))
 
 
 def _pool_key(value: object) -> object:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 import unicodedata
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final
@@ -26,6 +27,7 @@ __all__ = [
     "Severity",
     "Span",
     "display_width",
+    "printable",
     "render_json",
     "render_text",
 ]
@@ -411,6 +413,39 @@ def _ja_args(args: Mapping[str, str]) -> dict[str, str]:
     return {f"{k}_ja": v for k, v in args.items() if f"{k}_ja" not in args}
 
 
+#: What must never reach a terminal or a report as is: every C0 and C1 control (a line break
+#: would start a forged line, ESC an escape sequence), DEL, the Unicode line and paragraph
+#: separators, the zero-width characters, a BOM, and the bidirectional controls.
+_UNPRINTABLE: Final = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069"
+    "\u061c\ufeff]")
+_NAMED_ESCAPES: Final = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escape_char(m: re.Match[str]) -> str:
+    ch = m[0]
+    if ch in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[ch]
+    cp = ord(ch)
+    return f"\\x{cp:02x}" if cp < 0x100 else f"\\u{cp:04x}"
+
+
+def printable(text: object, *, tab: bool = False) -> str:
+    """``text`` safe to print on one line: each control character (see ``_UNPRINTABLE``)
+    written as an escape (``\\n``, ``\\x1b``, ``\\u2028``), everything else as it is.
+
+    The one owner of this escaping: every value that comes from a file (a tenant name, a
+    string, a path, an error's text) goes through it before it is printed, so that a ``\\n``
+    in a tenant name cannot print a forged line. ``tab`` keeps tabs (a quoted source line).
+    """
+    s = str(text)
+    if _UNPRINTABLE.search(s) is None:
+        return s
+    if tab:
+        return "\t".join(_UNPRINTABLE.sub(_escape_char, part) for part in s.split("\t"))
+    return _UNPRINTABLE.sub(_escape_char, s)
+
+
 def _underline(line_text: str, col: int, end_col: int) -> str:
     """Spaces up to ``col`` then carets to ``end_col``, both measured in display cells."""
     col = max(col, 1)
@@ -431,7 +466,7 @@ def render_text(
     for d in diagnostics:
         span = d.span
         sev = d.level
-        out.append(f"{span}: {sev.label(lang)}[{d.code}]: {d.message(lang)}")
+        out.append(printable(f"{span}: {sev.label(lang)}[{d.code}]: {d.message(lang)}"))
         text = sources.get(span.file)
         if text is not None and span.line >= 1:
             lines = lines_cache.setdefault(span.file, text.splitlines())
@@ -441,14 +476,14 @@ def render_text(
                 pad = " " * len(gutter)
                 end_col = span.end_col if span.end_line == span.line else len(src) + 1
                 out.append(f"{pad} |")
-                out.append(f"{gutter} | {src}")
+                out.append(f"{gutter} | {printable(src, tab=True)}")
                 out.append(f"{pad} | {_underline(src, span.col, end_col)}")
         hint = d.hint(lang)
         if hint:
-            out.append(f"  = {'ヒント' if lang == 'ja' else 'help'}: {hint}")
+            out.append(f"  = {'ヒント' if lang == 'ja' else 'help'}: {printable(hint)}")
         for rel in d.related:
             label = "参照" if lang == "ja" else "note"
-            out.append(f"  = {label}: {rel.span}: {rel.message(lang)}")
+            out.append(printable(f"  = {label}: {rel.span}: {rel.message(lang)}"))
         out.append("")
     return "\n".join(out)
 

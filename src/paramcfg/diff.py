@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from paramcfg import types as t
+from paramcfg.diagnostics import printable
 from paramcfg.model import resolve
 from paramcfg.tables import Table, describe_range
 
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from paramcfg.model import Core, Resolved
 
 __all__ = ["Change", "DiffResult", "compare_values", "diff_tenants", "localised",
-           "markdown_cell", "render", "shown_value", "value_changes"]
+           "markdown_cell", "markdown_code", "render", "shown_value", "value_changes"]
 
 _MISSING = "(none)"
 
@@ -212,12 +214,27 @@ def localised(text: str, lang: str) -> str:
 
 
 def markdown_cell(text: str) -> str:
-    """``text`` safe inside a Markdown table cell: ``|`` escaped, line breaks as spaces, and
-    characters that would start emphasis or code escaped, so that a value shows as written."""
-    out = text.replace("\\", "\\\\")
-    for ch in "|*_`<":
+    """``text`` safe inside a Markdown table cell or on one Markdown line: control characters
+    escaped by :func:`~paramcfg.diagnostics.printable` (a line break cannot end the row or start
+    a heading), then ``\\``, ``|`` and every character that could start emphasis, code, HTML
+    or an entity backslash-escaped, as is the ``](`` of a link and a leading ``#``, ``>``,
+    ``+`` or ``-`` (a heading, a quote or a list after the ``- `` of a list item), so that a
+    value shows as written."""
+    out = printable(text).replace("\\", "\\\\")
+    for ch in "|*_`<&~":
         out = out.replace(ch, "\\" + ch)
-    return " ".join(out.splitlines())
+    out = out.replace("](", "\\](")
+    return "\\" + out if out[:1] in ("#", ">", "+", "-") else out
+
+
+def markdown_code(text: str) -> str:
+    """``text`` as a Markdown code span: control characters escaped, and fenced with more
+    backticks than any run of them inside, so that a backtick cannot end the span."""
+    out = printable(text)
+    run = max((len(r) for r in re.findall("`+", out)), default=0)
+    fence = "`" * (run + 1)
+    pad = " " if out.startswith("`") or out.endswith("`") else ""
+    return f"{fence}{pad}{out}{pad}{fence}"
 
 
 def render(d: DiffResult, fmt: str = "text", lang: str = "en") -> str:
@@ -235,10 +252,11 @@ def render(d: DiffResult, fmt: str = "text", lang: str = "en") -> str:
     if fmt == "markdown":
         head = "| 適用日 | パラメータ | セル | 変更前 | 変更後 |" if lang == "ja" else \
             "| from | parameter | cell | old | new |"
-        lines = [f"**{d.left} → {d.right}**", "", head, "|---|---|---|---|---|"]
+        lines = [f"**{markdown_cell(d.left)} → {markdown_cell(d.right)}**", "", head,
+                 "|---|---|---|---|---|"]
         lines += [f"| {c.date} | {markdown_cell(c.parameter)} | {markdown_cell(c.cell)} | "
                   f"{markdown_cell(c.old)} | {markdown_cell(c.new)} |" for c in d.changes]
-        lines += ["", _summary(d, lang)]
+        lines += ["", markdown_cell(_summary(d, lang))]
         return "\n".join(lines) + "\n"
     lines = [f"{d.left} → {d.right}"]
     date = None
@@ -249,4 +267,4 @@ def render(d: DiffResult, fmt: str = "text", lang: str = "en") -> str:
         where = f"[{c.cell}]" if c.cell else ""
         lines.append(f"  {c.parameter}{where}: {c.old} → {c.new}")
     lines.append(_summary(d, lang))
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"

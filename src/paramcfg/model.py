@@ -18,6 +18,7 @@ from paramcfg import nodes as n
 from paramcfg import types as t
 from paramcfg.diagnostics import Diagnostic, Related, Span
 from paramcfg.names import suggest
+from paramcfg.syntax import MAX_TABLE_CELLS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -290,6 +291,18 @@ class _CoreBuilder:
             self.bad(node.span, "two axes of this table have the same name",
                      "この表に同じ名前の軸が二つあります")
             return None
+        cells = 1
+        for a in real:
+            if isinstance(a.key, t.EnumType):
+                cells *= len(a.key.members)
+        if cells > MAX_TABLE_CELLS:
+            # No profile could write such a table (the cell limit of a statement), and checking
+            # one against it would name every missing cell: 2,000 × 2,000 made 4 million.
+            self.diags.append(Diagnostic("PC0005", node.span, {
+                "what": f"the cells of this table type ({cells:,}: its categories multiplied)",
+                "what_ja": f"この表の型のセル数（{cells:,} 個。各区分の数の積）",
+                "limit": f"{MAX_TABLE_CELLS:,} cells", "limit_ja": f"{MAX_TABLE_CELLS:,} 個"}))
+            return None
         return t.TableType(real, value)
 
     def _record(self, decl: n.RecordDecl) -> t.RecordType | None:
@@ -424,6 +437,18 @@ def build_core(files: Iterable[n.SourceFile], diags: list[Diagnostic]) -> Core |
     )
 
 
+def _too_deep(b: _CoreBuilder, name: str, c: n.Clause) -> bool:
+    """A bound nested deeper than :data:`~paramcfg.nodes.MAX_NESTING` is reported and left out
+    (every check walks it recursively)."""
+    if n.nesting(c.arg) <= n.MAX_NESTING:  # type: ignore[arg-type]
+        return False
+    b.diags.append(Diagnostic("PC0005", c.span, {
+        "what": f"the nesting of the `{c.kind}` of {name}",
+        "what_ja": f"「{name}」の {c.kind} の式の入れ子の深さ",
+        "limit": f"{n.MAX_NESTING} levels", "limit_ja": f"{n.MAX_NESTING} 段"}))
+    return True
+
+
 def _check_constraint_names(params: Mapping[str, Param], diags: list[Diagnostic]) -> None:
     """A name in `min`/`max` must be a parameter: an unknown one would silently never bind."""
     for p in params.values():
@@ -501,7 +526,7 @@ def _param(b: _CoreBuilder, conv: t.Converter, f: n.SourceFile, s: n.ParamDecl) 
         default = conv.convert(s.name, ty, default_clause.arg)  # type: ignore[arg-type]
     constraints = tuple(
         Constraint(c.kind, c.arg, _clause_text(f.text, c.span), c.span)  # type: ignore[arg-type]
-        for c in s.clauses if c.kind in {"min", "max"}
+        for c in s.clauses if c.kind in {"min", "max"} and not _too_deep(b, s.name, c)
     )
     monotone: list[tuple[str, str]] = []
     for c in s.clauses:

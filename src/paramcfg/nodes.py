@@ -8,7 +8,7 @@ later stage can blame the exact place.  Nodes hold exact values only (``int``, `
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TypeAlias
+from typing import Final, TypeAlias
 
 import attrs
 
@@ -206,6 +206,44 @@ class ListExpr:
 
 
 Expr: TypeAlias = "Lit | Ref | Call | Lambda | Binary | Unary | If | Let | ListExpr"
+
+#: Levels of nesting in one expression (a rule's body, a `min`/`max` bound): a name or a number
+#: is one level, and each operator, `if`, `let`, call and list adds one, so a chain of 64
+#: operands `a + b + …` is at the limit, as is an `else if` chain of 63 branches. Real rules nest
+#: about ten deep; below the limit every stage (typing, folding, the interpreter, the generated
+#: Python, which nests no deeper than the rule) stays well inside Python's own limits
+#: (docs/limits.md).
+MAX_NESTING: Final = 64
+
+
+def nesting(expr: Expr) -> int:
+    """How deep ``expr`` nests (a name or a literal is 1), measured without recursion: the
+    expression may be far deeper than Python's recursion limit."""
+    deepest = 0
+    stack: list[tuple[Expr, int]] = [(expr, 1)]
+    while stack:
+        e, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_NESTING:
+            break  # too deep already: the rest need not be walked
+        kids: tuple[Expr, ...] = ()
+        if isinstance(e, Binary):
+            kids = (e.left, e.right)
+        elif isinstance(e, Unary):
+            kids = (e.operand,)
+        elif isinstance(e, If):
+            kids = (e.cond, e.then, e.else_)
+        elif isinstance(e, Let):
+            kids = (e.value, e.body)
+        elif isinstance(e, Call):
+            kids = e.args
+        elif isinstance(e, Lambda):
+            kids = (e.body,)
+        elif isinstance(e, ListExpr):
+            kids = e.items
+        stack.extend((k, depth + 1) for k in kids)
+    return deepest
+
 
 # ---- statements ----------------------------------------------------------------------------
 

@@ -24,8 +24,8 @@ import attrs
 from paramcfg import nodes as n
 from paramcfg import types as t
 from paramcfg.check import bound_value
-from paramcfg.diagnostics import Diagnostic, Severity, Span, to_json_obj
-from paramcfg.diff import localised, markdown_cell, shown_value, value_changes
+from paramcfg.diagnostics import Diagnostic, Severity, Span, printable, to_json_obj
+from paramcfg.diff import localised, markdown_cell, markdown_code, shown_value, value_changes
 from paramcfg.engine import PROFILE_SUFFIX, check_profile_each
 from paramcfg.model import Core, Param, Profile, Rule, resolve
 from paramcfg.tables import Table
@@ -682,7 +682,7 @@ def render(r: ReleaseReport, fmt: str = "text", lang: str = "en") -> str:
     horizon = _t("horizon", lang, date=r.horizon) if r.horizon else _t("no_horizon", lang)
     title = _t("title", lang, core=r.core, old=r.old_version, new=r.new_version)
     title += f"（{horizon}）" if lang == "ja" else f" ({horizon})"
-    out = [f"# {title}" if md else title, ""]
+    out = [f"# {markdown_cell(title)}" if md else title, ""]
     bullet = "- " if md else ""
     out.append(bullet + _t("law_summary", lang, **c))
     out.append(bullet + _t("town_summary", lang, **c))
@@ -734,14 +734,17 @@ def render(r: ReleaseReport, fmt: str = "text", lang: str = "en") -> str:
         out += ["", f"## {_t('towns_head', lang)}" if md else _t("towns_head", lang).upper()]
         for town in r.acting:
             out += _town(town, lang, md, r.new_version)
-    return "\n".join(out) + "\n"
+    # Values, names and paths come from files: in Markdown each went through markdown_cell or
+    # markdown_code; in text, every line is escaped here, so that none can print a line of its
+    # own (the Markdown head() above is the only text with line breaks of ours).
+    return "\n".join(out if md else [printable(line) for line in out]) + "\n"
 
 
 def _town(town: TownReport, lang: str, md: bool, version: str) -> list[str]:
     cell = markdown_cell if md else (lambda s: s)
     ind = "- " if md else "    "
     title = town.title(lang)
-    out = ["", f"### {cell(title)} — `{town.path}`" if md else f"{title}  {town.path}"]
+    out = ["", f"### {cell(title)} — {markdown_code(town.path)}" if md else f"{title}  {town.path}"]
     if town.unreadable is not None:
         out.append(f"{ind}{cell(_t('unreadable', lang, path=town.path, error=town.unreadable))}")
         return out
@@ -759,7 +762,7 @@ def _town(town: TownReport, lang: str, md: bool, version: str) -> list[str]:
         why = (_t("uses_rejected", lang) if u.reason == "rejected" else
                _t("uses_new", lang, version=u.new.rsplit(" ", 1)[-1]))
         out.append(head(_t("uses_head", lang, line=u.line)))
-        arrow = f"`{u.old}` → `{u.new}`" if md else f"{u.old} → {u.new}"
+        arrow = f"{markdown_code(u.old)} → {markdown_code(u.new)}" if md else f"{u.old} → {u.new}"
         out.append(f"{ind}{arrow} ({why})" if lang != "ja" else f"{ind}{arrow}（{why}）")
     if town.still_failing:
         out.append(head(_t("still_head", lang)))
@@ -777,7 +780,7 @@ def _findings(found: Sequence[Finding], lang: str, md: bool, version: str) -> li
         if md:
             out.append(f"- {markdown_cell(_finding_line(f, lang))}")
             if f.source_line:
-                out.append(f"  - `{f.source_line}`")
+                out.append(f"  - {markdown_code(f.source_line)}")
             if hint:
                 out.append(f"  - {label}: {markdown_cell(hint)}")
         else:

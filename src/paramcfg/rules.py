@@ -788,11 +788,26 @@ def _cycles(typed: Mapping[str, TypedRule], diags: list[Diagnostic]) -> set[str]
     return bad
 
 
+def _too_deep(rule: Rule, diags: list[Diagnostic]) -> bool:
+    if n.nesting(rule.body) <= n.MAX_NESTING:
+        return False
+    diags.append(Diagnostic("PC0005", rule.span, {
+        "what": f"the nesting of rule {rule.name} (operators, if/else if, let and calls)",
+        "what_ja": f"ルール「{rule.name}」の式の入れ子の深さ（演算子・if/else if・let・呼び出し）",
+        "limit": f"{n.MAX_NESTING} levels", "limit_ja": f"{n.MAX_NESTING} 段"}, related=(Related(
+            rule.span, "split it: give parts of it their own rules, or a table",
+            "分けてください（部分を別のルールにするか、表にする）"),)))
+    return True
+
+
 def type_rules(core: Core, diags: list[Diagnostic]) -> dict[str, TypedRule]:
-    """Type every rule of ``core``; rules with errors (or on a cycle) are left out."""
+    """Type every rule of ``core``; rules with errors (or on a cycle) are left out, as is a rule
+    nested deeper than :data:`~paramcfg.nodes.MAX_NESTING` (reported as ``PC0005`` at the rule)."""
     typer = _Typer(core, diags)
     typed = {}
     for rule in core.rules.values():
+        if _too_deep(rule, diags):
+            continue
         tr = typer.rule(rule)
         if tr is not None:
             typed[rule.name] = tr

@@ -13,13 +13,14 @@ are those of the returned text, that is after CRLF and lone CR became LF.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
+import stat
 import unicodedata
 from itertools import islice
-from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, BinaryIO, Final
 
 import attrs
 
@@ -28,7 +29,8 @@ from paramcfg.diagnostics import Diagnostic, Span
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["MAX_FILE_BYTES", "Source", "decode", "normalise", "read_source"]
+__all__ = ["MAX_FILE_BYTES", "NotRegularFileError", "Source", "decode", "normalise", "open_regular",
+           "read_source"]
 
 #: Files larger than this are refused unread (a profile is a few kilobytes).
 MAX_FILE_BYTES: Final = 10 * 1024 * 1024
@@ -215,6 +217,49 @@ def decode(data: bytes, path: str, *, max_bytes: int = MAX_FILE_BYTES) -> Source
     return Source(path, text, _sorted(diagnostics), ok=True, shown=shown)
 
 
+class NotRegularFileError(OSError):
+    """A named pipe, a device or a socket was given as a file: reading it could block for ever
+    (a pipe with no writer) or never end (``/dev/zero``), so it is refused unread."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(errno.EINVAL, None, path)
+
+    def message(self, lang: str) -> str:
+        if lang == "ja":
+            return "通常のファイルではありません（名前付きパイプ・デバイスなど）。読み込みません"
+        return "not a regular file (a named pipe, a device or a socket); it is not read"
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+
+def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+    """``path`` opened for reading in binary, if it is a regular file (links followed).
+
+    Opened without blocking, then checked on the open descriptor (no race with a swap): a
+    named pipe with no writer would otherwise block ``open`` for ever.
+
+    :raises NotRegularFileError: for a named pipe, a device or a socket (an ``OSError``).
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        problem: OSError | None = None
+        if stat.S_ISDIR(mode):
+            problem = IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
+        elif not stat.S_ISREG(mode):
+            problem = NotRegularFileError(os.fspath(path))
+        else:
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    if problem is not None:
+        os.close(fd)
+        raise problem
+    return os.fdopen(fd, "rb")
+
+
 def read_source(
     path: str | os.PathLike[str],
     *,
@@ -227,7 +272,7 @@ def read_source(
     A file that cannot be read (missing, a directory, no permission) raises :class:`OSError`
     unchanged: that is the caller's to report, not a diagnostic about the file's content.
     """
-    with Path(path).open("rb") as f:
+    with open_regular(path) as f:
         data = f.read(max_bytes + 1)
     shown = display_path if display_path is not None else os.fspath(path)
     return decode(data, shown, max_bytes=max_bytes)

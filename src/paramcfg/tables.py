@@ -280,14 +280,31 @@ def _read_columns(
             columns.append(key)
     if not ok:
         return None
-    for combo in itertools.product(*(range(len(_enum(a).members)) for a in col_axes)):
-        if combo not in seen:
-            member = " ".join(_enum(a).members[i] for a, i in zip(col_axes, combo, strict=True))
-            diags.append(Diagnostic("PC0505", header.span, {
-                "axis": "/".join(a.name for a in col_axes), "member": member,
-                "where": "column", "where_ja": "列"}))
-            ok = False
+    missing = (combo for combo in itertools.product(*(range(len(_enum(a).members))
+                                                      for a in col_axes)) if combo not in seen)
+    for combo in itertools.islice(missing, MAX_MISSING_REPORTED):
+        member = " ".join(_enum(a).members[i] for a, i in zip(col_axes, combo, strict=True))
+        diags.append(Diagnostic("PC0505", header.span, {
+            "axis": "/".join(a.name for a in col_axes), "member": member,
+            "where": "column", "where_ja": "列"}))
+        ok = False
+    _count_the_rest(missing, diags, header.span, "columns", "列")
     return columns if ok else None
+
+
+#: Missing rows (or columns) of one table reported one by one, as many as a file shows; the rest
+#: are counted in one PC0005 without being built.
+MAX_MISSING_REPORTED = 500
+
+
+def _count_the_rest(rest: Iterator[object], diags: list[Diagnostic], span: Span, where: str,
+                    where_ja: str) -> None:
+    more = sum(1 for _ in rest)
+    if more:
+        diags.append(Diagnostic("PC0005", span, {
+            "what": f"the {where} this table lacks ({more:,} more, not listed)",
+            "what_ja": f"この表に足りない{where_ja}（ほかに {more:,} 個。一覧にはしていません）",
+            "limit": f"{MAX_MISSING_REPORTED} listed", "limit_ja": f"{MAX_MISSING_REPORTED} 個"}))
 
 
 def _member_of(cell: n.Cell, axis: Axis, conv: Converter) -> int | None:
@@ -434,13 +451,14 @@ def _verify_categories(
                 "axis": names, "member": member, "where": "row", "where_ja": "行"}))
             ok = False
         seen.add(key)
-    for combo in itertools.product(*(range(len(_enum(axes[a]).members)) for a in row_axes)):
-        if combo not in seen:
-            member = " ".join(_enum(axes[a]).members[k]
-                              for a, k in zip(row_axes, combo, strict=True))
-            diags.append(Diagnostic("PC0505", grid.span, {
-                "axis": names, "member": member, "where": "row", "where_ja": "行"}))
-            ok = False
+    missing = (combo for combo in itertools.product(*(range(len(_enum(axes[a]).members))
+                                                      for a in row_axes)) if combo not in seen)
+    for combo in itertools.islice(missing, MAX_MISSING_REPORTED):
+        member = " ".join(_enum(axes[a]).members[k] for a, k in zip(row_axes, combo, strict=True))
+        diags.append(Diagnostic("PC0505", grid.span, {
+            "axis": names, "member": member, "where": "row", "where_ja": "行"}))
+        ok = False
+    _count_the_rest(missing, diags, grid.span, "rows", "行")
     return ok
 
 
