@@ -393,9 +393,11 @@ def build_core(files: Iterable[n.SourceFile], diags: list[Diagnostic]) -> Core |
     for _f, s in stmts:
         if isinstance(s, n.EnumDecl) and b.declare(s.name, s.name_span):
             members = [m.name for m in s.members]
-            for i, m in enumerate(s.members):
-                if m.name in members[:i]:
+            seen: set[str] = set()
+            for m in s.members:  # a set: an enum of 100,000 members is refused, not quadratic
+                if m.name in seen:
                     diags.append(Diagnostic("PC0202", m.span, {"name": f"{s.name}.{m.name}"}))
+                seen.add(m.name)
             b.enums[s.name] = t.EnumType(
                 s.name, tuple(dict.fromkeys(members)),
                 tuple(m.label for m in s.members), s.name_span)
