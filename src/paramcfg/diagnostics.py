@@ -469,7 +469,9 @@ def render_text(
         out.append(printable(f"{span}: {sev.label(lang)}[{d.code}]: {d.message(lang)}"))
         text = sources.get(span.file)
         if text is not None and span.line >= 1:
-            lines = lines_cache.setdefault(span.file, text.splitlines())
+            lines = lines_cache.get(span.file)
+            if lines is None:  # split once per file, not once per diagnostic
+                lines = lines_cache[span.file] = text.splitlines()
             if span.line <= len(lines):
                 src = lines[span.line - 1]
                 gutter = str(span.line)
