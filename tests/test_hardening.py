@@ -1039,11 +1039,11 @@ def test_render_text_splits_each_source_once():
         __slots__ = ()
         calls = 0
 
-        def splitlines(self, keepends=False):  # noqa: FBT002 - str's own signature
+        def splitlines(self, keepends=False):
             Counted.calls += 1
             return super().splitlines(keepends)
 
-    text = Counted("tenant \"町\" code 085421\n" + "x = [\n" * 50)
+    text = Counted('tenant "町" code 085421\n' + "x = [\n" * 50)
     diags = [Diagnostic("PC0101", Span("町.pcfg", line, 5, line, 6), {"found": "[",
              "found_ja": "[", "expected": "a value", "expected_ja": "値"})
              for line in range(2, 52)]
