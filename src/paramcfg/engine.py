@@ -20,7 +20,7 @@ import attrs
 from paramcfg import check as checks
 from paramcfg import model
 from paramcfg.diagnostics import Diagnostic, Severity, Span
-from paramcfg.errors import CheckFailed, EvaluationError, beyond_horizon, wrong_arguments
+from paramcfg.errors import CheckFailed, EvaluationError, horizon_error, wrong_arguments
 from paramcfg.rules import TypedRule, type_rules
 from paramcfg.source import Source, decode, read_source
 from paramcfg.syntax import parse_text
@@ -439,7 +439,7 @@ class Tenant:
     def _guard(self, on: dt.date, projection: bool) -> None:
         """Refuse a date after the core's law horizon unless a projection was asked for."""
         if not projection and self.core.beyond_horizon(on):
-            raise beyond_horizon(self.core.name, self.core.version_text,
+            raise horizon_error(self.core.name, self.core.version_text,
                                  str(self.core.horizon), on.isoformat())
 
     def evaluate(self, rule: str, inputs: Mapping[str, object], on: dt.date,

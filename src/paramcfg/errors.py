@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from paramcfg.diagnostics import Diagnostic, Span
 
 __all__ = ["CheckFailed", "EvaluationError", "LawHorizonError", "ParamcfgError",
-           "beyond_horizon", "missing_input", "not_a_mapping", "raw_error", "wrong_arguments"]
+           "horizon_error", "missing_input", "not_a_mapping", "raw_error", "wrong_arguments"]
 
 
 class ParamcfgError(Exception):
@@ -74,7 +74,7 @@ class LawHorizonError(EvaluationError):
     that fiscal year's law, so it refuses rather than computes with last year's."""
 
 
-def beyond_horizon(core: str, version: str, horizon: str, on: str) -> LawHorizonError:
+def horizon_error(core: str, version: str, horizon: str, on: str) -> LawHorizonError:
     """Evaluating as of ``on``, after the core's law horizon, without asking for a projection."""
     return LawHorizonError(
         f"core {core} {version} knows the law only through {horizon}; {on} is after that, so "
