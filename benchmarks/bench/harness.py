@@ -14,7 +14,9 @@ import gc
 import io
 import pstats
 import random
+import resource
 import statistics
+import subprocess
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -236,6 +238,52 @@ def run_engines(engines: list[Engine], rows: list[Any], sizes: Sizes) -> list[Ro
     for r in out:
         r.ratio = r.seconds / base if (r.seconds is not None and base) else None
     return out
+
+
+def per_row(fn: Callable[[Any], Any]) -> Callable[[list[Any]], list[Any]]:
+    """A runner that calls ``fn`` once per row (a hand-written twin)."""
+    def run(data: list[Any]) -> list[Any]:
+        return [fn(r) for r in data]
+
+    return run
+
+
+def paramcfg_engines(town: Any, rule: str, *, compiled_note: str = "",
+                     interpret_note: str = "") -> list[Engine]:
+    """paramcfg's three ways of running ``rule`` on rows that are its inputs (a mapping each):
+    the raw compiled entry, ``Tenant.evaluate`` and the reference interpreter (which times only
+    as many rows as fit, being slow)."""
+    compiled = town.compiled(ON).entries[rule]
+
+    def run_compiled(data: list[Any]) -> list[Any]:
+        return [compiled(r, ON) for r in data]
+
+    def run_evaluate(data: list[Any]) -> list[Any]:
+        return [town.evaluate(rule, r, ON) for r in data]
+
+    def run_interpret(data: list[Any]) -> list[Any]:
+        return [town.interpret(rule, r, ON) for r in data]
+
+    return [
+        Engine("paramcfg compiled", list, run_compiled, "paramcfg", all_rows=True,
+               note=compiled_note),
+        Engine("paramcfg Tenant.evaluate", list, run_evaluate, "paramcfg", all_rows=True),
+        Engine("paramcfg reference interpreter", list, run_interpret, "paramcfg",
+               note=interpret_note),
+    ]
+
+
+def timed_command(argv: list[str], env: dict[str, str]) -> tuple[subprocess.CompletedProcess[str],
+                                                                  float, float]:
+    """Run a command in the repository (output captured as text); with its CPU time (user +
+    system, from ``getrusage``) and its wall time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True,  # noqa: S603
+                          check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return done, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, wall
 
 
 def missing(name: str, why: str) -> Row:

@@ -12,7 +12,18 @@ import bisect
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from bench.harness import ON, Context, Engine, Lineup, Section, print_profile, rng, run_engines
+from bench.harness import (
+    ON,
+    Context,
+    Engine,
+    Lineup,
+    Section,
+    paramcfg_engines,
+    per_row,
+    print_profile,
+    rng,
+    run_engines,
+)
 from bench.peers import cel, jsonlogic, ruleengine, zen
 
 if TYPE_CHECKING:
@@ -218,34 +229,16 @@ def peers(spec: FeeSpec) -> Lineup:
 
 def run(ctx: Context) -> Section:
     town = ctx.town
-    compiled = town.compiled(ON).entries[FEE_RULE]
-
-    def run_hand(data: list[Any]) -> list[Any]:
-        return [fee_by_hand(r) for r in data]
-
-    def run_compiled(data: list[Any]) -> list[Any]:
-        return [compiled(r, ON) for r in data]
-
-    def run_evaluate(data: list[Any]) -> list[Any]:
-        return [town.evaluate(FEE_RULE, r, ON) for r in data]
-
-    def run_interpret(data: list[Any]) -> list[Any]:
-        return [town.interpret(FEE_RULE, r, ON) for r in data]
-
-    def run_hand_checked(data: list[Any]) -> list[Any]:
-        return [fee_by_hand_checked(r) for r in data]
-
     engines = [
-        Engine("hand-written Python (bisect)", list, run_hand, "hand", all_rows=True,
+        Engine("hand-written Python (bisect)", list, per_row(fee_by_hand), "hand", all_rows=True,
                note="constants typed into the code"),
-        Engine("hand-written Python, checking its inputs", list, run_hand_checked, "info",
-               all_rows=True, note=("for comparison: the same, refusing a float, a bool for a "
-                                    "number or an unknown member first, as paramcfg does")),
-        Engine("paramcfg compiled", list, run_compiled, "paramcfg", all_rows=True,
-               note="the raw function `Tenant.compiled(on).entries[rule](inputs, on)`"),
-        Engine("paramcfg Tenant.evaluate", list, run_evaluate, "paramcfg", all_rows=True),
-        Engine("paramcfg reference interpreter", list, run_interpret, "paramcfg",
-               note="`Tenant.interpret`, the test oracle"),
+        Engine("hand-written Python, checking its inputs", list, per_row(fee_by_hand_checked),
+               "info", all_rows=True, note=("for comparison: the same, refusing a float, a bool "
+                                            "for a number or an unknown member first, as "
+                                            "paramcfg does")),
+        *paramcfg_engines(town, FEE_RULE, compiled_note=(
+            "the raw function `Tenant.compiled(on).entries[rule](inputs, on)`"),
+                          interpret_note="`Tenant.interpret`, the test oracle"),
     ]
     peer = peers(FeeSpec.of(town))
     rows = run_engines(engines + peer.engines, fee_rows(ctx.sizes.rows), ctx.sizes) + peer.absent

@@ -12,7 +12,18 @@ from decimal import Decimal
 from typing import Any
 
 import paramcfg
-from bench.harness import ON, ROOT, Context, Engine, Section, print_profile, rng, run_engines
+from bench.harness import (
+    ON,
+    ROOT,
+    Context,
+    Engine,
+    Section,
+    paramcfg_engines,
+    per_row,
+    print_profile,
+    rng,
+    run_engines,
+)
 
 KEY = "W3"
 NHI_RULE = "国保.年税額"
@@ -101,26 +112,10 @@ def nhi_rows(n: int, seed: int = 3) -> list[dict[str, Any]]:
 
 def run(ctx: Context) -> Section:
     town = paramcfg.load_tenant(NHI_TOWN, ctx.core)
-    compiled = town.compiled(ON).entries[NHI_RULE]
-
-    def run_hand(data: list[Any]) -> list[Any]:
-        return [nhi_by_hand(r) for r in data]
-
-    def run_compiled(data: list[Any]) -> list[Any]:
-        return [compiled(r, ON) for r in data]
-
-    def run_evaluate(data: list[Any]) -> list[Any]:
-        return [town.evaluate(NHI_RULE, r, ON) for r in data]
-
-    def run_interpret(data: list[Any]) -> list[Any]:
-        return [town.interpret(NHI_RULE, r, ON) for r in data]
-
     engines = [
-        Engine("hand-written Python (Decimal rates)", list, run_hand, "hand", all_rows=True,
-               note="one loop over the members"),
-        Engine("paramcfg compiled", list, run_compiled, "paramcfg", all_rows=True),
-        Engine("paramcfg Tenant.evaluate", list, run_evaluate, "paramcfg", all_rows=True),
-        Engine("paramcfg reference interpreter", list, run_interpret, "paramcfg"),
+        Engine("hand-written Python (Decimal rates)", list, per_row(nhi_by_hand), "hand",
+               all_rows=True, note="one loop over the members"),
+        *paramcfg_engines(town, NHI_RULE),
     ]
     rows = run_engines(engines, nhi_rows(ctx.sizes.rows), ctx.sizes)
     return Section(KEY, "W3 national health insurance tax of a household (国保.年税額, 那珂市 "

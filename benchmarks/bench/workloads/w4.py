@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from bench.harness import ON, Context, Engine, Lineup, Section, run_engines
+from bench.harness import ON, Context, Engine, Lineup, Section, per_row, run_engines
 from bench.peers import openfisca
 from bench.workloads import w1
 from bench.workloads.w1 import FEE_RULE, FeeSpec, fee_by_hand, fee_by_hand_checked, fee_rows
@@ -62,21 +62,15 @@ def openfisca_peers(spec: FeeSpec) -> Lineup:
 def run(ctx: Context) -> Section:
     town, sizes = ctx.town, ctx.sizes
 
-    def run_hand(data: list[Any]) -> list[Any]:
-        return [fee_by_hand(r) for r in data]
-
     def run_many(data: list[Any]) -> list[Any]:
         result: list[Any] = town.evaluate_many(FEE_RULE, data, ON)
         return result
 
-    def run_hand_checked(data: list[Any]) -> list[Any]:
-        return [fee_by_hand_checked(r) for r in data]
-
     engines = [
-        Engine("hand-written loop", list, run_hand, "hand", all_rows=True,
+        Engine("hand-written loop", list, per_row(fee_by_hand), "hand", all_rows=True,
                note="`[fee_by_hand(row) for row in rows]`"),
-        Engine("hand-written loop, checking its inputs", list, run_hand_checked, "info",
-               all_rows=True, note="for comparison (see W1)"),
+        Engine("hand-written loop, checking its inputs", list, per_row(fee_by_hand_checked),
+               "info", all_rows=True, note="for comparison (see W1)"),
         Engine("paramcfg Tenant.evaluate_many", list, run_many, "paramcfg", all_rows=True),
     ]
     peer = openfisca_peers(FeeSpec.of(town))

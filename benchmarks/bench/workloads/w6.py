@@ -10,15 +10,22 @@ import io
 import os
 import pstats
 import re
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from bench.harness import ROOT, TOWN, Context, DisagreementError, Row, Section, fmt_time
+from bench.harness import (
+    ROOT,
+    TOWN,
+    Context,
+    DisagreementError,
+    Row,
+    Section,
+    fmt_time,
+    timed_command,
+)
 
 KEY = "W6"
 
@@ -59,15 +66,10 @@ def run(ctx: Context) -> Section:
 
     def once(argv: list[str], environ: dict[str, str]) -> tuple[float, float]:
         """(CPU time, wall time) of one run of the command."""
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        done = subprocess.run(argv, cwd=ROOT, env=environ, capture_output=True, text=True,  # noqa: S603
-                              check=False)
-        wall = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        done, used, wall = timed_command(argv, environ)
         if done.returncode != 0 or (argv[-1] == profile_path and ": clean" not in done.stdout):
             raise DisagreementError(f"{argv}: exit {done.returncode}\n{done.stdout}\n{done.stderr}")
-        return (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime), wall
+        return used, wall
 
     for argv, environ, _, _ in commands.values():
         once(argv, environ)  # warm the file cache and the bytecode cache

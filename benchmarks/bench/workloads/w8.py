@@ -19,15 +19,12 @@ import dataclasses
 import os
 import random
 import re
-import resource
 import statistics
-import subprocess
 import sys
-import time
 from typing import TYPE_CHECKING
 
 import paramcfg
-from bench.harness import ROOT, Context, Row, Section, print_profile, town_code
+from bench.harness import ROOT, Context, Row, Section, print_profile, timed_command, town_code
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -114,13 +111,9 @@ def measure(folder: Path, runs: int = 3, fmt: str = "text",
     walls, cpus = [], []
     done = None
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True,  # noqa: S603
-                              check=False)
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        done, used, wall = timed_command(argv, env)
+        walls.append(wall)
+        cpus.append(used)
         if done.returncode not in {0, 1}:
             raise RuntimeError(f"release-report exited {done.returncode}: {done.stderr[-2000:]}")
     assert done is not None
