@@ -236,9 +236,10 @@ def run(ctx: Context) -> Section:
                "info", all_rows=True, note=("for comparison: the same, refusing a float, a bool "
                                             "for a number or an unknown member first, as "
                                             "paramcfg does")),
-        *paramcfg_engines(town, FEE_RULE, compiled_note=(
-            "the raw function `Tenant.compiled(on).entries[rule](inputs, on)`"),
-                          interpret_note="`Tenant.interpret`, the test oracle"),
+        *paramcfg_engines(
+            town, FEE_RULE,
+            compiled_note="the raw function `Tenant.compiled(on).entries[rule](inputs, on)`",
+            interpret_note="`Tenant.interpret`, the test oracle"),
     ]
     peer = peers(FeeSpec.of(town))
     rows = run_engines(engines + peer.engines, fee_rows(ctx.sizes.rows), ctx.sizes) + peer.absent
