@@ -23,6 +23,7 @@ from paramcfg.cli.common import (
     EXIT_USAGE,
     MESSAGES,
     Report,
+    attach_report,
     detect_lang,
 )
 from paramcfg.cli.parsing import Parser, Subcommands, argv_lang, make_parser
@@ -91,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     report = Report(lang, sys.stdout, sys.stderr)
     args.lang = lang
-    args.report = report  # the invocation's report: see common.report_for
+    attach_report(args, report)
     try:
         return runs[args.command](args)
     except KeyboardInterrupt:

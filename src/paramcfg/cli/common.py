@@ -29,6 +29,7 @@ __all__ = [
     "MESSAGES",
     "Cores",
     "Report",
+    "attach_report",
     "clean_tenant",
     "detect_lang",
     "report_for",
@@ -179,10 +180,19 @@ class Report:
         return EXIT_FINDINGS if self.findings else EXIT_OK
 
 
+# Where main() leaves the invocation's report on the parsed arguments (a name no option has).
+_REPORT: Final = "_paramcfg_report"
+
+
+def attach_report(args: argparse.Namespace, report: Report) -> None:
+    """Make ``report`` the one :func:`report_for` gives the command run with ``args``."""
+    setattr(args, _REPORT, report)
+
+
 def report_for(args: argparse.Namespace) -> Report:
     """The invocation's report: the one :func:`paramcfg.cli.main` made (so that it knows the exit
     code even when the reader goes away mid-output), else a new one on stdout and stderr."""
-    report = getattr(args, "report", None)
+    report = getattr(args, _REPORT, None)
     if isinstance(report, Report):
         return report
     return Report(detect_lang(getattr(args, "lang", None)), sys.stdout, sys.stderr)
