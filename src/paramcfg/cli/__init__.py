@@ -2,7 +2,22 @@
 
 Each command module has ``add_parser(subparsers) -> None`` (its options, help in both languages)
 and ``run(args) -> int`` (its exit code), and imports what it runs inside ``run``, so that
-``--help`` stays fast.  Adding a command is one line in :data:`COMMANDS`.
+``--help`` stays fast.  Adding a command is one line in :data:`COMMANDS`::
+
+    def add_parser(subparsers: Subcommands) -> None:
+        p = subparsers.add_command("hello", "greet a town", "団体にあいさつします")
+        p.add_argument("profile", metavar="PROFILE", help=p.text(*PROFILE_HELP))
+
+    def run(args: argparse.Namespace) -> int:
+        from paramcfg.engine import check_profile  # here, not at the top: `--help` stays fast
+
+        report = report_for(args)  # prints in args.lang and owns the exit code
+        tenant = clean_tenant(args.profile, None, Cores(), report)
+        ...
+        return report.exit_code
+
+Shared pieces are in :mod:`paramcfg.cli.common` (texts, Report, core loading) and
+:mod:`paramcfg.cli.parsing` (argparse in the reader's language).
 
 Exit codes (owned by :class:`~paramcfg.cli.common.Report`): 0 clean, 1 findings, 2 usage or
 unreadable input, 3 an internal error (a bug in paramcfg: please report it).

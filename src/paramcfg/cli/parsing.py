@@ -17,12 +17,12 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any, ClassVar, Final, NoReturn, cast
 
+from paramcfg.cli.common import EXIT_USAGE
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
 __all__ = ["CommandParser", "Parser", "Subcommands", "argv_lang", "make_parser"]
-
-EXIT_USAGE: Final = 2  # as paramcfg.cli.common.EXIT_USAGE; argparse's own usage exit
 
 # argparse's own messages, in Japanese.
 _ARGPARSE_JA: Final = (
