@@ -17,6 +17,7 @@ from paramcfg import types as t
 from paramcfg.diagnostics import Diagnostic, Related, Span
 from paramcfg.model import Block, Constraint, Core, Param, Profile, Resolved, resolve
 from paramcfg.tables import Table, check_monotone, compare_cells, describe_range
+from paramcfg.values import format_typed
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
@@ -214,7 +215,7 @@ class _ValueChecker:
 
     def _scalar_report(self, p: Param, c: Constraint, name: str, value: Any, bound: Any,  # noqa: ANN401
                        ty: t.Type, span: Span, *, literal: bool, above: bool) -> None:
-        v, b = t.format_typed(value, ty), t.format_typed(bound, ty)
+        v, b = format_typed(value, ty), format_typed(bound, ty)
         args = {
             "name": name, "value": v, "bound": b, "bound_expr": c.text,
             "relation": "above" if above else "below",
@@ -239,13 +240,13 @@ class _ValueChecker:
                                     literal=False, above=above)
                 continue
             rng_en, rng_ja = describe_range(ex.low, ex.high, bracket.key)
-            split = (t.format_typed(ex.split, bracket.key) if ex.split is not None
+            split = (format_typed(ex.split, bracket.key) if ex.split is not None
                      else "its boundary")
             cats, _, _ = value.cell_label(ex.index)
             self.add(Diagnostic("PC0507", value.cell_spans[ex.flat], {
                 "name": p.name, "cell": cats,
-                "value": t.format_typed(ex.value, ty),
-                "bound_name": c.text, "bound": t.format_typed(ex.bound, ty),
+                "value": format_typed(ex.value, ty),
+                "bound_name": c.text, "bound": format_typed(ex.bound, ty),
                 "axis": bracket.name if bracket else "", "range": rng_en, "range_ja": rng_ja,
                 "split": split,
             }, related=self.related(p, c)))
@@ -258,8 +259,8 @@ class _ValueChecker:
             rising = direction == "increasing"
             self.add(Diagnostic("PC0508", table.cell_spans[flat], {
                 "name": p.name, "cell": cats, "range": rng, "range_ja": rng_ja,
-                "value": t.format_typed(table.cells[flat], ty),
-                "previous": t.format_typed(table.cells[prev], ty),
+                "value": format_typed(table.cells[flat], ty),
+                "previous": format_typed(table.cells[prev], ty),
                 "relation": "lower than" if rising else "higher than",
                 "relation_ja": "低く" if rising else "高く",
                 "verb": "fall" if rising else "rise",
@@ -381,7 +382,7 @@ def _check_used(core: Core, p: Param, values: Mapping[str, Resolved], on: dt.dat
     elif isinstance(own.value, Table):
         shown, shown_ja = "the core's table", "本体の表"
     else:
-        shown = shown_ja = t.format_typed(own.value, p.type)
+        shown = shown_ja = format_typed(own.value, p.type)
     unused.add((p.name, r.span))
     checker.add(Diagnostic("PC0412", r.span, {
         "name": p.name, "switch": switch, "member": member, "actual": str(s.value),

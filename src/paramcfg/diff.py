@@ -18,6 +18,7 @@ from paramcfg import types as t
 from paramcfg.diagnostics import printable
 from paramcfg.model import resolve
 from paramcfg.tables import Table, describe_range
+from paramcfg.values import format_typed, format_value
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -118,8 +119,8 @@ def shown_value(value: object, ty: t.Type) -> str:
     if isinstance(value, Table):
         return _TABLE  # a whole table against nothing: its cells are in the profile
     if isinstance(value, t.RecordValue):
-        return "{" + ", ".join(f"{k} = {t.format_value(v)}" for k, v in value.fields) + "}"
-    return t.format_typed(value, ty)
+        return "{" + ", ".join(f"{k} = {format_value(v)}" for k, v in value.fields) + "}"
+    return format_typed(value, ty)
 
 
 def compare_values(ty: t.Type, a: Resolved | None,

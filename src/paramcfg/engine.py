@@ -94,13 +94,8 @@ class CheckResult:
         return sum(d.level is Severity.WARNING for d in self.diagnostics)
 
 
-def _display(path: Path) -> str:
-    # Paths are shown as the user gave them (joined with the file name for a core folder).
-    return str(path)
-
-
 def _read(path: Path) -> Source:
-    return read_source(path, display_path=_display(path))
+    return read_source(path)
 
 
 def load_core(path: str | os.PathLike[str]) -> CoreResult:
@@ -114,7 +109,7 @@ def load_core(path: str | os.PathLike[str]) -> CoreResult:
     sources: dict[str, str] = {}
     parsed = []
     if not files:
-        diags.append(Diagnostic("PC0204", Span.point(_display(root)), {
+        diags.append(Diagnostic("PC0204", Span.point(str(root)), {
             "header": "core", "example": 'core "名前" version 2024.4'}))
     with _no_cycle_collection():
         for f in files:

@@ -18,6 +18,7 @@ from paramcfg import types as t
 from paramcfg.runtime import CONTEXT
 from paramcfg.tables import Table
 from paramcfg.types import MonthDay, RecordValue
+from paramcfg.values import format_value
 
 if TYPE_CHECKING:
     from paramcfg.engine import Tenant
@@ -114,7 +115,7 @@ def _number(raw: object, suffix: str) -> Decimal:
 
 
 def _shown(value: object) -> str:
-    text = t.format_value(value) if isinstance(value, int) else str(value)
+    text = format_value(value) if isinstance(value, int) else str(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

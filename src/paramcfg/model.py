@@ -8,7 +8,6 @@ caps, ceilings, monotone tables, header and version) live in :mod:`paramcfg.chec
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -16,9 +15,11 @@ import attrs
 
 from paramcfg import nodes as n
 from paramcfg import types as t
+from paramcfg.convert import Converter
 from paramcfg.diagnostics import Diagnostic, Related, Span
 from paramcfg.names import suggest
 from paramcfg.syntax import MAX_TABLE_CELLS
+from paramcfg.values import parse_date
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -108,7 +109,6 @@ class Assigned:
     name: str
     value: object
     span: Span = attrs.field(eq=False)
-    value_span: Span = attrs.field(eq=False)
 
 
 @attrs.frozen
@@ -312,7 +312,7 @@ class _CoreBuilder:
         fields = []
         ok = True
         seen: set[str] = set()
-        conv = t.Converter(self.diags, self.enums)
+        conv = Converter(self.diags, self.enums)
         for f in decl.fields:
             if f.name in seen:
                 self.diags.append(Diagnostic("PC0202", f.span, {"name": f"{decl.name}.{f.name}"}))
@@ -398,9 +398,7 @@ def build_core(files: Iterable[n.SourceFile], diags: list[Diagnostic]) -> Core |
                 if m.name in seen:
                     diags.append(Diagnostic("PC0202", m.span, {"name": f"{s.name}.{m.name}"}))
                 seen.add(m.name)
-            b.enums[s.name] = t.EnumType(
-                s.name, tuple(dict.fromkeys(members)),
-                tuple(m.label for m in s.members), s.name_span)
+            b.enums[s.name] = t.EnumType(s.name, tuple(dict.fromkeys(members)), s.name_span)
         elif isinstance(s, n.RecordDecl) and b.declare(s.name, s.name_span):
             b.record_nodes[s.name] = s
         elif isinstance(s, n.TypeDecl) and b.declare(s.name, s.name_span):
@@ -414,7 +412,7 @@ def build_core(files: Iterable[n.SourceFile], diags: list[Diagnostic]) -> Core |
     inputs: dict[str, Input] = {}
     params: dict[str, Param] = {}
     rules: dict[str, Rule] = {}
-    conv = t.Converter(diags, b.enums)
+    conv = Converter(diags, b.enums)
     for f, s in stmts:
         if isinstance(s, n.InputDecl) and b.declare(s.name, s.name_span):
             ty = b.type_of(s.type)
@@ -431,7 +429,7 @@ def build_core(files: Iterable[n.SourceFile], diags: list[Diagnostic]) -> Core |
     _check_constraint_names(params, diags)
     _check_when(params, diags)
     blocks = _blocks(files, params, conv, diags, in_core=True)
-    horizon = t.parse_date(header.horizon, diags) if header.horizon is not None else None
+    horizon = parse_date(header.horizon, diags) if header.horizon is not None else None
     return Core(
         header.name, parse_version(header.version), tuple(f.path for f in files),
         b.enums, b.records, b.aliases, inputs, params, rules, tuple(blocks), header.span,
@@ -500,7 +498,7 @@ def _label(clauses: Iterable[n.Clause]) -> str | None:
     return next((str(c.arg) for c in clauses if c.kind == "label"), None)
 
 
-def _param(b: _CoreBuilder, conv: t.Converter, f: n.SourceFile, s: n.ParamDecl) -> Param | None:
+def _param(b: _CoreBuilder, conv: Converter, f: n.SourceFile, s: n.ParamDecl) -> Param | None:
     ty = b.type_of(s.type)
     if ty is None:
         return None
@@ -543,7 +541,7 @@ def _param(b: _CoreBuilder, conv: t.Converter, f: n.SourceFile, s: n.ParamDecl) 
     required_clause = next((c for c in s.clauses if c.kind == "required"), None)
     required_from = None
     if required_clause is not None and isinstance(required_clause.arg, n.Lit):
-        required_from = t.parse_date(required_clause.arg, b.diags)
+        required_from = parse_date(required_clause.arg, b.diags)
     return Param(
         s.name, ty, required, fixed, default, constraints, tuple(monotone),
         _label(s.clauses), next((str(c.arg) for c in s.clauses if c.kind == "basis"), None),
@@ -572,7 +570,7 @@ def _rule(b: _CoreBuilder, s: n.RuleDecl) -> Rule | None:
 
 
 def _blocks(
-    files: Iterable[n.SourceFile], params: Mapping[str, Param], conv: t.Converter,
+    files: Iterable[n.SourceFile], params: Mapping[str, Param], conv: Converter,
     diags: list[Diagnostic], *, in_core: bool, core_name: str = "",
     rejected: set[str] | None = None,
 ) -> list[Block]:
@@ -594,7 +592,7 @@ def _blocks(
         for s in f.statements:
             if isinstance(s, n.FromDecl):
                 close()
-                date = t.parse_date(s.date, diags)
+                date = parse_date(s.date, diags)
                 if date is not None and previous is not None and date <= previous[0]:
                     if date == previous[0]:
                         diags.append(Diagnostic("PC0410", s.span, {
@@ -626,7 +624,7 @@ def _blocks(
 
 
 def _assignment(
-    s: n.Assignment, params: Mapping[str, Param], conv: t.Converter,
+    s: n.Assignment, params: Mapping[str, Param], conv: Converter,
     diags: list[Diagnostic], seen: dict[str, Span], *, in_core: bool, core_name: str,
     date: dt.date | None,
 ) -> Assigned | None:
@@ -654,7 +652,7 @@ def _assignment(
     value = conv.convert(s.name, p.type, s.value)
     if value is None:
         return None
-    return Assigned(s.name, value, s.span, s.value.span)
+    return Assigned(s.name, value, s.span)
 
 
 def _decl_related(p: Param) -> Related:
@@ -671,7 +669,6 @@ def _first_word(s: n.Statement) -> str:
             n.InputDecl: "input", n.ParamDecl: "param", n.RuleDecl: "rule"}.get(type(s), "?")
 
 
-_CODE_RE = re.compile(r"[0-9]{6}")
 
 
 def build_profile(
@@ -702,7 +699,7 @@ def build_profile(
             diags.append(Diagnostic("PC0204", Span.point(file.path), {
                 "header": "tenant", "example": 'tenant "町名" code 085421'}))
         return None
-    conv = t.Converter(diags, core.enums)
+    conv = Converter(diags, core.enums)
     rejected: set[str] = set(file.broken)
     blocks = _blocks([file], core.params, conv, diags, in_core=False, core_name=core.name,
                      rejected=rejected)
