@@ -543,7 +543,7 @@ class Tenant:
         Attribute names are the parameter names with ``prefix`` removed and dots replaced by
         underscores (``固定資産税.税率`` → ``固定資産税_税率``).
         """
-        from paramcfg.export import structure_parameters  # noqa: PLC0415 - cattrs is imported late
+        from paramcfg.plain import structure_parameters  # noqa: PLC0415 - cattrs is imported late
 
         return structure_parameters(self.parameters(on), cls, prefix=prefix)
 

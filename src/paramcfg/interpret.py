@@ -507,7 +507,7 @@ def render_explanation(step: Step, types: Mapping[str, t.Type] | None = None,
 
 
 def step_to_json(step: Step) -> dict[str, object]:
-    from paramcfg.export import unstructure_value  # noqa: PLC0415 - cattrs only when asked
+    from paramcfg.plain import unstructure_value  # noqa: PLC0415 - cattrs only when asked
 
     return {
         "kind": step.kind,
