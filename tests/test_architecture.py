@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("tables", {"tables", "plain"}),
     ("reading", {"grids", "convert"}),
     ("syntax", {"grammar_tables", "syntax"}),
-    ("model", {"model"}),
+    ("model", {"model", "modelbuild"}),
     ("check", {"check"}),
     ("rules", {"rules", "fold", "compile", "interpret"}),
     ("engine", {"engine"}),

@@ -15,9 +15,9 @@ from paramcfg import nodes as n
 from paramcfg import runtime as rt
 from paramcfg import types as t
 from paramcfg.diagnostics import Diagnostic, Related, Span
-from paramcfg.model import Block, Constraint, Core, Param, Profile, Resolved, resolve
-from paramcfg.tables import Table, check_monotone, compare_cells, describe_range
-from paramcfg.values import format_typed
+from paramcfg.model import Block, Constraint, Core, Param, Profile, Resolved, Timeline, resolve
+from paramcfg.tables import Table, check_monotone, compare_cells
+from paramcfg.values import describe_range, format_typed
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
@@ -290,23 +290,11 @@ def _dates(core: Core, profile: Profile | None) -> list[dt.date]:
 
 def _resolve_each(core: Core, profile: Profile,
                   dates: list[dt.date]) -> Iterator[tuple[dt.date, dict[str, Resolved]]]:
-    """``(on, resolve(core, profile, on))`` for each of the rising ``dates``, built date by date:
-    each assignment's Resolved is made once, not once per date."""
-    defaults = {name: Resolved(p.default, "default", p.default_span)
-                for name, p in core.params.items() if p.default is not None}
-    # As in resolve(): the core's values (defaults, then its blocks), then the profile's over
-    # them; of each list of blocks, those before the first one dated after `on`.
-    layers: tuple[tuple[dict[str, Resolved], str, tuple[Block, ...]], ...] = (
-        (defaults, "core", core.blocks), ({}, "profile", profile.blocks))
-    taken = [0, 0]
+    """``(on, resolve(core, profile, on))`` for each of the rising ``dates``, stepping one
+    :class:`~paramcfg.model.Timeline` forward: each assignment's Resolved is made once."""
+    timeline = Timeline(core, profile)
     for on in dates:
-        for i, (layer, origin, blocks) in enumerate(layers):
-            while taken[i] < len(blocks) and blocks[taken[i]].date <= on:
-                block = blocks[taken[i]]
-                for a in block.assignments:
-                    layer[a.name] = Resolved(a.value, origin, a.span, block.date)
-                taken[i] += 1
-        yield on, {**layers[0][0], **layers[1][0]}
+        yield on, timeline.as_of(on)
 
 
 def check_horizon(core: Core, blocks: Iterable[Block], diags: list[Diagnostic]) -> None:

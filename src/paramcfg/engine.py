@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 import attrs
 
 from paramcfg import check as checks
-from paramcfg import model
+from paramcfg import model, modelbuild
 from paramcfg.diagnostics import Diagnostic, Severity, Span
 from paramcfg.errors import CheckFailed, EvaluationError, horizon_error, wrong_arguments
 from paramcfg.rules import TypedRule, type_rules
@@ -120,7 +120,7 @@ def load_core(path: str | os.PathLike[str]) -> CoreResult:
                 result = parse_text(src.text, src.path)
                 diags.extend(result.diagnostics)
                 parsed.append(result.file)
-        core = model.build_core(parsed, diags) if parsed else None
+        core = modelbuild.build_core(parsed, diags) if parsed else None
         rules: dict[str, TypedRule] = {}
         if core is not None:
             checks.check_core_values(core, diags)
@@ -207,7 +207,7 @@ def _check_now(src: Source, core: CoreResult, parsed: ParseResult | None = None)
         damaged = {d.span.line for d in src.diagnostics if d.code == "PC0003"}
         diags.extend(d for d in parsed.diagnostics
                      if not (d.code in {"PC0101", "PC0102"} and d.span.line in damaged))
-        profile = model.build_profile(parsed.file, core.core, diags)
+        profile = modelbuild.build_profile(parsed.file, core.core, diags)
         if profile is not None:
             checks.check_profile_values(core.core, profile, diags)
     return CheckResult(src.path, profile, _capped(diags, src.path),

@@ -31,6 +31,7 @@ __all__ = [
     "check_monotone",
     "compare_cells",
     "describe_range",
+    "merged_brackets",
 ]
 
 Number = int | Decimal
@@ -50,6 +51,23 @@ class Brackets:
 
     def describe(self, i: int, t: Type) -> tuple[str, str]:
         return describe_range(self.lows[i], self.highs[i], t)
+
+
+def merged_brackets(a: Brackets, b: Brackets) -> list[tuple[Number, Number | None, int, int]]:
+    """The bracket merger: the key ranges on which neither side's bracket changes, each as
+    ``(low, high, i, j)`` with ``a``'s bracket ``i`` and ``b``'s bracket ``j`` (-1 below a side's
+    first bracket; ``high`` ``None`` for no end).  Brackets are contiguous (verified tables), so
+    the breakpoints are the lower bounds of both; O((n + m) log(n + m))."""
+    points = sorted(set(a.lows) | set(b.lows))
+    out: list[tuple[Number, Number | None, int, int]] = []
+    i = j = -1
+    for k, low in enumerate(points):
+        while i + 1 < len(a.lows) and a.lows[i + 1] <= low:
+            i += 1
+        while j + 1 < len(b.lows) and b.lows[j + 1] <= low:
+            j += 1
+        out.append((low, points[k + 1] if k + 1 < len(points) else None, i, j))
+    return out
 
 
 @attrs.frozen
@@ -168,6 +186,12 @@ def compare_cells(
         return bool(v > b) if above else bool(v < b)
 
     out: list[Excess] = []
+    # For each bracket of ``table``, the merged key ranges it spans, with the bound's bracket.
+    segments: dict[int, list[tuple[Number, Number | None, int]]] = {}
+    if isinstance(bound, Table) and bound.brackets is not None and table.brackets is not None:
+        for seg_low, seg_high, i, j in merged_brackets(table.brackets, bound.brackets):
+            if i >= 0 and j >= 0:
+                segments.setdefault(i, []).append((seg_low, seg_high, j))
     for idx, flat in table.positions():
         v = table.cells[flat]
         low, high = _cell_range(table, idx)
@@ -182,19 +206,15 @@ def compare_cells(
             continue
         if low is None:
             continue  # a bracketed bound for a table without brackets: nothing to compare
-        bb = bound.brackets
-        # Walk the bound's brackets that meet [low, high).
-        j = max(bb.index(low), 0)
+        bi = next(i for a, i in zip(table.axes, idx, strict=True) if a.is_bracket)
         first: tuple[Number, Any] | None = None
         end: Number | None = None
         split = None
-        while j < len(bb.lows) and (high is None or bb.lows[j] < high):
+        for seg_low, seg_high, j in segments.get(bi, ()):
             bflat = _bound_flat(table, bound, idx, j)
             if bflat is None:
                 break
             b = bound.cells[bflat]
-            seg_low = max(low, bb.lows[j])
-            seg_high = _min_high(bb.highs[j], high)
             if worse(v, b):
                 if first is None:
                     first = (seg_low, b)
@@ -203,19 +223,9 @@ def compare_cells(
                 end = seg_high
             elif first is not None:
                 break
-            j += 1
         if first is not None:
             out.append(Excess(idx, flat, v, first[1], first[0], end, split))
     return out
-
-
-def _min_high(a: Number | None, b: Number | None) -> Number | None:
-    """The lower of two upper bounds, ``None`` being infinity."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return min(a, b)
 
 
 def _cell_range(table: Table, idx: Sequence[int]) -> tuple[Number | None, Number | None]:
