@@ -106,7 +106,8 @@ def test_a_timeline_stepped_forward_agrees_with_resolve_on_each_date(core):
 
 def test_a_later_block_replaces_an_earlier_one(core):
     profile = check_profile(PROFILES[0], core).profile
-    assert profile is not None and len(profile.blocks) >= 1
+    assert profile is not None
+    assert len(profile.blocks) >= 1
     first = profile.blocks[0]
     before = resolve(core.core, profile, first.date - dt.timedelta(days=1))
     after = resolve(core.core, profile, first.date)
