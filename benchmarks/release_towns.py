@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from paramcfg.check import code_check_digit
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "tenant_profiles").glob("*.pcfg"))
 OLD_CORE = ROOT / "package_core" / "releases" / "2024.4"
@@ -43,9 +45,8 @@ _RATE = re.compile(r"^(  固定資産税\.税率 = )1\.4%", re.MULTILINE)
 
 
 def town_code(first5: str) -> str:
-    """``first5`` and its check digit (the rule of ``paramcfg.check.code_check_digit``)."""
-    r = sum(int(d) * w for d, w in zip(first5, (6, 5, 4, 3, 2), strict=True)) % 11
-    return first5 + str((11 - r) % 10)
+    """``first5`` and its check digit."""
+    return first5 + str(code_check_digit(first5))
 
 
 def generate(folder: Path, n: int = TOWNS, seed: int = 11) -> list[Path]:
