@@ -21,7 +21,8 @@ from paramcfg import check as checks
 from paramcfg import model, modelbuild
 from paramcfg.diagnostics import Diagnostic, Severity, Span
 from paramcfg.errors import CheckFailed, EvaluationError, horizon_error, wrong_arguments
-from paramcfg.rules import TypedRule, type_rules
+from paramcfg.names import suggest
+from paramcfg.rules import TypedRule, input_types, transitive_inputs, type_rules
 from paramcfg.source import Source, decode, read_source
 from paramcfg.syntax import parse_text
 
@@ -415,8 +416,6 @@ class Tenant:
         if found is None:
             if rule in self.core.rules:
                 raise CheckFailed(f"rule {rule} has errors in the core; run paramcfg check")
-            from paramcfg.names import suggest  # noqa: PLC0415 - only on this error path
-
             hint, _ = suggest(rule, self.rules)
             raise EvaluationError(f"no rule {rule} in core {self.core.name}{hint}", name=rule)
         return found
@@ -532,8 +531,6 @@ class Tenant:
 
     def _inputs_needed(self) -> tuple[dict[str, list[str]], dict[str, Type]]:
         if self._needed is None:
-            from paramcfg.rules import input_types, transitive_inputs  # noqa: PLC0415
-
             self._needed = (transitive_inputs(self.rules), input_types(self.rules))
         return self._needed
 
