@@ -8,6 +8,8 @@ are left out (they never run).  docs/architecture.md explains the layers.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -179,3 +181,18 @@ def test_the_old_hidden_cycle_would_be_found():
     cycle = find_cycle(_without_transitional(graph))
     assert cycle is not None
     assert "types" in cycle
+
+
+def test_every_module_imports_first_on_its_own():
+    """Each module imported first in a fresh state (as `python -m paramcfg eval` imports export
+    first): an import cycle hidden behind a local import shows up as an ImportError here."""
+    modules = sorted(p.stem for p in SRC.glob("*.py") if p.stem != "__main__")
+    script = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    for key in [k for k in sys.modules if k == 'paramcfg' or k.startswith('paramcfg.')]:\n"
+        "        del sys.modules[key]\n"
+        "    importlib.import_module('paramcfg' if name == '__init__' else 'paramcfg.' + name)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert done.returncode == 0, done.stderr

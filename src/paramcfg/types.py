@@ -54,11 +54,11 @@ _MOVED: Final = {
 
 def __getattr__(name: str) -> Any:  # noqa: ANN401 - whatever moved
     """A name that moved to :mod:`paramcfg.values` or :mod:`paramcfg.convert` (see ``_MOVED``)."""
+    owner = _MOVED.get(name)
+    if owner is None:  # such as __path__, which the import system asks every module for
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from paramcfg import convert, values  # noqa: PLC0415 - transitional, see _MOVED
 
-    owner = _MOVED.get(name)
-    if owner is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(convert if owner == "paramcfg.convert" else values, name)
 
 
