@@ -193,6 +193,6 @@ def test_every_module_imports_first_on_its_own():
         "    for key in [k for k in sys.modules if k == 'paramcfg' or k.startswith('paramcfg.')]:\n"
         "        del sys.modules[key]\n"
         "    importlib.import_module('paramcfg' if name == '__init__' else 'paramcfg.' + name)\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,  # noqa: S603
                           check=False, timeout=120)
     assert done.returncode == 0, done.stderr
