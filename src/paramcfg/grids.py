@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from paramcfg import nodes as n
 from paramcfg.diagnostics import Diagnostic, Span
-from paramcfg.tables import Brackets, Number, Table, axis_enum
-from paramcfg.values import describe_range, format_typed, node_text
+from paramcfg.tables import Brackets, Table, axis_enum
+from paramcfg.values import Number, describe_range, format_typed, node_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -19,7 +19,7 @@ import attrs
 
 from paramcfg.diagnostics import Span
 from paramcfg.types import Axis, EnumType, ScaleType, TableType, Type
-from paramcfg.values import describe_range
+from paramcfg.values import Number, describe_range
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -33,9 +33,6 @@ __all__ = [
     "describe_range",
     "merged_brackets",
 ]
-
-Number = int | Decimal
-
 
 @attrs.frozen
 class Brackets:

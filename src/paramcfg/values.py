@@ -28,6 +28,7 @@ __all__ = [
     "INPUT_BOUND",
     "MAX_INPUT_DIGITS",
     "MAX_LITERAL_DIGITS",
+    "Number",
     "TooManyDigitsError",
     "bad_literal",
     "describe_range",
@@ -45,6 +46,7 @@ __all__ = [
     "within_digits",
 ]
 
+#: An exact number: yen and counts are ``int``, rates and decimals ``Decimal``.
 Number = int | Decimal
 
 MAX_LITERAL_DIGITS: Final = 30  # a yen amount of 10**30 is already absurd
