@@ -26,13 +26,13 @@ from paramcfg import model
 from paramcfg import types as t
 from paramcfg.diagnostics import Diagnostic, Severity, printable
 from paramcfg.diff import compare_values
+from paramcfg.engine import CheckResult, CoreResult
 from paramcfg.tablefile import MissingExtraError, ordinance_key
 from paramcfg.tables import Table
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from paramcfg.engine import CheckResult, CoreResult
 
 __all__ = ["ReportInput", "render_report"]
 
@@ -78,7 +78,8 @@ def _column_headers(col_axes: Sequence[t.Axis]) -> list[list[tuple[str, int]]]:
     levels: list[list[tuple[str, int]]] = []
     for k in range(len(col_axes)):
         row: list[tuple[str, int]] = []
-        for prefix, group in itertools.groupby(combos, key=lambda c, k=k: c[: k + 1]):
+        depth = k + 1
+        for prefix, group in itertools.groupby(combos, key=lambda c: c[:depth]):
             row.append((_s(prefix[-1]), len(list(group))))
         levels.append(row)
     return levels
@@ -150,10 +151,10 @@ def _steps(table: Table, column: int, n_cols: int, x_end: Decimal) -> list[tuple
 def _nice_step(span: Decimal) -> Decimal:
     """A round grid step giving 4 to 10 lines over ``span``."""
     step = Decimal(1)
-    while span / step > 10:  # noqa: PLR2004 - at most ten grid lines
+    while span / step > 10:
         for factor in (2, Decimal("2.5"), 2):
             step *= factor
-            if span / step <= 10:  # noqa: PLR2004
+            if span / step <= 10:
                 break
     return step
 
@@ -251,8 +252,8 @@ def page_data(inp: ReportInput) -> dict[str, Any]:
     charts: list[dict[str, Any]] = []
     for name, param in core.params.items():
         resolved = values.get(name)
-        if resolved is None or param.fixed and resolved.origin != "profile" and not _ceiling_of(
-                name, core.params):
+        if resolved is None or (param.fixed and resolved.origin != "profile" and not _ceiling_of(
+                name, core.params)):
             continue
         mine: list[str] = []
         cell_flags: dict[int, list[str]] = {}
