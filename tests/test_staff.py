@@ -294,3 +294,31 @@ def test_template_ships_in_the_package():
 
     assert (TEMPLATES / "report.html.j2").is_file()
     assert shutil.which("paramcfg") or True  # the console script is checked by .ci/run
+
+
+# ---- docs/diagnostics.md: the import-table examples are real ---------------------------------
+
+_SECTION = re.compile(r"^## (PC09\d\d) .*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+_BLOCK = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def _doc_examples():
+    text = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    for m in _SECTION.finditer(text):
+        blocks = {b.group(1): b.group(2) for b in _BLOCK.finditer(m.group(0))}
+        yield m.group(1), blocks["csv"], blocks["text"]
+
+
+@pytest.mark.parametrize(("code", "csv_text", "pasted"), list(_doc_examples()))
+def test_diagnostics_doc_examples_are_real(code, csv_text, pasted, tmp_path, capsys,
+                                           monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    data = csv_text.encode("utf-16") if csv_text.startswith("(") else csv_text.encode()
+    (tmp_path / "別表.csv").write_bytes(data)
+    shutil.copy(TOWN, tmp_path / "町.pcfg")
+    code_ = main(["import-table", "別表.csv", "町.pcfg", "--param", "保育料.月額", "--from",
+                  "2024-04-01", "--core", str(ROOT / "package_core"), "--lang", "en"])
+    assert code_ == 1
+    out = capsys.readouterr().out
+    assert out == pasted
+    assert f"[{code}]" in pasted

@@ -181,7 +181,8 @@ def _read_csv(p: Path, shown: str) -> tuple[Sheet | None, list[Diagnostic]]:
                                   f"読み込めません: {exc.strerror or exc}",
                                   "check the path", "パスを確認してください")]
     # Excel on Japanese Windows saves "CSV" in Shift_JIS (cp932); "CSV UTF-8" with a BOM.
-    for encoding in ("utf-8-sig", "cp932"):
+    # A NUL byte is UTF-16 ("Unicode text"), which cp932 would decode into nonsense.
+    for encoding in ("utf-8-sig", "cp932") if b"\x00" not in data else ():
         try:
             text = data.decode(encoding)
             break
@@ -462,10 +463,12 @@ def _inexact(span: CellSpan, shown: str, vt: t.Type) -> Diagnostic:
 
 
 def _wrong(span: CellSpan, shown: str, vt: t.Type) -> Diagnostic:
+    example = t._example(vt)  # noqa: SLF001 - the example the checker's messages give
+    eg = "" if example in vt.name_en else f", e.g. {example}"
+    eg_ja = "" if example in vt.name_ja else f"（例: {example}）"
     return _bad("PC0905", span, found=shown, expected=str(vt),
                 detail=f"it is not {vt.name_en}", detail_ja=f"{vt.name_ja}ではありません",
-                fix=f"type {vt.name_en} here, e.g. {t._example(vt)}",  # noqa: SLF001
-                fix_ja=f"{vt.name_ja}を入力してください（例: {t._example(vt)}）")  # noqa: SLF001
+                fix=f"type {vt.name_en} here{eg}", fix_ja=f"{vt.name_ja}を入力してください{eg_ja}")
 
 
 def _header_text(parts: Iterable[str]) -> str:
