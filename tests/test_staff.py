@@ -322,3 +322,20 @@ def test_diagnostics_doc_examples_are_real(code, csv_text, pasted, tmp_path, cap
     out = capsys.readouterr().out
     assert out == pasted
     assert f"[{code}]" in pasted
+
+
+def test_staff_tools_doc_replays_exactly(tmp_path, monkeypatch):
+    """docs/staff-tools.md: every console block prints what it shows (as the guides do)."""
+    from test_guide import Run, _mismatch, _run, _workspace, parse_guide  # noqa: PLC0415
+
+    doc = ROOT / "docs" / "staff-tools.md"
+    work = _workspace(tmp_path)
+    for name in ("hitachiomiya-hoikuryo.xlsx", "hitachiomiya-over-ceiling.xlsx",
+                 "hitachiomiya-hoikuryo.csv"):
+        shutil.copy(FIX / name, work / name)
+    monkeypatch.chdir(work)
+    steps = [s for s in parse_guide(doc.read_text(encoding="utf-8")) if isinstance(s, Run)]
+    assert len(steps) >= 5
+    for step in steps:
+        code, actual = _run(step.argv)
+        assert (code, actual) == (step.exit_code, step.expected), _mismatch(doc, step, code, actual)
