@@ -19,9 +19,9 @@ from helpers import ROOT
 
 pytest.importorskip("jinja2", reason="the staff extra (jinja2) is not installed")
 
-from paramcfg.engine import check_profile, load_core  # noqa: E402
-from paramcfg.report import ReportInput, render_report  # noqa: E402
-from paramcfg.tablefile import import_table, read_table_file  # noqa: E402
+from paramcfg.engine import check_profile, load_core
+from paramcfg.report import ReportInput, render_report
+from paramcfg.tablefile import import_table, read_table_file
 
 pytestmark = pytest.mark.slow
 
