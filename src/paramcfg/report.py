@@ -194,7 +194,7 @@ def _chart(name: str, bound_name: str, table: Table, bound: Table, column: int, 
         "right": _W - _RIGHT, "bottom": _H - _BOTTOM,
         "fee_path": path(fee), "cap_path": path(cap),
         "steps": [{"x1": x(lo), "x2": x(hi), "y": y(v), "over": i in over,
-                   "mx": f"{(float(x(lo)) + float(x(hi))) / 2:.1f}",  # a drawing coordinate
+                   "mx": f"{(Decimal(x(lo)) + Decimal(x(hi))) / 2:.1f}",
                    "text": _s(f"{t.format_typed(int(v), yen)}")}
                   for i, (lo, hi, v) in enumerate(fee)],
         "cap_steps": [{"x1": x(lo), "x2": x(hi), "y": y(v)} for lo, hi, v in cap],
