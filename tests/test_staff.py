@@ -339,3 +339,16 @@ def test_staff_tools_doc_replays_exactly(tmp_path, monkeypatch):
     for step in steps:
         code, actual = _run(step.argv)
         assert (code, actual) == (step.exit_code, step.expected), _mismatch(doc, step, code, actual)
+
+
+def test_a_profile_that_does_not_parse_is_left_alone(tmp_path, capsys):
+    town = tmp_path / "町.pcfg"
+    text = 'tenant "新町" code 085430\nuses "ibaraki-cloud"\nfrom 2024-04-01\n  保育料.月額 = |\n'
+    town.write_text(text, encoding="utf-8")
+    code = main(["import-table", str(FIX / "hitachiomiya-hoikuryo.csv"), str(town), "--param",
+                 "保育料.月額", "--from", "2024-04-01", "--skip-rows", "4,5", "--core",
+                 str(ROOT / "package_core"), "--lang", "en"])
+    assert code == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"{town}:4:12: error[PC0101]")
+    assert town.read_text(encoding="utf-8") == text

@@ -724,6 +724,10 @@ def import_table(sheet: Sheet, profile_path: str | Path, core: CoreResult, param
         if not src.ok:
             return ImportResult(None, (*diags, *src.diagnostics), grid)
         profile_text = src.text
+    broken = [d for d in parse_text(profile_text, shown).diagnostics
+              if d.level is Severity.ERROR]
+    if broken:  # the profile's own errors first, at its own lines: nothing is spliced
+        return ImportResult(None, tuple(broken), grid, {shown: profile_text})
     spliced = splice(profile_text, shown, param_name, date, grid.lines)
     formatted = format_text(spliced, shown)
     if not formatted.ok:
