@@ -1,9 +1,10 @@
 """The council staff's commands (issue 16): ``import-table``, ``report`` and ``export --format xlsx``.
 
-A standalone module so that the command line (``paramcfg.cli``) only hooks it in: each command
-has ``add_parser(subparsers)`` and ``run(args) -> int``; :func:`export_xlsx` is called by the
-``export`` command for ``--format xlsx``.  The Excel and HTML libraries are an optional extra:
-without them each command says ``pip install 'paramcfg[staff]'`` and exits 2, never a traceback.
+A command module of ``paramcfg.cli`` (listed in its ``COMMANDS``): :func:`add_parser` adds both
+commands, :func:`run` runs the one named (each command has its own ``add_*``/``run_*``);
+:func:`export_xlsx` is called by the ``export`` command for ``--format xlsx``.  The Excel and
+HTML libraries are an optional extra: without them each command says
+``pip install 'paramcfg[staff]'`` and exits 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TextIO
+from typing import TYPE_CHECKING, Final, TextIO
 
 from paramcfg.diagnostics import printable, render_text
 
@@ -20,10 +21,11 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
 
+    from paramcfg.cli.parsing import CommandParser, Subcommands
     from paramcfg.engine import CoreResult, Tenant
     from paramcfg.tablefile import MissingExtraError
 
-__all__ = ["COMMANDS", "add_parsers", "export_xlsx"]
+__all__ = ["COMMANDS", "add_parser", "add_parsers", "export_xlsx", "run"]
 
 EXIT_OK: Final = 0
 EXIT_FINDINGS: Final = 1
@@ -115,14 +117,8 @@ def _core(core_arg: str | None, near: str, out: _Out) -> CoreResult | int:
     return core
 
 
-def _new_parser(subparsers: Any, name: str, en: str, ja: str) -> argparse.ArgumentParser:  # noqa: ANN401
-    probe = subparsers._parser_class  # noqa: SLF001 - the command line's localised parser class
-    lang = getattr(probe, "lang", "en")
-    text = ja if lang == "ja" else en
-    p: argparse.ArgumentParser = subparsers.add_parser(name, help=text, description=text)
-    p.add_argument("--lang", choices=("ja", "en"), help=_h(
-        p, "language of messages (default: PARAMCFG_LANG, else the locale)",
-        "メッセージの言語（既定: PARAMCFG_LANG、なければロケール）"))
+def _new_parser(subparsers: Subcommands, name: str, en: str, ja: str) -> CommandParser:
+    p = subparsers.add_command(name, en, ja)  # takes --lang itself
     p.add_argument("--core", metavar="PATH", help=_h(
         p, "the package core (default: the nearest package_core/ folder)",
         "パッケージコア（既定: いちばん近い package_core/ フォルダ）"))
@@ -144,7 +140,7 @@ def _rows(text: str | None) -> frozenset[int] | None:
     return frozenset(rows)
 
 
-def add_import_table(subparsers: Any) -> None:  # noqa: ANN401 - argparse's private action
+def add_import_table(subparsers: Subcommands) -> None:
     p = _new_parser(subparsers, "import-table",
                     "set a table parameter in a profile from an Excel (.xlsx) or CSV table",
                     "Excel（.xlsx）や CSV の表を、プロファイルの表のパラメータとして取り込みます")
@@ -240,7 +236,7 @@ def run_import_table(args: argparse.Namespace, out: TextIO | None = None,
 # ---- report ---------------------------------------------------------------------------------------
 
 
-def add_report(subparsers: Any) -> None:  # noqa: ANN401 - argparse's private action
+def add_report(subparsers: Subcommands) -> None:
     p = _new_parser(subparsers, "report",
                     "a self-contained HTML page per town: values, tables, charts, check results",
                     "団体ごとの報告書（HTML 1 ファイル）: 値、表、グラフ、チェック結果")
@@ -364,15 +360,20 @@ def _write_bytes_atomic(target: Path, data: bytes) -> None:
         raise
 
 
-COMMANDS: Final[dict[str, tuple[Callable[[Any], None], Callable[[argparse.Namespace], int]]]] = {
+COMMANDS: Final[dict[str, tuple[Callable[[Subcommands], None],
+                                 Callable[[argparse.Namespace], int]]]] = {
     "import-table": (add_import_table, run_import_table),
     "report": (add_report, run_report),
 }
 
 
-def add_parsers(subparsers: Any) -> None:  # noqa: ANN401 - argparse's private action
+def add_parser(subparsers: Subcommands) -> None:
+    """Both staff commands (``paramcfg.cli`` maps each to :func:`run`)."""
     for add, _ in COMMANDS.values():
         add(subparsers)
+
+
+add_parsers = add_parser  # the name this module had before the cli package
 
 
 def run(args: argparse.Namespace) -> int:
