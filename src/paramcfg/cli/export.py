@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 
 
 def add_parser(subparsers: Subcommands) -> None:
-    p = subparsers.add_command("export", "a tenant's resolved parameter values as TOML or JSON",
-                               "ある日付時点のパラメータの値を TOML か JSON で書き出します")
+    p = subparsers.add_command("export", "a tenant's resolved parameter values as TOML, JSON or "
+                               "an Excel book (xlsx: paramcfg[staff])",
+                               "ある日付時点のパラメータの値を TOML、JSON、Excel ブック（xlsx。"
+                               "paramcfg[staff] が必要）で書き出します")
     p.add_argument("profile", metavar="PROFILE", help=p.text(*PROFILE_HELP))
     p.add_argument("--on", metavar="DATE", help=p.text(*ON_HELP))
     p.add_argument("--all-dates", action="store_true", help=p.text(
