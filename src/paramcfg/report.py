@@ -29,6 +29,7 @@ from paramcfg.diff import compare_values
 from paramcfg.engine import CheckResult, CoreResult
 from paramcfg.tablefile import MissingExtraError, ordinance_key
 from paramcfg.tables import Table
+from paramcfg.values import format_typed
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -116,7 +117,7 @@ def _table_view(name: str, table: Table, flags: Mapping[int, list[str]]) -> dict
         cells = []
         for c in range(n_cols):
             flat = r_index * n_cols + c
-            cells.append({"text": _s(t.format_typed(table.cells[flat], value_type)),
+            cells.append({"text": _s(format_typed(table.cells[flat], value_type)),
                           "notes": flags.get(flat, []),
                           "over": any(n.startswith("PC0507") for n in flags.get(flat, []))})
         rows.append({"keys": keys, "cells": cells})
@@ -195,7 +196,7 @@ def _chart(name: str, bound_name: str, table: Table, bound: Table, column: int, 
         "fee_path": path(fee), "cap_path": path(cap),
         "steps": [{"x1": x(lo), "x2": x(hi), "y": y(v), "over": i in over,
                    "mx": f"{(Decimal(x(lo)) + Decimal(x(hi))) / 2:.1f}",
-                   "text": _s(f"{t.format_typed(int(v), yen)}")}
+                   "text": _s(f"{format_typed(int(v), yen)}")}
                   for i, (lo, hi, v) in enumerate(fee)],
         "cap_steps": [{"x1": x(lo), "x2": x(hi), "y": y(v)} for lo, hi, v in cap],
         "x_ticks": [{"x": x(v), "text": _s(f"{int(v) // 10_000:,}万")}
@@ -278,7 +279,7 @@ def page_data(inp: ReportInput) -> dict[str, Any]:
         if isinstance(value, Table):
             entry["table"] = _table_view(name, value, cell_flags)
         else:
-            entry["value"] = _s(t.format_typed(value, param.type))
+            entry["value"] = _s(format_typed(value, param.type))
         if other is not None:
             entry["differs"] = [
                 {"cell": _s(cell), "theirs": _s(b), "mine": _s(a)}

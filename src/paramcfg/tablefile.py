@@ -29,6 +29,7 @@ from paramcfg.diagnostics import Diagnostic, Related, Severity, Span
 from paramcfg.fileio import write_atomic
 from paramcfg.fmt import format_text
 from paramcfg.syntax import parse_text
+from paramcfg.values import format_decimal, format_typed
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -300,7 +301,7 @@ def _key_amount(number: str, unit: str | None, key: t.Type) -> str | None:
         return f"{int(digits):,}" if unit is None and re.fullmatch(r"-?[0-9]+", digits) else None
     if unit is not None:
         return None
-    return t.format_decimal(Decimal(digits))
+    return format_decimal(Decimal(digits))
 
 
 def bracket_key(text: str, key: t.Type) -> str | None:
@@ -325,10 +326,10 @@ def bracket_key(text: str, key: t.Type) -> str | None:
 def ordinance_key(low: object, high: object | None, key: t.Type, first: bool) -> str:
     """A bracket as an ordinance writes it: ``48,600円未満``, ``48,600円以上97,000円未満``,
     ``397,000円以上``."""
-    lo = t.format_typed(low, key)
+    lo = format_typed(low, key)
     if high is None:
         return f"{lo}以上"
-    hi = t.format_typed(high, key)
+    hi = format_typed(high, key)
     return f"{hi}未満" if first else f"{lo}以上{hi}未満"
 
 
@@ -415,17 +416,17 @@ def value_text(cell: RawCell, vt: t.Type, span: CellSpan) -> tuple[str | None, D
             if percent != percent.quantize(Decimal(1).scaleb(-decimals)) or len(
                     d.normalize().as_tuple().digits) > 15:  # float precision
                 return None, _bad(
-                    "PC0904", span, found=f"{t.format_decimal(percent)}%", expected=str(vt),
+                    "PC0904", span, found=f"{format_decimal(percent)}%", expected=str(vt),
                     detail=f"the cell shows {decimals} decimal(s) of a percent but holds "
-                           f"{t.format_decimal(percent)}%",
+                           f"{format_decimal(percent)}%",
                     detail_ja=f"セルの表示は小数 {decimals} 桁ですが、値は "
-                              f"{t.format_decimal(percent)}% です",
+                              f"{format_decimal(percent)}% です",
                     fix="type the rate itself (not a formula), shown with all its decimals",
                     fix_ja="数式ではなく率そのものを入力し、小数の桁をすべて表示してください")
-            return f"{t.format_decimal(percent)}%", None
+            return f"{format_decimal(percent)}%", None
         s = _norm(shown)
         if re.fullmatch(r"-?[0-9]+(\.[0-9]+)?%", s):
-            return f"{t.format_decimal(Decimal(s[:-1]))}%", None
+            return f"{format_decimal(Decimal(s[:-1]))}%", None
         return None, _wrong(span, shown, vt)
     if isinstance(vt, t.DecimalType):
         if isinstance(v, int):
@@ -434,10 +435,10 @@ def value_text(cell: RawCell, vt: t.Type, span: CellSpan) -> tuple[str | None, D
             d = _decimal_of(v)
             if len(d.normalize().as_tuple().digits) > 15:  # float precision
                 return None, _inexact(span, shown, vt)
-            return t.format_decimal(d), None
+            return format_decimal(d), None
         s = _norm(shown).replace(",", "")
         try:
-            return t.format_decimal(Decimal(s)), None
+            return format_decimal(Decimal(s)), None
         except InvalidOperation:
             return None, _wrong(span, shown, vt)
     if isinstance(vt, t.BoolType):
@@ -463,7 +464,9 @@ def _inexact(span: CellSpan, shown: str, vt: t.Type) -> Diagnostic:
 
 
 def _wrong(span: CellSpan, shown: str, vt: t.Type) -> Diagnostic:
-    example = t._example(vt)  # noqa: SLF001 - the example the checker's messages give
+    from paramcfg.convert import _example  # noqa: PLC0415 - the checker's own example
+
+    example = _example(vt)
     eg = "" if example in vt.name_en else f", e.g. {example}"
     eg_ja = "" if example in vt.name_ja else f"（例: {example}）"
     return _bad("PC0905", span, found=shown, expected=str(vt),
@@ -734,21 +737,26 @@ def import_table(sheet: Sheet, profile_path: str | Path, core: CoreResult, param
         return ImportResult(None, formatted.diagnostics, grid)
     checked = check_profile_text(formatted.text, core, shown)
     out: list[Diagnostic] = []
-    head = _grid_line(checked.profile, param_name, date)
     lines = formatted.text.splitlines()
+    head = _grid_line(checked.profile, param_name, date, lines)
     for d in checked.diagnostics:
         moved = _to_cell(d, head, lines, grid) if head is not None else None
         out.append(moved or d)
     return ImportResult(formatted.text, tuple(out), grid, dict(checked.sources))
 
 
-def _grid_line(profile: model.Profile | None, name: str, date: dt.date) -> int | None:
+def _grid_line(profile: model.Profile | None, name: str, date: dt.date,
+               lines: Sequence[str]) -> int | None:
+    """The line of the grid's header row of ``name`` in the ``from date`` block."""
     if profile is None:
         return None
     for b in profile.blocks:
         if b.date == date:
             a = b.get(name)
-            return a.value_span.line if a is not None else None
+            if a is None:
+                return None
+            return next((i for i in range(a.span.line, len(lines) + 1)
+                         if lines[i - 1].lstrip().startswith("|")), None)
     return None
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 from paramcfg import types as t
 from paramcfg.tablefile import MissingExtraError, ordinance_key
 from paramcfg.tables import Table
+from paramcfg.values import format_typed
 
 if TYPE_CHECKING:
     from paramcfg.engine import Tenant
@@ -78,7 +79,7 @@ def _put(cell: Any, value: object, ty: t.Type) -> None:  # noqa: ANN401 - an ope
         cell.value = value
         cell.number_format = "#,##0.########"
     else:
-        cell.value = t.format_typed(value, ty)
+        cell.value = format_typed(value, ty)
 
 
 def _periods(tenant: Tenant, on: dt.date | None) -> list[dt.date]:
