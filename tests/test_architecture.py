@@ -28,7 +28,8 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("check", {"check"}),
     ("rules", {"rules", "fold", "compile", "interpret"}),
     ("engine", {"engine"}),
-    ("tools", {"fmt", "diff", "export", "release", "scaffold", "acceptance", "explain"}),
+    ("tools", {"fmt", "diff", "export", "release", "scaffold", "acceptance", "explain",
+               "tablefile", "xlsx_export", "report"}),
     ("cli", {"cli", "__main__", "__init__"}),
 ]
 

@@ -71,7 +71,7 @@ COMMANDS: Final = (
     "paramcfg.cli.export",
     "paramcfg.cli.release_report",
     "paramcfg.cli.explain",
-    "paramcfg.cli_staff",  # import-table, report (issue 16)
+    "paramcfg.cli.staff",  # import-table, report
 )
 
 

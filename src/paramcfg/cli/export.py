@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         return report.exit_code
     tenant, on = found
     if args.format == "xlsx":  # issue 16: the staff tools' Excel book
-        from paramcfg.cli_staff import export_xlsx  # noqa: PLC0415
+        from paramcfg.cli.staff import export_xlsx  # noqa: PLC0415
 
         return export_xlsx(tenant, None if args.all_dates else on, args.output, report.lang)
     try:
