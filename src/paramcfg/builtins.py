@@ -84,12 +84,12 @@ class Builtin:
 
     name: str
     signature: str  # as docs/language.md writes the call, e.g. "floor(x, unit)"
-    doc: str  # one line, English
-    doc_ja: str
+    doc: str  # one line (docs/language.md has the full text, in English only)
     typing: TypingRule
     template: Template
     interpret: Interpret
     runtime: Callable[..., object] | None = None  # what both evaluators call, if anything
+    family: str = ""  # rounding, aggregate or date: functions that share their rules
 
 
 # ---- rounding: floor ceil round_half_up round_half_even --------------------------------------
@@ -407,8 +407,8 @@ def _interpret_date(it: Interpreting, node: ir.DateFunc, env: dict[str, object])
 
 def _interpret_business_day(it: Interpreting, node: ir.DateFunc,
                             env: dict[str, object]) -> object:
-    day, closed = (it.eval(a, env) for a in node.args)
-    assert isinstance(day, dt.date) and isinstance(closed, tuple)  # noqa: PT018, S101 - typed
+    day: Any = it.eval(node.args[0], env)
+    closed: Any = it.eval(node.args[1], env)
     value = rt.business_day(day, closed)
     if it.trace:
         # Say why a date moved: each day skipped, with its holiday's name or weekday.
@@ -424,64 +424,53 @@ def _interpret_business_day(it: Interpreting, node: ir.DateFunc,
 # ---- the registry ---------------------------------------------------------------------------
 
 
-def _rounding(name: str, signature: str, doc: str, doc_ja: str) -> Builtin:
-    return Builtin(name, signature, doc, doc_ja, _type_rounding, _compile_rounding,
-                   _interpret_rounding, rt.round_to)
+def _rounding(name: str, signature: str, doc: str) -> Builtin:
+    return Builtin(name, signature, doc, _type_rounding, _compile_rounding,
+                   _interpret_rounding, rt.round_to, "rounding")
 
 
-def _aggregate(name: str, signature: str, doc: str, doc_ja: str) -> Builtin:
-    return Builtin(name, signature, doc, doc_ja, _type_aggregate, _compile_aggregate,
-                   _interpret_aggregate)
+def _aggregate(name: str, signature: str, doc: str) -> Builtin:
+    return Builtin(name, signature, doc, _type_aggregate, _compile_aggregate,
+                   _interpret_aggregate, family="aggregate")
 
 
-def _date(name: str, signature: str, doc: str, doc_ja: str,
+def _date(name: str, signature: str, doc: str,
           interpret: Interpret = _interpret_date) -> Builtin:
-    return Builtin(name, signature, doc, doc_ja, _type_date, _compile_date, interpret,
-                   rt.DATE_FUNCTIONS[name])
+    return Builtin(name, signature, doc, _type_date, _compile_date, interpret,
+                   rt.DATE_FUNCTIONS[name], "date")
 
 
 _ENTRIES: Final = (
-    _rounding("floor", "floor(x, unit)", "the largest multiple of unit not above x (切捨て)",
-              "unit の倍数で x 以下の最大のもの（切捨て）"),
-    _rounding("ceil", "ceil(x, unit)", "the smallest multiple of unit not below x (切上げ)",
-              "unit の倍数で x 以上の最小のもの（切上げ）"),
+    _rounding("floor", "floor(x, unit)", "the largest multiple of unit not above x (切捨て)"),
+    _rounding("ceil", "ceil(x, unit)", "the smallest multiple of unit not below x (切上げ)"),
     _rounding("round_half_up", "round_half_up(x, unit)",
-              "to the nearest multiple of unit, halves away from zero (四捨五入)",
-              "unit の最も近い倍数、半分は 0 から遠い方へ（四捨五入）"),
+              "to the nearest multiple of unit, halves away from zero (四捨五入)"),
     _rounding("round_half_even", "round_half_even(x, unit)",
-              "to the nearest multiple of unit, halves to the even multiple (銀行丸め)",
-              "unit の最も近い倍数、半分は偶数倍へ（銀行丸め）"),
+              "to the nearest multiple of unit, halves to the even multiple (銀行丸め)"),
     Builtin("min", "min(a, b, …)", "the smallest of two or more values of one kind, or the "
-            "smallest e over a list: min(list, x -> e)", "最小値（2つ以上の値、またはリスト上の e）",
+            "smallest e over a list: min(list, x -> e)",
             _type_min_max, _compile_min_max, _interpret_min_max, min),
     Builtin("max", "max(a, b, …)", "the largest of two or more values of one kind, or the "
-            "largest e over a list: max(list, x -> e)", "最大値（2つ以上の値、またはリスト上の e）",
+            "largest e over a list: max(list, x -> e)",
             _type_min_max, _compile_min_max, _interpret_min_max, max),
     Builtin("clamp", "clamp(x, low, high)", "x kept within [low, high]",
-            "x を下限と上限の間に収めた値", _type_clamp, _compile_clamp, _interpret_clamp),
-    _aggregate("sum", "sum(list, x -> e)", "the sum of e over the items (0 for an empty list)",
-               "各要素の e の合計（空のリストは 0）"),
+            _type_clamp, _compile_clamp, _interpret_clamp),
+    _aggregate("sum", "sum(list, x -> e)", "the sum of e over the items (0 for an empty list)"),
     _aggregate("count", "count(list)", "the number of items, or of items for which c is true: "
-               "count(list, x -> c)", "要素の数、または c が真の要素の数"),
-    _aggregate("any", "any(list, x -> c)", "whether some item satisfies c",
-               "c を満たす要素があるか"),
-    _aggregate("all", "all(list, x -> c)", "whether every item satisfies c",
-               "すべての要素が c を満たすか"),
-    _aggregate("map", "map(list, x -> e)", "the list of e for every item, in order",
-               "各要素の e のリスト（順序どおり）"),
-    _date("fiscal_year", "fiscal_year(d)", "the Japanese fiscal year of date d", "日付 d の年度"),
-    _date("age_on", "age_on(birth, d)", "completed years of age on date d", "日付 d における満年齢"),
-    _date("months_between", "months_between(a, b)", "whole months from a to b",
-          "a から b までの満月数"),
-    _date("fiscal_date", "fiscal_date(day, year)", "the date of a monthday in fiscal year year",
-          "年度 year における月日 day の日付"),
+               "count(list, x -> c)"),
+    _aggregate("any", "any(list, x -> c)", "whether some item satisfies c"),
+    _aggregate("all", "all(list, x -> c)", "whether every item satisfies c"),
+    _aggregate("map", "map(list, x -> e)", "the list of e for every item, in order"),
+    _date("fiscal_year", "fiscal_year(d)", "the Japanese fiscal year of date d"),
+    _date("age_on", "age_on(birth, d)", "completed years of age on date d"),
+    _date("months_between", "months_between(a, b)", "whole months from a to b"),
+    _date("fiscal_date", "fiscal_date(day, year)", "the date of a monthday in fiscal year year"),
     _date("business_day", "business_day(d, closed)",
           "d if it is a business day, else the first business day after it",
-          "d が開庁日なら d、そうでなければその後の最初の開庁日", _interpret_business_day),
-    _date("add_months", "add_months(d, n)", "d moved by n whole months", "d を n か月ずらした日付"),
+          _interpret_business_day),
+    _date("add_months", "add_months(d, n)", "d moved by n whole months"),
     _date("fiscal_months", "fiscal_months(year)",
-          "the first day of each of the 12 months of fiscal year year",
-          "年度 year の各月の初日（12個）"),
+          "the first day of each of the 12 months of fiscal year year"),
 )
 
 #: Every builtin function, by name.

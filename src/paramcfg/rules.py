@@ -81,9 +81,11 @@ __all__ = [
     "assignable", "input_types", "join", "transitive_inputs", "type_rules", "walk",
 ]
 
-ROUNDING: Final = ("floor", "ceil", "round_half_up", "round_half_even")
-AGGREGATES: Final = ("sum", "count", "any", "all", "min", "max", "map")
-DATE_FUNCTIONS: Final = tuple(DATE_SIGNATURES)
+#: The builtins by family, from the registry.
+ROUNDING: Final = tuple(name for name, b in BUILTINS.items() if b.family == "rounding")
+AGGREGATES: Final = (*(name for name, b in BUILTINS.items() if b.family == "aggregate"),
+                     "min", "max")
+DATE_FUNCTIONS: Final = tuple(name for name, b in BUILTINS.items() if b.family == "date")
 
 
 # ---- the typer ------------------------------------------------------------------------------
