@@ -90,6 +90,9 @@ class Builtin:
     interpret: Interpret
     runtime: Callable[..., object] | None = None  # what both evaluators call, if anything
     family: str = ""  # rounding, aggregate or date: functions that share their rules
+    #: A date function's argument types and result type (the others type their own way).
+    arg_types: tuple[t.Type, ...] = ()
+    result: t.Type | None = None
 
 
 # ---- rounding: floor ceil round_half_up round_half_even --------------------------------------
@@ -363,21 +366,10 @@ def _interpret_aggregate(it: Interpreting, node: ir.Aggregate, env: dict[str, ob
 
 # ---- date functions: a signature each, then a runtime call ---------------------------------
 
-#: The date functions: argument types and result type.
-DATE_SIGNATURES: Final[dict[str, tuple[tuple[t.Type, ...], t.Type]]] = {
-    "fiscal_year": ((DATE,), INT),
-    "age_on": ((DATE, DATE), INT),
-    "months_between": ((DATE, DATE), INT),
-    "fiscal_date": ((MONTHDAY, INT), DATE),
-    "business_day": ((DATE, t.ListType(MONTHDAY)), DATE),
-    "add_months": ((DATE, INT), DATE),
-    "fiscal_months": ((INT,), t.ListType(DATE)),
-}
-
-
 def _type_date(ty: Typer, e: n.Call, scope: Mapping[str, t.Type],
                _expected: t.Type | None) -> ir.IR | None:
-    want, result = DATE_SIGNATURES[e.name]
+    want, result = BUILTINS[e.name].arg_types, BUILTINS[e.name].result
+    assert result is not None  # noqa: S101 - every date function has one
     if len(e.args) != len(want):
         return ty.arity(e, len(want))
     typed = []
@@ -434,10 +426,11 @@ def _aggregate(name: str, signature: str, doc: str) -> Builtin:
                    _interpret_aggregate, family="aggregate")
 
 
-def _date(name: str, signature: str, doc: str,
-          interpret: Interpret = _interpret_date) -> Builtin:
-    return Builtin(name, signature, doc, _type_date, _compile_date, interpret,
-                   rt.DATE_FUNCTIONS[name], "date")
+def _date(name: str, signature: str, doc: str, runtime: Callable[..., object],
+          types: tuple[tuple[t.Type, ...], t.Type], interpret: Interpret = _interpret_date
+          ) -> Builtin:
+    return Builtin(name, signature, doc, _type_date, _compile_date, interpret, runtime, "date",
+                   *types)
 
 
 _ENTRIES: Final = (
@@ -461,16 +454,22 @@ _ENTRIES: Final = (
     _aggregate("any", "any(list, x -> c)", "whether some item satisfies c"),
     _aggregate("all", "all(list, x -> c)", "whether every item satisfies c"),
     _aggregate("map", "map(list, x -> e)", "the list of e for every item, in order"),
-    _date("fiscal_year", "fiscal_year(d)", "the Japanese fiscal year of date d"),
-    _date("age_on", "age_on(birth, d)", "completed years of age on date d"),
-    _date("months_between", "months_between(a, b)", "whole months from a to b"),
-    _date("fiscal_date", "fiscal_date(day, year)", "the date of a monthday in fiscal year year"),
+    _date("fiscal_year", "fiscal_year(d)", "the Japanese fiscal year of date d",
+          rt.fiscal_year, ((DATE,), INT)),
+    _date("age_on", "age_on(birth, d)", "completed years of age on date d", rt.age_on,
+          ((DATE, DATE), INT)),
+    _date("months_between", "months_between(a, b)", "whole months from a to b",
+          rt.months_between, ((DATE, DATE), INT)),
+    _date("fiscal_date", "fiscal_date(day, year)", "the date of a monthday in fiscal year year",
+          rt.fiscal_date, ((MONTHDAY, INT), DATE)),
     _date("business_day", "business_day(d, closed)",
           "d if it is a business day, else the first business day after it",
-          _interpret_business_day),
-    _date("add_months", "add_months(d, n)", "d moved by n whole months"),
+          rt.business_day, ((DATE, t.ListType(MONTHDAY)), DATE), _interpret_business_day),
+    _date("add_months", "add_months(d, n)", "d moved by n whole months", rt.add_months,
+          ((DATE, INT), DATE)),
     _date("fiscal_months", "fiscal_months(year)",
-          "the first day of each of the 12 months of fiscal year year"),
+          "the first day of each of the 12 months of fiscal year year", rt.fiscal_months,
+          ((INT,), t.ListType(DATE))),
 )
 
 #: Every builtin function, by name.

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 
 from paramcfg import nodes as n
 from paramcfg import types as t
-from paramcfg.builtins import BUILTINS, DATE_SIGNATURES
+from paramcfg.builtins import BUILTINS
 from paramcfg.diagnostics import Diagnostic, Related, Span
 from paramcfg.ir import (
     AMOUNT,
@@ -86,6 +86,9 @@ ROUNDING: Final = tuple(name for name, b in BUILTINS.items() if b.family == "rou
 AGGREGATES: Final = (*(name for name, b in BUILTINS.items() if b.family == "aggregate"),
                      "min", "max")
 DATE_FUNCTIONS: Final = tuple(name for name, b in BUILTINS.items() if b.family == "date")
+#: The date functions: argument types and result type.
+DATE_SIGNATURES: Final = {name: (BUILTINS[name].arg_types, BUILTINS[name].result)
+                          for name in DATE_FUNCTIONS}
 
 
 # ---- the typer ------------------------------------------------------------------------------
