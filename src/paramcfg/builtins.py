@@ -125,15 +125,10 @@ def _type_rounding(ty: Typer, e: n.Call, scope: Mapping[str, t.Type],
                  f"{e.name} は数値と金額の端数処理です（{x.type} ではなく）")
         return None
     if e.name == "floor" and isinstance(unit, int) and isinstance(x, ir.Arith) and x.op == "/" \
-            and _whole(x.left.type) and _whole(x.right.type):
+            and ir.whole(x.left.type) and ir.whole(x.right.type):
         # The language's rule: floor(a / b, u) of whole numbers is exact at any size.
         return ir.FloorQuotient(x.left, x.right, unit, result, e.span)
     return ir.RoundTo(e.name, x, unit, result, e.span)
-
-
-def _whole(ty: t.Type) -> bool:
-    """Values of ``ty`` are always Python ints at run time."""
-    return isinstance(ty, t.YenType | t.IntType)
 
 
 def _compile_rounding(gen: Generator, node: ir.RoundTo | ir.FloorQuotient,
@@ -146,7 +141,7 @@ def _compile_rounding(gen: Generator, node: ir.RoundTo | ir.FloorQuotient,
             return f"({a} // {gen.const(divisor * node.unit)} * {unit})"
         return f"{gen.const(rt.floor_quotient)}({a}, {b}, {unit})"
     x = gen.expr(node.operand, env)
-    if node.mode == "floor" and _whole(node.operand.type) and isinstance(node.unit, int):
+    if node.mode == "floor" and ir.whole(node.operand.type) and isinstance(node.unit, int):
         return f"({x} // {unit} * {unit})"  # exact on int: the common case, inline
     rounder = _rate_rounder(gen, node, env)
     if rounder is not None:
@@ -161,7 +156,7 @@ def _rate_rounder(gen: Generator, node: ir.RoundTo, env: Mapping[str, str]) -> s
     if not (isinstance(op, ir.Arith) and op.op == "*") or type(node.unit) is not int:
         return None
     for rate, x in ((op.right, op.left), (op.left, op.right)):
-        if isinstance(rate, ir.Const) and type(rate.value) is Decimal and _whole(x.type):
+        if isinstance(rate, ir.Const) and type(rate.value) is Decimal and ir.whole(x.type):
             key = ("rate_rounder", node.mode, str(rate.value), node.unit)  # one per site kind
             if key not in gen.memo:
                 rounder = rt.rate_rounder(node.mode, rate.value, node.unit)
@@ -320,7 +315,7 @@ def _compile_aggregate(gen: Generator, node: ir.Aggregate, env: Mapping[str, str
         body = gen.expr(node.body, {**env, node.var: item})
     each = f"{body} for {item} in {source}"
     if node.kind == "sum":
-        return f"sum(({each}), 0)" if _whole(node.type) else f"{gen.const(rt.total)}(({each}))"
+        return f"sum(({each}), 0)" if ir.whole(node.type) else f"{gen.const(rt.total)}(({each}))"
     if node.kind == "count":
         return f"len({source})" if node.body is None else f"sum(1 for {item} in {source} if {body})"
     if node.kind in {"any", "all"}:

@@ -59,11 +59,6 @@ _FAST_TYPES: Final = {t.YenType: "int", t.IntType: "int", t.BoolType: "bool", t.
 _DECIMAL_OPS: Final = {"+": "_add", "-": "_sub", "*": "_mul"}
 
 
-def _whole(ty: t.Type) -> bool:
-    """Values of ``ty`` are always Python ints at run time."""
-    return isinstance(ty, t.YenType | t.IntType)
-
-
 #: The largest int CPython stores in one digit: comparisons of two such ints are specialised.
 _COMPACT: Final = 2**30 - 1
 
@@ -336,11 +331,11 @@ class _Gen:
             a, b = self.expr(node.left, env), self.expr(node.right, env)
             if node.op == "/":
                 return f"_div({a}, {b})"
-            if _whole(node.left.type) and _whole(node.right.type):
+            if r.whole(node.left.type) and r.whole(node.right.type):
                 return f"({a} {node.op} {b})"  # ints: exact, and no call
             return f"{_DECIMAL_OPS[node.op]}({a}, {b})"  # in the library's decimal context
         if isinstance(node, r.Neg):
-            if _whole(node.operand.type):
+            if r.whole(node.operand.type):
                 return f"(-{self.expr(node.operand, env)})"
             return f"_neg({self.expr(node.operand, env)})"
         if isinstance(node, r.Compare):
@@ -443,8 +438,8 @@ _PRECEDENCE: Final = {"+": 1, "-": 1, "*": 2}
 
 def _whole_chain(node: r.IR) -> TypeGuard[r.Arith]:
     """An int ``+``, ``-`` or ``*`` written inline (see :meth:`_Gen.expr`)."""
-    return (isinstance(node, r.Arith) and node.op in _PRECEDENCE and _whole(node.left.type)
-            and _whole(node.right.type))
+    return (isinstance(node, r.Arith) and node.op in _PRECEDENCE and r.whole(node.left.type)
+            and r.whole(node.right.type))
 
 
 def _pool_key(value: object) -> object:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
 __all__ = ["AS_OF", "AS_OF_KEY", "IR", "TypedRule", "assignable", "input_types", "join",
-           "transitive_inputs", "walk", "with_inputs"]
+           "transitive_inputs", "walk", "whole", "with_inputs"]
 
 AS_OF: Final = "as_of"  # the evaluation date, usable in any rule
 # `as_of` travels like an input: compiled code is shared by every date of a period, so the
@@ -301,6 +301,11 @@ def join(a: t.Type, b: t.Type) -> t.Type | None:
     if isinstance(a, t.TextType) and isinstance(b, t.TextType):
         return t.TextType()
     return a if a == b else None
+
+
+def whole(ty: t.Type) -> bool:
+    """Values of ``ty`` are always Python ints at run time."""
+    return isinstance(ty, t.YenType | t.IntType)
 
 
 def assignable(target: t.Type, value: t.Type) -> bool:
