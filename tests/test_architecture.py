@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("syntax", {"grammar_tables", "syntax"}),
     ("model", {"model", "modelbuild"}),
     ("check", {"check"}),
-    ("rules", {"rules", "fold", "compile", "interpret"}),
+    ("rules", {"ir", "builtins", "rules", "fold", "compile", "interpret"}),
     ("engine", {"engine"}),
     ("tools", {"fmt", "diff", "export", "release", "scaffold", "acceptance", "explain",
                "tablefile", "xlsx_export", "report"}),
