@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from lark.lexer import PatternStr
 from strategies import property_settings
 
+from paramcfg import lexicon, syntax
 from paramcfg import nodes as n
-from paramcfg import syntax
 from paramcfg.source import decode
 from paramcfg.syntax import ParseResult, parse_text
 
@@ -115,7 +115,7 @@ def test_the_keywords_are_the_grammars() -> None:
     name = re.compile(parser.get_terminal("NAME").pattern.to_regexp())
     words = {t.pattern.value for t in parser.terminals
              if isinstance(t.pattern, PatternStr) and name.fullmatch(t.pattern.value)}
-    assert words == syntax._KEYWORDS
+    assert words == lexicon.KEYWORDS
 
 
 # ---- random statements -------------------------------------------------------------------
