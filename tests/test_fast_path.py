@@ -126,16 +126,22 @@ WORDS = ["x", "分類00.項目0000", "2号", "1級地", "第1階層", "true", "f
 OTHER = ["2024-04-01", "2024-04-011", "4月30日", "2月末日", "4月", '"abc"', '"a#b"', '"a|b"',
          '"a\\"b"', '"a\\qb"', '"', "<", "<=", ">=", ">", "==", "!=", "..<", "-", "+", "*", "->",
          "=", ",", "[", "]", "{", "}", "(", ")", "|", "#c", ".", ":", "\u00a0", "令和7年4月1日"]
+#: Every token of the grammar, from the lexicon: a terminal or keyword added to the grammar (and,
+#: by tests/test_lexicon.py, to the lexicon) is drawn here without a change to this file.
+LEXICON = sorted({ex for term in lexicon.TERMINALS.values() for ex in term.examples}
+                 | lexicon.KEYWORDS | lexicon.PUNCTUATION)
 SPACE = st.sampled_from(["", " ", "  ", "\t"])
 
 
 @st.composite
 def fragments(draw: st.DrawFn) -> str:
-    kind = draw(st.integers(0, 3))
+    kind = draw(st.integers(0, 4))
     if kind == 0:
         return draw(st.sampled_from(NUMBERS)) + draw(st.sampled_from(["", "円", "%"]))
     if kind == 1:
         return draw(st.sampled_from(WORDS))
+    if kind == 4:
+        return draw(st.sampled_from(LEXICON))
     return draw(st.sampled_from(OTHER))
 
 

@@ -185,7 +185,7 @@ def check(parser: Any) -> list[str]:  # noqa: ANN401 - a lark.Lark, imported laz
             (keywords if name_re.fullmatch(value) else punctuation).add(value)
     problems.extend(f"{name}: in the lexicon, not in the grammar"
                     for name in TERMINALS if name not in seen)
-    named_literals = {t.pattern for t in _TERMINALS if t.literal}
+    named_literals = {t.pattern for t in TERMINALS.values() if t.literal}
     problems.extend(_compare("keyword", keywords, KEYWORDS))
     problems.extend(_compare("punctuation", punctuation - named_literals,
                              PUNCTUATION - named_literals))
@@ -215,8 +215,11 @@ def _compare(what: str, grammar: Iterable[str], ours: Iterable[str]) -> list[str
 def _compare_classes(parser: Any) -> list[str]:  # noqa: ANN401 - a lark.Lark
     """The keyword classes against the grammar's rules: a statement starts with a statement
     keyword (or a name), a clause with a clause keyword."""
+    from lark.lexer import PatternStr  # noqa: PLC0415 - only the check needs Lark
+
+    name_re = re.compile(TERMINALS["NAME"].regex)
     words = {t.name: t.pattern.value for t in parser.terminals
-             if t.pattern.value in KEYWORDS and not t.name.startswith("_")}
+             if isinstance(t.pattern, PatternStr) and name_re.fullmatch(t.pattern.value)}
     firsts: dict[str, set[str]] = {}
     statements: set[str] = set()
     for rule in parser.rules:
