@@ -129,3 +129,22 @@ def test_source_reads_strings_and_comments_as_the_grammar_does() -> None:
         assert re.match(source._ASCII_STRING, text)
     for text in lexicon.TERMINALS["COMMENT"].examples:
         assert re.fullmatch(source._COMMENT, text)
+
+
+LANGUAGE = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+
+
+def test_the_language_reference_lists_the_keywords() -> None:
+    section = LANGUAGE[LANGUAGE.index("### 1.2 Keywords") :]
+    block = section[section.index("```text\n") + 8 : section.index("```\n", section.index("```text"))]
+    assert sorted(block.split()) == sorted(lexicon.KEYWORDS)
+
+
+def test_the_language_reference_lists_the_operators() -> None:
+    section = LANGUAGE[LANGUAGE.index("### 1.2 Keywords") : LANGUAGE.index("## 2. Statements")]
+    listed = re.search(r"Operators \(`([^`]*)`\)", section)
+    assert listed is not None
+    operators = {"+", "-", "=", "..<", *lexicon.MUL_OPS, *lexicon.COMPARE_OPS}
+    assert set(listed.group(1).split()) == operators
+    assert operators <= lexicon.PUNCTUATION | {t.pattern for t in lexicon.TERMINALS.values()} | \
+        set(lexicon.MUL_OPS) | set(lexicon.COMPARE_OPS)
