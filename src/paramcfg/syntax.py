@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import attrs
 from lark.exceptions import UnexpectedInput
@@ -46,6 +46,7 @@ from paramcfg.segmenter import Locator as _Locator
 from paramcfg.segmenter import assigned_name as _assigned_name
 from paramcfg.segmenter import comments as _comments
 from paramcfg.segmenter import segment_span as _segment_span
+from paramcfg.source import normalise
 from paramcfg.syntax_errors import describe_terminal
 from paramcfg.syntax_errors import problem_diagnostic as _problem
 from paramcfg.syntax_errors import syntax_diagnostic as _syntax_diagnostic
@@ -56,7 +57,8 @@ if TYPE_CHECKING:
 __all__ = [
     "CONTINUATION_KEYWORDS", "MAX_DEPTH", "MAX_LINES", "MAX_STATEMENT_CHARS", "MAX_TABLE_CELLS",
     "MAX_UNCLOSED_REPORTED", "PARSER_OPTIONS", "STATEMENT_KEYWORDS", "Locator", "ParseResult",
-    "Problem", "Segment", "build_parser", "describe_terminal", "parse_text", "segment",
+    "Problem", "Segment", "build_parser", "describe_terminal", "parse_text", "parse_value",
+    "segment",
 ]
 
 _lock = threading.Lock()
@@ -145,3 +147,23 @@ def parse_text(text: str, path: str) -> ParseResult:
     diagnostics.sort(key=Diagnostic.sort_key)
     return ParseResult(n.SourceFile(path, text, tuple(statements), comments, frozenset(broken)),
                        tuple(diagnostics))
+
+
+#: The name a value read on its own (:func:`parse_value`) is parsed under.
+_VALUE_NAME: Final = "x"
+
+
+def parse_value(text: str, path: str = "<input>") -> tuple[n.Value | None, tuple[Diagnostic, ...]]:
+    """One value written as a profile writes it (``48,600円``, ``1.4%``, ``[1, 2]``, ``4月30日``),
+    read by the profile's own reader: for values given outside a profile (the command line's
+    ``--input``, test files).  ``None`` and the diagnostics if ``text`` is not exactly one value
+    (a line break, a comment or a second statement never is)."""
+    if "\n" in text:
+        return None, ()
+    text, _ = normalise(text, path)  # full-width figures (４８，６００円) as a profile's are
+    result = parse_text(f"{_VALUE_NAME} = {text}\n", path)
+    match result.file.statements:
+        case [n.Assignment(name=name, value=value, review=False)] if name == _VALUE_NAME and \
+                not result.diagnostics and not result.file.comments:
+            return value, ()
+    return None, result.diagnostics
