@@ -111,6 +111,7 @@ def test_the_keyword_classes_fit_together() -> None:
     assert not lexicon.STATEMENT_KEYWORDS & lexicon.CONTINUATION_KEYWORDS
     assert lexicon.GLUED_KEYWORDS <= lexicon.STATEMENT_KEYWORDS
     assert lexicon.JOIN_AFTER_KEYWORDS <= lexicon.KEYWORDS
+    assert set(lexicon.BRACKETS) | set(lexicon.BRACKETS.values()) <= lexicon.PUNCTUATION
     name = re.compile(lexicon.TERMINALS["NAME"].regex)
     assert all(name.fullmatch(w) for w in lexicon.KEYWORDS)
     assert not any(name.fullmatch(p) for p in lexicon.PUNCTUATION)

@@ -15,16 +15,21 @@ draw their tokens from :data:`TERMINALS`, :data:`KEYWORDS` and :data:`PUNCTUATIO
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from lark import Lark
+
 __all__ = [
-    "CLAUSE_KEYWORDS", "CONTINUATION_KEYWORDS", "GLUED_KEYWORDS", "INFIX_KEYWORDS", "KEYWORDS",
-    "PUNCTUATION", "STATEMENT_KEYWORDS", "TERMINALS", "Terminal", "check", "check_text",
+    "BRACKETS", "CLAUSE_KEYWORDS", "COMPARE_OPS", "CONTINUATION_KEYWORDS", "DIGITS",
+    "GLUED_KEYWORDS", "INFIX_KEYWORDS", "JOIN_AFTER_KEYWORDS", "KEYWORDS", "LETSEP", "LINE_DIGIT_NAME",
+    "LINE_NAME", "LINE_WORD", "MUL_OPS", "NAME_PART", "NOT_AFTER_NUMBER", "PUNCTUATION",
+    "STATEMENT_KEYWORDS", "STRING_CHAR", "STRING_ESCAPE", "STRING_ESCAPES", "TERMINALS",
+    "VERSION_OPS", "Terminal", "check", "check_text",
 ]
 
 
@@ -152,7 +157,7 @@ BRACKETS: Final = {"(": ")", "[": "]", "{": "}"}
 # ---- the check against the grammar ---------------------------------------------------------
 
 
-def check(parser: Any) -> list[str]:  # noqa: ANN401 - a lark.Lark, imported lazily
+def check(parser: Lark) -> list[str]:
     """What the lexicon and the grammar of ``parser`` (a :class:`lark.Lark`) disagree on, one
     line each; empty when they agree."""
     from lark.lexer import PatternStr  # noqa: PLC0415 - only the check needs Lark
@@ -212,7 +217,7 @@ def _compare(what: str, grammar: Iterable[str], ours: Iterable[str]) -> list[str
             *(f"{what} {w!r}: in the lexicon, not in the grammar" for w in sorted(ours - grammar))]
 
 
-def _compare_classes(parser: Any) -> list[str]:  # noqa: ANN401 - a lark.Lark
+def _compare_classes(parser: Lark) -> list[str]:
     """The keyword classes against the grammar's rules: a statement starts with a statement
     keyword (or a name), a clause with a clause keyword."""
     from lark.lexer import PatternStr  # noqa: PLC0415 - only the check needs Lark
