@@ -55,11 +55,15 @@ def test_what_a_clerk_types_is_accepted_now(raw: str, ty: t.Type, value: object)
     assert parse_input(raw, ty) == value
 
 
-def test_a_percentage_is_the_profiles_value() -> None:
-    (stmt,) = parse_text("x = 100%\n", "t.pcfg").file.statements
+@pytest.mark.parametrize(("raw", "shown"), [("100%", "1"), ("10%", "0.1"), ("1.40%", "0.014"),
+                                             ("1000%", "10"), ("0.5%", "0.005"), ("-1.4%", "-0.014")])
+def test_a_percentage_keeps_its_digits_and_equals_the_profiles(raw: str, shown: str) -> None:
+    got = parse_input(raw, RATE)
+    assert str(got) == shown  # as parse_input always gave it (a rule's JSON shows the digits)
+    (stmt,) = parse_text(f"x = {raw}\n", "t.pcfg").file.statements
     assert isinstance(stmt, n.Assignment)
     assert isinstance(stmt.value, n.Lit)
-    assert repr(parse_input("100%", RATE)) == repr(stmt.value.value)
+    assert got == stmt.value.value
 
 
 @pytest.mark.parametrize(("raw", "ty", "message"), [
