@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from lark import Lark
 
@@ -241,15 +241,26 @@ def _compare_classes(parser: Lark) -> list[str]:
             *_compare("infix keyword", INFIX_KEYWORDS & set(words.values()), INFIX_KEYWORDS)]
 
 
-def check_text(grammar: str) -> list[str]:
-    """:func:`check` for grammar text (what ``python -m paramcfg.grammar_tables`` and the
-    tests call; a grammar Lark cannot read is one problem)."""
-    from lark.exceptions import LarkError  # noqa: PLC0415 - only the check needs Lark
+class _KeepLineBreaks:
+    """A post-lexer that changes nothing but, like the parser's, keeps ``_NL`` (a terminal no
+    rule uses, which Lark would otherwise drop before the check sees it)."""
 
-    from paramcfg.larkparser import build_parser  # noqa: PLC0415 - it imports the lexicon
+    always_accept: tuple[str, ...] = ("_NL",)
+
+    def process(self, stream: Iterator[object]) -> Iterator[object]:
+        return stream
+
+
+def check_text(grammar: str) -> list[str]:
+    """:func:`check` for grammar text (what the tests call on edited copies of the grammar; a
+    grammar Lark cannot read is one problem).  Built as the parser is built (LALR, contextual
+    lexer), without this module importing the parser's."""
+    from lark import Lark  # noqa: PLC0415 - only the check needs Lark
+    from lark.exceptions import LarkError  # noqa: PLC0415
 
     try:
-        parser = build_parser(grammar)
+        parser = Lark(grammar, parser="lalr", lexer="contextual", maybe_placeholders=True,
+                      postlex=_KeepLineBreaks())
     except LarkError as exc:
         return [f"the grammar does not load: {exc}"]
     return check(parser)
