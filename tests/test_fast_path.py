@@ -185,3 +185,18 @@ def test_random_statements_parse_the_same(stmts: list[str]) -> None:
 def test_random_token_soup_parses_the_same(parts: list[str], spaces: list[str]) -> None:
     text = "x = " + "".join(p + s for p, s in zip(parts, spaces, strict=False))
     assert_same(text + "\n")
+
+
+def test_the_fast_tokens_are_tried_in_the_grammars_priority_order() -> None:
+    """The first alternative of the fast path's token regex that matches is the terminal Lark
+    would lex only if they are tried by the grammar's priorities (lexicon.TERMINALS)."""
+    from paramcfg import fastpath  # noqa: PLC0415
+
+    order = sorted(fastpath._FAST_TOKEN.groupindex, key=fastpath._FAST_TOKEN.groupindex.__getitem__)
+    names = [n if n in lexicon.TERMINALS else f"_{n}" for n in order if n != "PUNCT"]
+    priorities = [lexicon.TERMINALS[name].priority for name in names]
+    assert priorities == sorted(priorities, reverse=True)
+    for name in names:  # each alternative is the lexicon's pattern (STRING narrowed to no escapes)
+        pattern = fastpath._FAST_TOKEN.pattern
+        if name != "STRING":
+            assert f">{lexicon.TERMINALS[name].regex})" in pattern, name

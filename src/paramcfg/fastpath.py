@@ -41,7 +41,6 @@ def _group(name: str, pattern: str | None = None) -> str:
     return f"(?P<{name.lstrip('_')}>{pattern or lexicon.TERMINALS[name].regex})"
 
 
-_T: Final = lexicon.TERMINALS
 _FAST_TOKEN: Final = re.compile(
     r"[ \t]*(?:"
     + "|".join([
