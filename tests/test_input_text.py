@@ -15,6 +15,7 @@ import pytest
 
 from paramcfg import nodes as n
 from paramcfg import types as t
+from paramcfg import values
 from paramcfg.export import parse_input
 from paramcfg.syntax import parse_text, parse_value
 
@@ -31,7 +32,7 @@ TEXT = t.TextType(None)
     ("true", t.BoolType(), True), ("false", t.BoolType(), False),
     ("2024-04-01", t.DateType(), dt.date(2024, 4, 1)), ("20240401", t.DateType(), dt.date(2024, 4, 1)),
     ("4月30日", t.MonthDayType(), t.MonthDay(4, 30)),
-    ("2月末日", t.MonthDayType(), t.parse_monthday("2月末日")),
+    ("2月末日", t.MonthDayType(), values.parse_monthday("2月末日")),
     ("[1,000円, 2,000円]", t.ListType(YEN), [1000, 2000]), ("[]", t.ListType(YEN), []),
     ("[100,200]", t.ListType(INT), [100200]),  # a comma before three digits groups them
     ("[固定資産税 納税通知書, b]", t.ListType(TEXT), ["固定資産税 納税通知書", "b"]),

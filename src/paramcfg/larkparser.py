@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from lark import Lark, Token, Transformer
 
-from paramcfg import grammar_tables, lexicon
+from paramcfg import lexicon
 from paramcfg import nodes as n
 from paramcfg.diagnostics import Diagnostic, Span
 from paramcfg.literals import ANY_ESCAPE, GOOD_ESCAPES, negated, percent, to_number, unquote
@@ -89,8 +89,9 @@ PARSER_OPTIONS: Final[dict[str, Any]] = {
 
 def build_parser(grammar: str, transformer: ToNodes | None = None) -> Lark:
     """The parser analysed from ``grammar`` (~100 ms): no shipped tables, no cache."""
-    return grammar_tables.build(grammar, PARSER_OPTIONS, postlex=PostLexer(),
-                                transformer=transformer or ToNodes())
+    # grammar_tables.build, written out: grammar_tables imports this module to regenerate the
+    # shipped tables, so this module does not import it.
+    return Lark(grammar, **PARSER_OPTIONS, postlex=PostLexer(), transformer=transformer or ToNodes())
 
 
 
