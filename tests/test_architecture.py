@@ -29,7 +29,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("check", {"check"}),
     ("rules", {"ir", "builtins", "rules", "fold", "compile", "interpret"}),
     ("engine", {"engine"}),
-    ("tools", {"fmt", "diff", "export", "release", "scaffold", "acceptance", "explain",
+    ("tools", {"fmt", "diff", "export", "release", "scaffold", "acceptance", "explain", "sheets",
                "tablefile", "xlsx_export", "report"}),
     ("cli", {"cli", "__main__", "__init__"}),
 ]
