@@ -348,7 +348,7 @@ PARTS = ("国保.医療分税額", "国保.支援金分税額", "国保.介護�
 
 def test_the_shipped_core_states_its_horizon(tenants):
     core = next(iter(tenants.values())).core
-    assert core.version_text == "2026.4"
+    assert core.version_text == "2026.5"
     assert core.horizon == dt.date(2027, 3, 31)
 
 
