@@ -112,3 +112,16 @@ def test_an_interrupted_write_leaves_the_file_intact(tmp_path, monkeypatch):
     assert main(["fmt", str(path)]) != EXIT_OK
     assert path.read_bytes() == MESSY.encode()
     assert [p.name for p in tmp_path.iterdir()] == ["町.pcfg"]
+
+
+def test_a_core_keeps_its_law_horizon_when_formatted():
+    # The header's `law through DATE` is part of the core's meaning (the engine refuses dates
+    # past it): fmt used to drop it and then refuse its own output as a change of meaning.
+    from pathlib import Path
+
+    core = Path(__file__).resolve().parent.parent / "package_core" / "ibaraki-cloud.pcore"
+    text = core.read_text(encoding="utf-8")
+    assert "law through 2027-03-31" in text.splitlines()[0]
+    out = format_text(text, str(core)).text
+    header = next(line for line in out.splitlines() if line.startswith("core "))
+    assert header.split("#")[0].rstrip().endswith("law through 2027-03-31")
