@@ -21,47 +21,27 @@ through transformations that keep the order, and incomes to compare.
 
 :func:`values_of` draws valid input values for any declared :mod:`paramcfg.types` type, for the
 shipped core.
+
+Literals are written by :mod:`gen.literals`; settings come from :mod:`gen.settings`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import attrs
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from gen.literals import int_literal, one_in, plain_decimal, rate_literal, value_literal, yen_literal
 from paramcfg import types as t
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from hypothesis.strategies import DrawFn
-
-# ---- settings ------------------------------------------------------------------------------
-
-#: Scales the example counts: the repository's convention is "examples per property, default
-#: 100", so 100 means the counts written in the tests and 5000 fifty times as many.
-SCALE = int(os.environ.get("PARAMCFG_HYPOTHESIS_EXAMPLES", "100")) / 100
-#: On CI every run tries the same examples, so a red build is reproducible.
-DETERMINISTIC = bool(os.environ.get("CI"))
-
-
-def evaluation_settings(examples: int) -> settings:
-    """``examples`` (times :data:`SCALE`) examples, no deadline, derandomized on CI."""
-    return settings(
-        max_examples=max(1, round(examples * SCALE)),
-        deadline=None,
-        derandomize=DETERMINISTIC,
-        database=None if DETERMINISTIC else settings.default.database,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        print_blob=True,
-    )
-
 
 # ---- types of the generator ------------------------------------------------------------------
 #
@@ -118,74 +98,6 @@ class Names:
             name = f"{self.draw(st.sampled_from(_GROUPS))}.{name}"
         return name
 
-
-def one_in(draw: DrawFn, n: int) -> bool:
-    """True about once in ``n`` draws (``n`` >= 3).  The hit is a middle value, as Hypothesis
-    tries the bounds of a range more often than the others."""
-    return draw(st.integers(1, n)) == (n + 1) // 2
-
-
-# ---- literals ------------------------------------------------------------------------------
-
-
-def _group(draw: DrawFn, whole: int) -> str:
-    text = str(whole)
-    if whole >= 1000 and draw(st.booleans()):
-        text = f"{whole:,}"
-    return text
-
-
-def yen_literal(draw: DrawFn, value: int, *, bare_zero: bool = False) -> str:
-    """``value`` yen as a literal (in a profile a negative is ``-500円``; a bare 0 is allowed)."""
-    if value == 0 and bare_zero and draw(st.booleans()):
-        return "0"
-    sign = "-" if value < 0 else ""
-    return f"{sign}{_group(draw, abs(value))}円"
-
-
-def _plain_decimal(x: Decimal) -> str:
-    return format(x.normalize(), "f")
-
-
-def rate_literal(draw: DrawFn, value: Decimal, *, bare_zero: bool = False) -> str:
-    if value == 0 and bare_zero and draw(st.booleans()):
-        return "0"
-    sign = "-" if value < 0 else ""
-    return f"{sign}{_plain_decimal(abs(value) * 100)}%"
-
-
-def int_literal(draw: DrawFn, value: int) -> str:
-    return ("-" if value < 0 else "") + _group(draw, abs(value))
-
-
-def value_literal(draw: DrawFn, ty: str, value: object) -> str:
-    """A profile (or default) value of declared type ``ty``."""
-    if ty == "yen":
-        assert isinstance(value, int)
-        return yen_literal(draw, value, bare_zero=True)
-    if ty == "rate":
-        assert isinstance(value, Decimal)
-        return rate_literal(draw, value, bare_zero=True)
-    if ty == "int":
-        assert isinstance(value, int)
-        return int_literal(draw, value)
-    if ty == "decimal":
-        assert isinstance(value, Decimal)
-        return ("-" if value < 0 else "") + _plain_decimal(abs(value))
-    if ty == "bool":
-        return "true" if value else "false"
-    if ty == "date":
-        assert isinstance(value, dt.date)
-        return value.isoformat()
-    if ty.startswith("enum:"):
-        assert isinstance(value, str)
-        return value
-    if ty == "list:yen":
-        assert isinstance(value, tuple)
-        items = [yen_literal(draw, v) for v in value]
-        trailing = "," if items and one_in(draw, 4) else ""
-        return "[" + ", ".join(items) + trailing + "]"
-    raise AssertionError(ty)
 
 
 _NICE_RATES = tuple(Decimal(x) for x in ("0", "0.5", "0.1", "0.015", "0.25", "0.05", "0.005",
@@ -377,7 +289,7 @@ class ExprGen:
                 return int_literal(d, d(st.integers(0, 100)))
             if kind == "rate":
                 return self.rate_lit()
-            return _plain_decimal(d(st.decimals(Decimal(0), Decimal(100), places=2)))
+            return plain_decimal(d(st.decimals(Decimal(0), Decimal(100), places=2)))
         if target == "bool":
             return d(st.sampled_from(["true", "false"]))
         if target == "date":

@@ -23,15 +23,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 import pytest
-from evaluation_strategies import (
-    MonotoneScenario,
-    Scenario,
-    evaluation_settings,
-    monotone_scenarios,
-    scenarios,
-    values_of,
-    yen_values,
-)
+from gen.cores import MonotoneScenario, Scenario, monotone_scenarios, scenarios, values_of, yen_values
+from gen.settings import evaluation_settings
 from helpers import PROFILES, ROOT, load_core_text
 from hypothesis import event, given, note
 from hypothesis import strategies as st

@@ -14,17 +14,17 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from gen.settings import property_settings
 from hypothesis import given
 from hypothesis import strategies as st
 from lark.lexer import PatternStr
-from strategies import property_settings
 
 from paramcfg import nodes as n
 from paramcfg import syntax
 from paramcfg.source import decode
 from paramcfg.syntax import ParseResult, parse_text
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _lark_only(text: str, path: str) -> ParseResult:
