@@ -744,10 +744,9 @@ def test_markdown_code(text, shown):
 
 
 def test_release_report_text_escapes_a_town_name(tmp_path):
-    from test_release import ICHI, NEW, OLD  # noqa: PLC0415
-
     from paramcfg.release import release_report  # noqa: PLC0415
     from paramcfg.release import render as render_release  # noqa: PLC0415
+    from unit.test_release import ICHI, NEW, OLD  # noqa: PLC0415
 
     old = load_core_text(tmp_path, "old.pcore", OLD)
     new = load_core_text(tmp_path, "new.pcore", NEW)
