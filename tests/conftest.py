@@ -1,8 +1,17 @@
-"""Shared fixtures: the shipped core and the small core the golden profiles are checked against."""
+"""Shared fixtures (the shipped core, the small core the golden profiles are checked against),
+and the test tiers.
+
+Tiers (README, "Development"): plain ``pytest`` is the *default tier*: tests marked ``slow``
+are deselected and each property runs a share of its examples (gen/settings.py).
+``PARAMCFG_TIER=full`` is the *full tier*: nothing is deselected and each property runs all its
+examples; ``.ci/run`` runs it with ``-m "slow or hypothesis"`` after the default tier.  An
+explicit ``-m`` expression is always obeyed as given.
+"""
 
 from __future__ import annotations
 
 import pytest
+from gen import settings as gen_settings
 from helpers import CORE_DIR, FROZEN_CORE_DIR, PROFILES, ROOT
 
 from paramcfg.engine import CoreResult, Tenant, load_core, load_tenant
@@ -37,3 +46,24 @@ def frozen_core() -> CoreResult:
 def tenants(core: CoreResult) -> dict[str, Tenant]:
     """The four sample towns over the shipped core, by file stem (``naka`` …)."""
     return {path.stem: load_tenant(path, core) for path in PROFILES}
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if gen_settings.FULL:
+        slow = "slow tests included"
+    elif config.option.markexpr:
+        slow = f"tests chosen by -m {config.option.markexpr!r}"
+    else:
+        slow = "slow tests deselected (PARAMCFG_TIER=full for all)"
+    return (f"paramcfg test tier: {gen_settings.TIER}; {slow}; "
+            f"{gen_settings.EXAMPLES} examples per 100 written in a property")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The default tier leaves out the tests marked ``slow`` (unless ``-m`` says otherwise)."""
+    if gen_settings.FULL or config.option.markexpr:
+        return
+    kept = [item for item in items if item.get_closest_marker("slow") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i.get_closest_marker("slow")])
+        items[:] = kept

@@ -5,9 +5,11 @@ from __future__ import annotations
 import importlib.util
 import sys
 
+import pytest
 from helpers import ROOT
 
 
+@pytest.mark.slow  # about 10 s: every workload through every engine
 def test_benchmark_harness_smoke():
     spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
     assert spec is not None

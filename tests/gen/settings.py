@@ -38,16 +38,21 @@ SCALE = EXAMPLES / 100
 DETERMINISTIC = bool(os.environ.get("CI"))
 
 
-def examples(count: float) -> settings:
+#: Hypothesis' own example database (as its default settings give it).
+_DEFAULT_DATABASE = settings().database
+
+
+def examples(count: float, *, derandomize: bool = False) -> settings:
     """Settings for one property test: ``count`` examples (as written in the test, scaled by
-    :data:`SCALE`), no deadline, derandomized on CI."""
+    :data:`SCALE`), no deadline, derandomized on CI (or always, with ``derandomize``)."""
+    fixed = derandomize or DETERMINISTIC
     return settings(
         max_examples=max(1, round(count * SCALE)),
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                HealthCheck.data_too_large],
-        derandomize=DETERMINISTIC,
-        database=None if DETERMINISTIC else settings.default.database,
+        derandomize=fixed,
+        database=None if fixed else _DEFAULT_DATABASE,
         print_blob=True,
     )
 
