@@ -56,13 +56,14 @@ def digits(draw: DrawFn, magnitude: Number) -> str:
 def write_number(draw: DrawFn, ty: t.Type, value: Number) -> str:
     """``value`` written as a literal of ``ty`` (yen 円, rate %, int, decimal)."""
     sign = "-" if value < 0 else ""
+    magnitude: Number = -value if value < 0 else value
     if isinstance(ty, t.YenType | t.RateType) and value == 0 and draw(st.booleans()):
         return "0"  # a bare 0 is accepted for yen and rates
     if isinstance(ty, t.YenType):
-        return f"{sign}{digits(draw, abs(value))}円"
+        return f"{sign}{digits(draw, magnitude)}円"
     if isinstance(ty, t.RateType):
-        return f"{sign}{digits(draw, abs(Decimal(value) * 100))}%"
-    return f"{sign}{digits(draw, abs(value))}"
+        return f"{sign}{digits(draw, Decimal(magnitude) * 100)}%"
+    return f"{sign}{digits(draw, magnitude)}"
 
 
 

@@ -219,7 +219,8 @@ _SOFT: dict[type, tuple[Number, Number]] = {
     t.RateType: (Decimal(-1), Decimal(1)),
     t.DecimalType: (Decimal(-1000), Decimal(1_000_000)),
 }
-_DEFAULT_LOW = {t.YenType: 0, t.IntType: 0, t.RateType: Decimal(0), t.DecimalType: Decimal(0)}
+_DEFAULT_LOW: dict[type, Number] = {
+    t.YenType: 0, t.IntType: 0, t.RateType: Decimal(0), t.DecimalType: Decimal(0)}
 
 
 class Infeasible(Exception):  # noqa: N818
@@ -438,7 +439,7 @@ def _breakpoints(draw: DrawFn, key: t.Type, limits: Limits) -> list[Number]:
                 near.extend(x for x in (low - step, low, low + step) if x > 0)
     fresh = (st.integers(1, 1_000_000) if whole
              else st.decimals(Decimal("0.01"), Decimal(10_000), places=2))
-    point = st.one_of(st.sampled_from(near), fresh) if near else fresh
+    point: st.SearchStrategy[Number] = st.one_of(st.sampled_from(near), fresh) if near else fresh
     return sorted(set(draw(st.lists(point, max_size=7))))
 
 
@@ -768,6 +769,7 @@ def profile_cases(draw: DrawFn, core_result: CoreResult) -> ProfileCase:
                     except _Unbounded:
                         continue
             indent = draw(st.sampled_from(("  ", "  ", "  ", "", "    ", " ", "\t")))
+            value: object
             if name in forced:
                 text, value = f"{indent}{name} = {forced[name]}", forced[name]
             else:
@@ -802,10 +804,10 @@ def profile_cases(draw: DrawFn, core_result: CoreResult) -> ProfileCase:
     text = "\n".join(lines) + "\n" * draw(st.integers(0, 2))
     if not marker.done:
         return ProfileCase(text, tuple(blocks))
-    at = text.index(PLACEHOLDER)
-    line = text.count("\n", 0, at) + 1 if marker.in_cell else statement_line
+    placeholder_at = text.index(PLACEHOLDER)
+    broken_line = text.count("\n", 0, placeholder_at) + 1 if marker.in_cell else statement_line
     return ProfileCase(text.replace(PLACEHOLDER, marker.normal), tuple(blocks),
-                       text.replace(PLACEHOLDER, marker.broken), line)
+                       text.replace(PLACEHOLDER, marker.broken), broken_line)
 
 
 @st.composite
@@ -814,6 +816,7 @@ def _param_value(draw: DrawFn, p: Param, limits: Limits, indent: str,
     """One assignment line (or lines) for ``p`` and the value it sets."""
     ty = p.type
     eq = f"{spaces(draw)}={spaces(draw)}"
+    value: object
     if isinstance(ty, t.TableType | t.ScaleType):
         grid, value = draw(tables(ty, limits, p.monotone, indent, marker))
         return f"{indent}{p.name}{spaces(draw)}={_comment_or_nothing(draw)}{grid}", value
