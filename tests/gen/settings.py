@@ -27,7 +27,7 @@ if TIER not in {"default", "full"}:
 FULL = TIER == "full"
 
 #: The share of each property's examples the default tier runs.
-DEFAULT_TIER_SHARE = 0.2
+DEFAULT_TIER_SHARE = 0.05
 
 _EXPLICIT = os.environ.get("PARAMCFG_HYPOTHESIS_EXAMPLES")
 #: Examples per property (100 = the counts written in the tests).
