@@ -48,22 +48,36 @@ def tenants(core: CoreResult) -> dict[str, Tenant]:
     return {path.stem: load_tenant(path, core) for path in PROFILES}
 
 
-def pytest_report_header(config: pytest.Config) -> str:
+_SLOW_LEFT_OUT = pytest.StashKey[int]()
+
+
+def _tier_line(config: pytest.Config) -> str:
     if gen_settings.FULL:
-        slow = "slow tests included"
+        chosen = "slow tests included"
     elif config.option.markexpr:
-        slow = f"tests chosen by -m {config.option.markexpr!r}"
+        chosen = f"tests chosen by -m {config.option.markexpr!r}"
     else:
-        slow = "slow tests deselected (PARAMCFG_TIER=full for all)"
-    return (f"paramcfg test tier: {gen_settings.TIER}; {slow}; "
-            f"{gen_settings.EXAMPLES} examples per 100 written in a property")
+        left_out = config.stash.get(_SLOW_LEFT_OUT, 0)
+        chosen = f"{left_out} slow test(s) left out (PARAMCFG_TIER=full runs them)"
+    return (f"paramcfg test tier: {gen_settings.TIER}; {chosen}; properties run "
+            f"{gen_settings.EXAMPLES} examples per 100 written")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return _tier_line(config)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The default tier leaves out the tests marked ``slow`` (unless ``-m`` says otherwise)."""
     if gen_settings.FULL or config.option.markexpr:
         return
-    kept = [item for item in items if item.get_closest_marker("slow") is None]
-    if len(kept) != len(items):
-        config.hook.pytest_deselected(items=[i for i in items if i.get_closest_marker("slow")])
-        items[:] = kept
+    slow = [item for item in items if item.get_closest_marker("slow") is not None]
+    config.stash[_SLOW_LEFT_OUT] = len(slow)
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if item.get_closest_marker("slow") is None]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """The tier, also under -q (which hides the header)."""
+    terminalreporter.write_line(_tier_line(config))
