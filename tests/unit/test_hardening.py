@@ -17,7 +17,7 @@ import pytest
 from helpers import CORE_DIR, PROFILES, ROOT, load_core_text
 
 import paramcfg
-from paramcfg import grammar_tables, grids, syntax, values
+from paramcfg import grammar_tables, grids, larkparser, syntax, values
 from paramcfg import types as t
 from paramcfg.engine import load_tenant_text
 from paramcfg.export import parse_input
@@ -67,11 +67,11 @@ def test_planted_grammar_cache_runs_no_code(tmp_path):
 def test_shipped_grammar_tables_match_the_grammar():
     """The analysed grammar shipped in the package is for this grammar, these options and this
     Lark; after a grammar change run ``python -m paramcfg.grammar_tables``."""
-    tables = syntax._grammar_file(grammar_tables.FILE_NAME)
+    tables = larkparser.grammar_file(grammar_tables.FILE_NAME)
     assert tables is not None
-    stamp = grammar_tables.fingerprint(syntax._grammar_text(), syntax.PARSER_OPTIONS)
-    parser = grammar_tables.loads(tables, stamp, postlex=syntax._PostLexer(),
-                                  transformer=syntax._ToNodes())
+    stamp = grammar_tables.fingerprint(larkparser.grammar_text(), syntax.PARSER_OPTIONS)
+    parser = grammar_tables.loads(tables, stamp, postlex=larkparser.PostLexer(),
+                                  transformer=larkparser.ToNodes())
     assert parser is not None, "stale grammars/paramcfg.lark.json: python -m paramcfg.grammar_tables"
 
 
@@ -85,8 +85,8 @@ def test_shipped_tables_parse_as_the_grammar_does():
     shipped = [syntax.parse_text(text, path) for path, text in texts]
     saved = syntax._parser, syntax._transformer
     try:
-        syntax._transformer = syntax._ToNodes()
-        syntax._parser = syntax.build_parser(syntax._grammar_text(), syntax._transformer)
+        syntax._transformer = larkparser.ToNodes()
+        syntax._parser = syntax.build_parser(larkparser.grammar_text(), syntax._transformer)
         built = [syntax.parse_text(text, path) for path, text in texts]
     finally:
         syntax._parser, syntax._transformer = saved
@@ -95,8 +95,8 @@ def test_shipped_tables_parse_as_the_grammar_does():
 
 def test_damaged_or_foreign_tables_are_refused_without_running_code(tmp_path):
     marker = tmp_path / "PWNED"
-    stamp = grammar_tables.fingerprint(syntax._grammar_text(), syntax.PARSER_OPTIONS)
-    runtime = {"postlex": syntax._PostLexer(), "transformer": syntax._ToNodes()}
+    stamp = grammar_tables.fingerprint(larkparser.grammar_text(), syntax.PARSER_OPTIONS)
+    runtime = {"postlex": larkparser.PostLexer(), "transformer": larkparser.ToNodes()}
     for text in ("", "{", "[]", '{"fingerprint": "x"}', f'{{"fingerprint": "{stamp}"}}',
                  pickle.dumps(_Evil(marker)).decode("latin-1")):
         assert grammar_tables.loads(text, stamp, **runtime) is None
