@@ -326,7 +326,7 @@ def test_diagnostics_doc_examples_are_real(code, csv_text, pasted, tmp_path, cap
 
 def test_staff_tools_doc_replays_exactly(tmp_path, monkeypatch):
     """docs/staff-tools.md: every console block prints what it shows (as the guides do)."""
-    from test_guide import Run, _mismatch, _run, _workspace, parse_guide  # noqa: PLC0415
+    from docs.test_guide import Run, _mismatch, _run, _workspace, parse_guide  # noqa: PLC0415
 
     doc = ROOT / "docs" / "staff-tools.md"
     work = _workspace(tmp_path)

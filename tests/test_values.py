@@ -75,7 +75,7 @@ def test_merged_brackets_agree_with_a_point_by_point_lookup(a_rest, b_rest):
     assert [m[0] for m in merged] == sorted({0, *a_rest, *b_rest})
     for low, high, i, j in merged:
         assert high is None or low < high
-        for key in range(low, 62 if high is None else high):  # every key of the range
+        for key in range(int(low), 62 if high is None else int(high)):  # every key of the range
             assert (a.index(key), b.index(key)) == (i, j)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 
 import pytest
+from gen.profiles import profiles
+from gen.settings import property_settings
 from helpers import PROFILES, ROOT
 from hypothesis import given
-from strategies import profiles, property_settings
 
 from paramcfg.cli import EXIT_FINDINGS, EXIT_OK, main
 from paramcfg.engine import check_profile_text, load_core

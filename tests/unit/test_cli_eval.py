@@ -117,7 +117,7 @@ def test_records_on_the_command_line_point_to_a_json_file(capsys):
 
 def test_a_household_from_json_with_explanation(capsys, tmp_path):
     # 那珂市 FY2024, one member aged 50 with 430,000円 → 7割軽減: 13,500 + 5,400 + 5,400 =
-    # 24,300円 (worked in tests/test_known_answers_areas.py).
+    # 24,300円 (worked in tests/known_answers/test_nhi_ltc_inhabitant_dogs_schedules.py).
     path = tmp_path / "household.json"
     path.write_text(json.dumps({
         "国保.被保険者": [{"生年月日": "1974-06-01", "総所得金額等": 430000, "軽減判定所得": 430000}],

@@ -16,7 +16,8 @@ import shutil
 
 import pytest
 from helpers import ROOT
-from test_guide import _blocks, _run
+
+from docs.test_guide import _blocks, _run
 
 PAGES = sorted((ROOT / "docs" / "areas").glob("*.md"))
 

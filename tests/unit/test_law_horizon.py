@@ -104,8 +104,10 @@ def test_the_horizon_is_read_on_the_core_line_or_the_next(tmp_path, small_core):
     assert small_core.core.horizon == dt.date(2027, 3, 31)
     same_line = load_core_text(tmp_path, "a.pcore", 'core "甲" version 1 law through 2026-03-31\n')
     assert same_line.ok
+    assert same_line.core is not None
     assert same_line.core.horizon == dt.date(2026, 3, 31)
     none = load_core_text(tmp_path, "b.pcore", 'core "乙" version 1\n')
+    assert none.core is not None
     assert none.core.horizon is None
 
 

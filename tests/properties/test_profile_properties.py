@@ -18,23 +18,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pytest
+from gen.literals import municipality_codes
+from gen.mutations import mutated_bytes, mutated_text
+from gen.profiles import exactly_equal, plain, profile_cases, profiles
+from gen.settings import property_settings
 from helpers import PROFILES, ROOT
 from hypothesis import assume, given, note
 from hypothesis import strategies as st
-from strategies import (
-    check_digit,
-    exactly_equal,
-    municipality_codes,
-    mutated_bytes,
-    mutated_text,
-    plain,
-    profile_cases,
-    profiles,
-    property_settings,
-)
 
-from paramcfg.check import code_check_digit
-from paramcfg.diagnostics import CODES, render_json, render_text
+from paramcfg.check import check_code
+from paramcfg.diagnostics import CODES, Diagnostic, Span, render_json, render_text
 from paramcfg.engine import check_profile_text, load_core
 from paramcfg.model import resolve
 from paramcfg.source import decode
@@ -329,11 +322,13 @@ def test_a_value_just_outside_its_limit_is_reported_where_it_is_written(core_fix
 def test_generated_codes_agree_with_the_checker(code):
     assert len(code) == 6
     assert code.isdigit()
-    assert int(code[5]) == check_digit(code[:5]) == code_check_digit(code[:5])
-
-
-def test_check_digit_matches_the_documented_example():
-    assert check_digit("08542") == 1  # 五霞町 085421, docs/language.md §7.1
+    diags: list[Diagnostic] = []
+    check_code(code, Span.point("町.pcfg"), diags)
+    assert diags == []
+    # and every other last digit is refused, naming the right one
+    wrong = f"{code[:5]}{(int(code[5]) + 1) % 10}"
+    check_code(wrong, Span.point("町.pcfg"), diags)
+    assert [d.code for d in diags] == ["PC0601"]
 
 
 # ---- (b) mutations never raise ------------------------------------------------------------------

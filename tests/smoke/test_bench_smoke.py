@@ -7,11 +7,13 @@ import importlib.util
 import re
 import sys
 
+import pytest
 from helpers import ROOT
 
 BENCHMARKS = ROOT / "benchmarks"
 
 
+@pytest.mark.slow  # about 10 s: every workload through every engine
 def test_benchmark_harness_smoke():
     spec = importlib.util.spec_from_file_location("bench_run", BENCHMARKS / "run.py")
     assert spec is not None

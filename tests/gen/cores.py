@@ -21,47 +21,27 @@ through transformations that keep the order, and incomes to compare.
 
 :func:`values_of` draws valid input values for any declared :mod:`paramcfg.types` type, for the
 shipped core.
+
+Literals are written by :mod:`gen.literals`; settings come from :mod:`gen.settings`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import attrs
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from gen.literals import int_literal, one_in, plain_decimal, rate_literal, value_literal, yen_literal
 from paramcfg import types as t
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from hypothesis.strategies import DrawFn
-
-# ---- settings ------------------------------------------------------------------------------
-
-#: Scales the example counts: the repository's convention is "examples per property, default
-#: 100", so 100 means the counts written in the tests and 5000 fifty times as many.
-SCALE = int(os.environ.get("PARAMCFG_HYPOTHESIS_EXAMPLES", "100")) / 100
-#: On CI every run tries the same examples, so a red build is reproducible.
-DETERMINISTIC = bool(os.environ.get("CI"))
-
-
-def evaluation_settings(examples: int) -> settings:
-    """``examples`` (times :data:`SCALE`) examples, no deadline, derandomized on CI."""
-    return settings(
-        max_examples=max(1, round(examples * SCALE)),
-        deadline=None,
-        derandomize=DETERMINISTIC,
-        database=None if DETERMINISTIC else settings.default.database,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        print_blob=True,
-    )
-
 
 # ---- types of the generator ------------------------------------------------------------------
 #
@@ -118,74 +98,6 @@ class Names:
             name = f"{self.draw(st.sampled_from(_GROUPS))}.{name}"
         return name
 
-
-def one_in(draw: DrawFn, n: int) -> bool:
-    """True about once in ``n`` draws (``n`` >= 3).  The hit is a middle value, as Hypothesis
-    tries the bounds of a range more often than the others."""
-    return draw(st.integers(1, n)) == (n + 1) // 2
-
-
-# ---- literals ------------------------------------------------------------------------------
-
-
-def _group(draw: DrawFn, whole: int) -> str:
-    text = str(whole)
-    if whole >= 1000 and draw(st.booleans()):
-        text = f"{whole:,}"
-    return text
-
-
-def yen_literal(draw: DrawFn, value: int, *, bare_zero: bool = False) -> str:
-    """``value`` yen as a literal (in a profile a negative is ``-500円``; a bare 0 is allowed)."""
-    if value == 0 and bare_zero and draw(st.booleans()):
-        return "0"
-    sign = "-" if value < 0 else ""
-    return f"{sign}{_group(draw, abs(value))}円"
-
-
-def _plain_decimal(x: Decimal) -> str:
-    return format(x.normalize(), "f")
-
-
-def rate_literal(draw: DrawFn, value: Decimal, *, bare_zero: bool = False) -> str:
-    if value == 0 and bare_zero and draw(st.booleans()):
-        return "0"
-    sign = "-" if value < 0 else ""
-    return f"{sign}{_plain_decimal(abs(value) * 100)}%"
-
-
-def int_literal(draw: DrawFn, value: int) -> str:
-    return ("-" if value < 0 else "") + _group(draw, abs(value))
-
-
-def value_literal(draw: DrawFn, ty: str, value: object) -> str:
-    """A profile (or default) value of declared type ``ty``."""
-    if ty == "yen":
-        assert isinstance(value, int)
-        return yen_literal(draw, value, bare_zero=True)
-    if ty == "rate":
-        assert isinstance(value, Decimal)
-        return rate_literal(draw, value, bare_zero=True)
-    if ty == "int":
-        assert isinstance(value, int)
-        return int_literal(draw, value)
-    if ty == "decimal":
-        assert isinstance(value, Decimal)
-        return ("-" if value < 0 else "") + _plain_decimal(abs(value))
-    if ty == "bool":
-        return "true" if value else "false"
-    if ty == "date":
-        assert isinstance(value, dt.date)
-        return value.isoformat()
-    if ty.startswith("enum:"):
-        assert isinstance(value, str)
-        return value
-    if ty == "list:yen":
-        assert isinstance(value, tuple)
-        items = [yen_literal(draw, v) for v in value]
-        trailing = "," if items and one_in(draw, 4) else ""
-        return "[" + ", ".join(items) + trailing + "]"
-    raise AssertionError(ty)
 
 
 _NICE_RATES = tuple(Decimal(x) for x in ("0", "0.5", "0.1", "0.015", "0.25", "0.05", "0.005",
@@ -353,7 +265,7 @@ class ExprGen:
 
     def leaf(self, scope: Scope, target: str, *, known: bool) -> str:
         # Inside a lambda, mostly the item: `m -> m.所得`, not a constant function.
-        if scope.items and self.draw(st.booleans()):
+        if len(scope.items) > 0 and self.draw(st.booleans()):
             item = scope.items[-1]
             own = [v for v in self.variables(scope, target) if v == item or v.startswith(f"{item}.")]
             if own:
@@ -377,7 +289,7 @@ class ExprGen:
                 return int_literal(d, d(st.integers(0, 100)))
             if kind == "rate":
                 return self.rate_lit()
-            return _plain_decimal(d(st.decimals(Decimal(0), Decimal(100), places=2)))
+            return plain_decimal(d(st.decimals(Decimal(0), Decimal(100), places=2)))
         if target == "bool":
             return d(st.sampled_from(["true", "false"]))
         if target == "date":
@@ -465,14 +377,14 @@ class ExprGen:
                               f"{e(s, 'date', k)})"), 2)
             for name, spec in self.tables.items():
                 if spec.value == "int" and not spec.scale:
-                    add(lambda s, k, name=name: self.lookup(s, name, k), 3)
+                    add(self._lookup_of(name), 3)
         if target == "num":
             add(lambda s, k: f"({e(s, 'num', k)} / {self.divisor(s, k)})")
             add(lambda s, k: f"({e(s, 'money', k)} / {e(s, 'money', k)})")
             add(lambda s, k: f"{self.mode()}({e(s, 'num', k)}, {self.unit(whole=False)})")
             for name, spec in self.tables.items():
                 if spec.value == "rate" and not spec.scale:
-                    add(lambda s, k, name=name: self.lookup(s, name, k), 3)
+                    add(self._lookup_of(name), 3)
         self._aggregates(add, target)
         return out
 
@@ -557,6 +469,10 @@ class ExprGen:
             return f"{month}月末日"
         return f"{month}月{self.draw(st.integers(1, 28))}日"
 
+    def _lookup_of(self, name: str) -> Callable[[Scope, int], str]:
+        """A builder of a look-up of table ``name``."""
+        return lambda s, k: self.lookup(s, name, k)
+
     def lookup(self, scope: Scope, name: str, depth: int) -> str:
         spec = self.tables[name]
         keys = []
@@ -576,7 +492,7 @@ class ExprGen:
         return f"{rule.name}({args})"
 
     # -- probes: one feature applied to plain inputs, its result shown as it is
-    def probe(self, scope: Scope) -> tuple[str, str]:
+    def probe(self, scope: Scope) -> tuple[str, Callable[[], str]]:
         """A rule type and a body that applies one feature to inputs, arguments or literals:
         a table or scale look-up, a rounding, a date function, an aggregate.  Nothing masks
         the result (an amount is shown exactly as ``amount / 1円``, a decimal)."""
@@ -607,16 +523,23 @@ class ExprGen:
                              f"{leaf(scope, 'date', known=True)})")),
             ("int", lambda: f"fiscal_year({leaf(scope, 'date', known=True)})"),
         ]
+        def scale_ratio(name: str) -> Callable[[], str]:
+            return lambda: f"({name}({leaf(scope, 'yen', known=True)}) / 1円)"
+
+        def scale_rounded(name: str) -> Callable[[], str]:
+            return lambda: (f"{self.mode()}({name}({leaf(scope, 'yen', known=True)}), "
+                            f"{self.unit(whole=True)})")
+
+        def looked_up(name: str) -> Callable[[], str]:
+            return lambda: self.lookup(scope, name, 0)
+
         for name, spec in self.tables.items():
             if spec.scale:
-                options.append(("decimal", lambda name=name: (
-                    f"({name}({leaf(scope, 'yen', known=True)}) / 1円)")))
-                options.append(("yen", lambda name=name: (
-                    f"{self.mode()}({name}({leaf(scope, 'yen', known=True)}), "
-                    f"{self.unit(whole=True)})")))
+                options.append(("decimal", scale_ratio(name)))
+                options.append(("yen", scale_rounded(name)))
             else:
                 ty = "decimal" if spec.value == "rate" else spec.value
-                options += [(ty, lambda name=name: self.lookup(scope, name, 0))] * 2
+                options += [(ty, looked_up(name))] * 2
         lists = self.lists(scope, "list:rec")
         if lists:
             options += [
@@ -699,7 +622,7 @@ def table_values(draw: DrawFn, spec: TableSpec, enums: dict[str, tuple[str, ...]
     for combo in combos:
         column: list[object] = [value() for _ in brackets]
         if spec.monotone is not None:
-            column.sort(reverse=spec.monotone == "decreasing")  # type: ignore[arg-type]
+            column.sort(reverse=spec.monotone == "decreasing")
         for b, v in zip(brackets, column, strict=True):
             cells[(b, combo)] = v
     return TableValue(points, cells)
@@ -778,9 +701,9 @@ def scalar_values(draw: DrawFn, p: ParamSpec, enums: dict[str, tuple[str, ...]],
     if p.type == "int":
         return draw(st.integers(-5, 40))
     if p.type == "rate":
-        lo = p.low if isinstance(p.low, Decimal) else Decimal(-1)
-        hi = p.high if isinstance(p.high, Decimal) else Decimal(2)
-        return draw(rates(lo, hi))
+        rate_lo = p.low if isinstance(p.low, Decimal) else Decimal(-1)
+        rate_hi = p.high if isinstance(p.high, Decimal) else Decimal(2)
+        return draw(rates(rate_lo, rate_hi))
     if p.type == "decimal":
         return draw(st.decimals(Decimal(-10), Decimal(1000), places=3))
     if p.type == "bool":
@@ -856,17 +779,20 @@ def cores(draw: DrawFn) -> CoreSpec:
     change_date = draw(st.sampled_from([dt.date(2025, 4, 1), dt.date(2024, 10, 1),
                                         dt.date(2026, 1, 1)]))
     ceiling = names.fresh(("上限", "cap"), dotted=True)
-    params[ceiling] = ParamSpec(ceiling, "yen", required=False, fixed=True,
-                                default=draw(st.integers(0, 2_000_000)))
-    if draw(st.booleans()):
-        changes[ceiling] = draw(st.integers(0, 2_000_000))
-    lowest = min(params[ceiling].default, changes.get(ceiling, 10**9))  # type: ignore[type-var]
+    ceiling_default = draw(st.integers(0, 2_000_000))
+    params[ceiling] = ParamSpec(ceiling, "yen", required=False, fixed=True, default=ceiling_default)
+    ceiling_change = draw(st.integers(0, 2_000_000)) if draw(st.booleans()) else None
+    if ceiling_change is not None:
+        changes[ceiling] = ceiling_change
+    lowest = min(ceiling_default, 10**9 if ceiling_change is None else ceiling_change)
     for kind in draw(st.lists(st.sampled_from(["yen", "yen", "rate", "rate", "int", "decimal",
                                                "bool", "date", "enum", "list:yen"]),
                               min_size=1, max_size=5)):
         ty = f"enum:{draw(st.sampled_from(enum_names))}" if kind == "enum" else kind
         name = names.fresh(dotted=True)
-        low = high = high_param = None
+        low: object = None
+        high: object = None
+        high_param: str | None = None
         if ty == "yen" and draw(st.booleans()):
             low = 0
         if ty == "yen" and draw(st.booleans()):
@@ -926,20 +852,24 @@ def cores(draw: DrawFn) -> CoreSpec:
     specs.append(TableSpec(names.fresh(("段階", "scale")), (("bracket", "所得", "yen"),),
                            "rate", required=draw(st.booleans()), scale=True))
     for declared in specs:
-        spec = declared if declared.required else attrs.evolve(
+        tspec = declared if declared.required else attrs.evolve(
             declared, default=draw(table_values(declared, enums)))
-        tables[spec.name] = spec
-        if spec.scale:
-            decl = f"scale[{spec.axes[0][1]} : yen] of rate"
+        tables[tspec.name] = tspec
+        if tspec.scale:
+            decl = f"scale[{tspec.axes[0][1]} : yen] of rate"
         else:
             decl = "table[" + ", ".join(f"{a[1]} : {a[2]}" if a[0] == "bracket" else a[1]
-                                        for a in spec.axes) + f"] of {spec.value}"
-        lines.append(f"param {spec.name} : {decl}")
-        lines.append("  required" if spec.required else "  default" + grid_text(
-            draw, spec, spec.default, "    ", enums))  # type: ignore[arg-type]
-        if spec.monotone is not None:
-            axis = spec.axes[spec.bracket][1]  # type: ignore[index]
-            lines.append(f"  {spec.monotone} along {axis}")
+                                        for a in tspec.axes) + f"] of {tspec.value}"
+        lines.append(f"param {tspec.name} : {decl}")
+        if tspec.required:
+            lines.append("  required")
+        else:
+            assert tspec.default is not None
+            lines.append("  default" + grid_text(draw, tspec, tspec.default, "    ", enums))
+        if tspec.monotone is not None:
+            assert tspec.bracket is not None
+            axis = tspec.axes[tspec.bracket][1]
+            lines.append(f"  {tspec.monotone} along {axis}")
 
     # Rules, each calling only earlier ones: first probes of single features, then rules
     # with random bodies (which may call the probes).
@@ -949,12 +879,12 @@ def cores(draw: DrawFn) -> CoreSpec:
         rule_params = [(names.fresh(("引数", "arg", "区")), ty)
                        for ty in draw(st.lists(st.sampled_from(["yen", "int", "rate", "date"]),
                                                max_size=1))]
-        ret, body = gen.probe(Scope(tuple(rule_params)))
+        ret, probe_body = gen.probe(Scope(tuple(rule_params)))
         rule = RuleSpec(names.fresh(("probe", "確認"), dotted=True), tuple(rule_params), ret)
         head = f"rule {rule.name}"
         if rule_params:
             head += "(" + ", ".join(f"{p} : {ty}" for p, ty in rule_params) + ")"
-        lines += ["", f"{head} : {ret} =", f"  {body()}"]
+        lines += ["", f"{head} : {ret} =", f"  {probe_body()}"]
         gen.rules.append(rule)
         rules.append(rule)
     for _ in range(draw(st.integers(2, 6))):
@@ -1001,7 +931,8 @@ def profiles(draw: DrawFn, core: CoreSpec) -> ProfileSpec:
     required += [n for n, s in core.tables.items() if s.required]
     ceiling_values = [p.default for p in core.params.values() if p.fixed]
     ceiling_values += [v for _, ch in core.changes for v in ch.values()]
-    lowest = min(ceiling_values)  # type: ignore[type-var]
+    lowest = min(v for v in ceiling_values if isinstance(v, int))
+    assert all(isinstance(v, int) for v in ceiling_values), ceiling_values  # ceilings are yen
     interesting: set[int] = {0}
     for p in core.params.values():
         if p.type == "yen" and isinstance(p.default, int):

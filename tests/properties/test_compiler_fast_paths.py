@@ -14,7 +14,7 @@ import decimal
 from decimal import Decimal
 
 import pytest
-from evaluation_strategies import evaluation_settings
+from gen.settings import evaluation_settings
 from helpers import load_core_text
 from hypothesis import given
 from hypothesis import strategies as st

@@ -31,7 +31,7 @@ and one reported twice all fail.
 Generated files.  The files whose exact bytes are the point (encodings, BOMs, line ends,
 control and invisible characters, tabs, a cut-off end) are built by ``GENERATED`` below, and
 the committed copies must equal those bytes (tests/corpus/.gitattributes keeps git from
-converting line ends).  ``python tests/test_corpus.py`` rewrites them.
+converting line ends).  ``PYTHONPATH=tests python tests/golden/test_corpus.py`` rewrites them.
 
 Marked cases.  ``XFAIL`` lists the files where paramcfg today says something wrong or unhelpful;
 the file states what it *should* say and the test is a strict xfail until src/ is fixed.
@@ -330,8 +330,8 @@ def test_corpus_is_complete() -> None:
 @pytest.mark.parametrize("name", sorted(GENERATED))
 def test_generated_file_has_exactly_its_bytes(name: str) -> None:
     path = CORPUS / name
-    assert path.exists(), f"{name} is missing: run `python tests/test_corpus.py`"
-    assert path.read_bytes() == GENERATED[name], f"{name} differs: run `python tests/test_corpus.py`"
+    assert path.exists(), f"{name} is missing: run `{REGENERATE}`"
+    assert path.read_bytes() == GENERATED[name], f"{name} differs: run `{REGENERATE}`"
 
 
 @pytest.mark.parametrize("path", [_case(p, CRASHES) for p in CASES])
@@ -372,6 +372,8 @@ def test_reports_what_the_file_expects(path: Path, core: CoreResult) -> None:
         texts = [f"{d.message(note.lang)}\n{d.hint(note.lang)}" for d in at]
         assert any(note.text in t for t in texts), f"{note}: not in {texts}"
 
+
+REGENERATE = "PYTHONPATH=tests python tests/golden/test_corpus.py"
 
 if __name__ == "__main__":
     for _name, _data in GENERATED.items():

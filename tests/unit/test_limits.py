@@ -26,6 +26,7 @@ def codes(result):
     return [(d.code, d.span.line) for d in result.diagnostics]
 
 
+@pytest.mark.slow  # writes 50 MB
 def test_a_50_mb_file_is_refused_unread(tmp_path, core):
     path = tmp_path / "huge.pcfg"
     with path.open("wb") as f:
@@ -44,6 +45,7 @@ def test_100_000_deep_nesting(core):
     assert str(MAX_DEPTH) in limit.message()
 
 
+@pytest.mark.slow  # builds and checks a huge file
 def test_a_million_cell_table(core):
     rows = "".join(f"    |<{i + 1}円|1円|1円|1円|1円|\n" for i in range(200_000))
     text = (HEAD + "  保育料.月額 =\n    | 所得割額 | 3号 標準 | 3号 短時間 | 2号 標準 | 2号 短時間 |\n"
@@ -55,6 +57,7 @@ def test_a_million_cell_table(core):
         d for d in result.diagnostics if d.code == "PC0005").message()
 
 
+@pytest.mark.slow  # builds and checks a huge file
 def test_too_many_lines(core):
     text = HEAD + "  固定資産税.税率 = 1.4%\n" * (MAX_LINES + 10)
     result = check_profile_text(text, core)

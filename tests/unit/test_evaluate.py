@@ -333,11 +333,11 @@ RECORDS_GOOD = {"人々": [{"年齢": 1, "区": "甲"}, {"年齢": 2, "所得": 
                 "一箱": {"中身": [1]}}
 
 
-class _Dict(dict):
+class _Dict(dict[str, object]):
     __slots__ = ()
 
 
-class _List(list):
+class _List(list[object]):
     __slots__ = ()
 
 

@@ -17,7 +17,7 @@ import pytest
 from helpers import CORE_DIR, PROFILES, ROOT, load_core_text
 
 import paramcfg
-from paramcfg import grammar_tables, grids, syntax, values
+from paramcfg import grammar_tables, grids, larkparser, syntax, values
 from paramcfg import types as t
 from paramcfg.engine import load_tenant_text
 from paramcfg.export import parse_input
@@ -41,6 +41,7 @@ def _plant(folder, marker) -> None:
         pickle.dump(_Evil(marker), f)
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_planted_grammar_cache_runs_no_code(tmp_path):
     """A pickle planted where the grammar cache used to be is never read, and nothing is
     written to the cache folders (before: Lark unpickled it and the marker appeared)."""
@@ -66,14 +67,15 @@ def test_planted_grammar_cache_runs_no_code(tmp_path):
 def test_shipped_grammar_tables_match_the_grammar():
     """The analysed grammar shipped in the package is for this grammar, these options and this
     Lark; after a grammar change run ``python -m paramcfg.grammar_tables``."""
-    tables = syntax._grammar_file(grammar_tables.FILE_NAME)
+    tables = larkparser.grammar_file(grammar_tables.FILE_NAME)
     assert tables is not None
-    stamp = grammar_tables.fingerprint(syntax._grammar_text(), syntax.PARSER_OPTIONS)
-    parser = grammar_tables.loads(tables, stamp, postlex=syntax._PostLexer(),
-                                  transformer=syntax._ToNodes())
+    stamp = grammar_tables.fingerprint(larkparser.grammar_text(), syntax.PARSER_OPTIONS)
+    parser = grammar_tables.loads(tables, stamp, postlex=larkparser.PostLexer(),
+                                  transformer=larkparser.ToNodes())
     assert parser is not None, "stale grammars/paramcfg.lark.json: python -m paramcfg.grammar_tables"
 
 
+@pytest.mark.slow  # analyses the grammar with Lark
 def test_shipped_tables_parse_as_the_grammar_does():
     """Every sample file parses to the same statements and diagnostics with the shipped tables
     as with the parser analysed from the grammar."""
@@ -83,8 +85,8 @@ def test_shipped_tables_parse_as_the_grammar_does():
     shipped = [syntax.parse_text(text, path) for path, text in texts]
     saved = syntax._parser, syntax._transformer
     try:
-        syntax._transformer = syntax._ToNodes()
-        syntax._parser = syntax.build_parser(syntax._grammar_text(), syntax._transformer)
+        syntax._transformer = larkparser.ToNodes()
+        syntax._parser = syntax.build_parser(larkparser.grammar_text(), syntax._transformer)
         built = [syntax.parse_text(text, path) for path, text in texts]
     finally:
         syntax._parser, syntax._transformer = saved
@@ -93,8 +95,8 @@ def test_shipped_tables_parse_as_the_grammar_does():
 
 def test_damaged_or_foreign_tables_are_refused_without_running_code(tmp_path):
     marker = tmp_path / "PWNED"
-    stamp = grammar_tables.fingerprint(syntax._grammar_text(), syntax.PARSER_OPTIONS)
-    runtime = {"postlex": syntax._PostLexer(), "transformer": syntax._ToNodes()}
+    stamp = grammar_tables.fingerprint(larkparser.grammar_text(), syntax.PARSER_OPTIONS)
+    runtime = {"postlex": larkparser.PostLexer(), "transformer": larkparser.ToNodes()}
     for text in ("", "{", "[]", '{"fingerprint": "x"}', f'{{"fingerprint": "{stamp}"}}',
                  pickle.dumps(_Evil(marker)).decode("latin-1")):
         assert grammar_tables.loads(text, stamp, **runtime) is None
@@ -142,6 +144,7 @@ def _run_cli(*argv, cwd=None):
                           env={**os.environ, "PARAMCFG_LANG": "en"})
 
 
+@pytest.mark.slow  # a fresh interpreter per number
 @pytest.mark.parametrize("number", ["1e999999999", "1e1000000", "-1e40", "1" * 31])
 def test_eval_inputs_json_refuses_huge_numbers(tmp_path, number):
     path = tmp_path / "inputs.json"
@@ -152,6 +155,7 @@ def test_eval_inputs_json_refuses_huge_numbers(tmp_path, number):
     assert "has more than 30 digits" in done.stderr
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_eval_input_text_refuses_huge_numbers():
     done = _run_cli("eval", NAKA, "保育料.月額計算", "--on", "2024-06-01",
                     "--input", "所得割額=" + "9" * 100_000 + "円",
@@ -161,6 +165,7 @@ def test_eval_input_text_refuses_huge_numbers():
     assert len(done.stderr) < 500  # the number is not echoed in full
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_acceptance_tests_refuse_huge_numbers(tmp_path):
     import shutil  # noqa: PLC0415
 
@@ -249,9 +254,12 @@ rule 税 : yen = round_half_up(額 * 率, 1)
 rule 固定 : yen = floor(floor(額, 1000) * 税率, 100)
 """
 
-CONTEXT_INPUTS = {"額": 10**29 + 123_456_789, "率": Decimal("0.123456789012345678901"),
-                  "係数": Decimal("12345678901234567890.123456789"),
-                  "世帯": [Decimal("1.00000000000000000000000000001"), Decimal("2E-29")]}
+CONTEXT_AMOUNT = 10**29 + 123_456_789
+CONTEXT_RATE = Decimal("0.123456789012345678901")
+CONTEXT_COEF = Decimal("12345678901234567890.123456789")
+CONTEXT_INPUTS: dict[str, object] = {
+    "額": CONTEXT_AMOUNT, "率": CONTEXT_RATE, "係数": CONTEXT_COEF,
+    "世帯": [Decimal("1.00000000000000000000000000001"), Decimal("2E-29")]}
 CALLER_CONTEXTS = [
     decimal.Context(prec=7), decimal.Context(prec=3, rounding=decimal.ROUND_DOWN),
     decimal.Context(prec=28, rounding=decimal.ROUND_CEILING, traps=[]),
@@ -273,7 +281,7 @@ def _all_rules(town, how):
 
 def test_exact_answers_in_the_librarys_own_context(context_town):
     """50 significant digits whatever the thread's context (the default one has 28)."""
-    x, rate, coef = CONTEXT_INPUTS["額"], CONTEXT_INPUTS["率"], CONTEXT_INPUTS["係数"]
+    x, rate, coef = CONTEXT_AMOUNT, CONTEXT_RATE, CONTEXT_COEF
     wide = decimal.Context(prec=200)
     exact = {
         "掛": wide.multiply(coef, rate),  # 49 digits: exact in 50, not in the default 28
@@ -414,7 +422,7 @@ def _call(town, how, rule, inputs, args=()):
     ("bd", {"d": dt.date(9999, 12, 31)}, 8),                       # past the last date
     ("fd", {"md": MonthDay(13, 40), "n": 2024}, None),              # no such day of the year
     ("fd", {"md": MonthDay(0, 0), "n": 2024}, None),
-    ("fd", {"md": MonthDay("4", "1"), "n": 2024}, None),            # not ints
+    ("fd", {"md": MonthDay("4", "1"), "n": 2024}, None),  # type: ignore[arg-type]  # not ints
     ("fd", {"md": MonthDay(2, None), "n": 9999}, 10),
     ("am", {"d": dt.date(9999, 12, 31), "n": 1}, 12),
     ("am", {"d": dt.date(1, 1, 1), "n": -1}, 12),
@@ -475,7 +483,7 @@ print(compiled, town.interpret("a0", {"x": 3}, on), step.value, len(step.childre
 """
 
 
-@pytest.mark.parametrize("layers", [16, 30])
+@pytest.mark.parametrize("layers", [16, pytest.param(30, marks=pytest.mark.slow)])
 def test_rule_call_diamonds_are_evaluated_once_per_call(tmp_path, layers):
     """30 layers of a0 = a1 + b1, b0 = a1 - b1: 2**30 paths, 62 rules.  Before, walking
     every path took 28 s at 23 layers (transitive_inputs) and 78 s (the interpreter)."""
@@ -545,6 +553,7 @@ def test_evaluate_rows_keeps_every_good_row(numbers):
 # ---- 6. the diagnostic cap came after the cost ---------------------------------------------------
 
 
+@pytest.mark.slow  # seconds of parsing
 def test_unclosed_brackets_are_counted_past_the_budget_not_built():
     """20,000 statements of 63 unclosed brackets each: 1.26 million diagnostics were built
     (9 s, 1.1 GB) to show 500.  Now at most MAX_UNCLOSED_REPORTED are built, the rest counted
@@ -600,6 +609,7 @@ print(" | ".join(results))
 """
 
 
+@pytest.mark.slow  # forks and runs a fresh interpreter
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
 def test_fork_children_parse_and_collect_garbage(tmp_path):
     done = subprocess.run(  # noqa: S603
@@ -705,6 +715,7 @@ def injected_pair():
     core = paramcfg.load_core(CORE_DIR)
     a = load_tenant_text(NAKA.read_text(encoding="utf-8"), core)
     b = load_tenant_text(NAKA.read_text(encoding="utf-8").replace('"那珂市長"', CHANGED), core)
+    assert core.core is not None
     return diff_tenants(core.core, a, b)
 
 
@@ -744,10 +755,9 @@ def test_markdown_code(text, shown):
 
 
 def test_release_report_text_escapes_a_town_name(tmp_path):
-    from test_release import ICHI, NEW, OLD  # noqa: PLC0415
-
     from paramcfg.release import release_report  # noqa: PLC0415
     from paramcfg.release import render as render_release  # noqa: PLC0415
+    from unit.test_release import ICHI, NEW, OLD  # noqa: PLC0415
 
     old = load_core_text(tmp_path, "old.pcore", OLD)
     new = load_core_text(tmp_path, "new.pcore", NEW)
@@ -800,7 +810,7 @@ def _lets(n):
         + f"v{n - 1}"
 
 
-AT_THE_LIMIT = {  # each nests exactly MAX_NESTING levels
+AT_THE_LIMIT: dict[str, tuple[str, str, dict[str, object]]] = {  # each nests MAX_NESTING levels
     "int chain": (_chain(MAX_NESTING, "+", "x"), "int", {"x": 3}),
     "mixed int chain": (" - ".join(["x"] * 32) + " * 2" + " + x" * 31, "int", {"x": 3}),
     "decimal chain": (_chain(MAX_NESTING, "+", "d"), "decimal", {"d": Decimal("0.1")}),
@@ -885,8 +895,10 @@ def _wide_core(tmp_path, *sizes):
                           f"param T : table[{axes}] of yen\n  required\n")
 
 
-@pytest.mark.parametrize("sizes", [(2000, 2000), (2,) * 22, (MAX_TABLE_CELLS + 1,),
-                                   (317, 317)])
+@pytest.mark.parametrize("sizes", [
+    (2000, 2000), (2,) * 22,
+    pytest.param((MAX_TABLE_CELLS + 1,), marks=pytest.mark.slow),  # an enum of a million members
+    (317, 317)])
 def test_a_table_type_beyond_the_cell_limit_is_refused_at_the_type(tmp_path, sizes):
     """Before: the core loaded, and a 106-byte profile against it built 4 million PC0505
     (10.9 s, 1.9 GB). Now one PC0005 at the type, in both languages."""
@@ -908,7 +920,7 @@ def test_missing_rows_past_the_cap_are_counted_not_built(tmp_path, monkeypatch):
     core = _wide_core(tmp_path, 100, 1000)
     assert core.ok, core.diagnostics
     built = []
-    real = grids.Diagnostic
+    real = Diagnostic  # what grids.Diagnostic is, named where it is exported
 
     def counting(*args, **kwargs):
         built.append(args[0])
@@ -964,8 +976,10 @@ def test_fmt_writes_a_links_target_and_keeps_the_link(tmp_path):
     assert main(["fmt", "--check", str(link)]) == EXIT_OK
 
 
-@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600),
-                                              (0o002, 0o664)])
+@pytest.mark.parametrize(("umask", "mode"), [
+    (0o022, 0o644),
+    *(pytest.param(u, m, marks=pytest.mark.slow) for u, m in [(0o027, 0o640), (0o077, 0o600),
+                                                              (0o002, 0o664)])])
 def test_new_files_respect_the_umask(tmp_path, umask, mode):
     """Before: files made by init and export -o were 0600 whatever the umask."""
     old = os.umask(umask)
@@ -1012,6 +1026,7 @@ for argv in (["check", pipe], ["fmt", pipe], ["fmt", "--check", pipe],
 """
 
 
+@pytest.mark.slow  # a fresh interpreter
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
 def test_a_named_pipe_is_refused_never_read(tmp_path):
     """Before: a named pipe given as a profile blocked for ever (no writer ever came)."""

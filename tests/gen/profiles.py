@@ -1,16 +1,13 @@
-"""Hypothesis strategies for paramcfg.
+"""Valid tenant profiles for a real core, written as text.
 
-* :func:`profile_cases` / :func:`profiles` write the text of a *valid* tenant profile for any
-  core, from the core's declarations alone (no parameter name is hard-coded): every required
-  parameter in the first ``from`` block, a random subset of the other settable ones, values of
-  the declared types inside the declared limits (literal limits, limits that are other
-  parameters or multiples of them, tables under a ceiling table with *different* breakpoints,
-  monotone tables), written in the many legal ways (grouped and plain digits, both bracket key
-  forms, random spacing, comments, multi-line records and lists).
-* :func:`mutated_text` and :func:`mutated_bytes` damage an existing profile.
-
-Nothing here changes Hypothesis' global settings: tests pass :func:`property_settings`
-explicitly, so other test files keep their own.
+:func:`profile_cases` / :func:`profiles` write the text of a *valid* tenant profile for any
+core, from the core's declarations alone (no parameter name is hard-coded): every required
+parameter in the first ``from`` block, a random subset of the other settable ones, values of
+the declared types inside the declared limits (literal limits, limits that are other
+parameters or multiples of them, tables under a ceiling table with *different* breakpoints,
+monotone tables), written in the many legal ways (grouped and plain digits, both bracket key
+forms, random spacing, comments, multi-line records and lists).  Damaged profiles come from
+:mod:`gen.mutations`; literals from :mod:`gen.literals`; settings from :mod:`gen.settings`.
 """
 
 from __future__ import annotations
@@ -19,47 +16,26 @@ import calendar
 import datetime as dt
 import itertools
 import math
-import os
-import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from gen.literals import KANA, KANJI, Number, municipality_codes, spaces, strings, town_names, write_number
 from paramcfg import nodes as n
 from paramcfg import types as t
+from paramcfg.diagnostics import display_width
 from paramcfg.tables import Table
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
+    from hypothesis.strategies import DrawFn
+
     from paramcfg.engine import CoreResult
     from paramcfg.model import Core, Param
-
-Number = int | Decimal
-
-# ---- settings ------------------------------------------------------------------------------
-
-#: Examples per property; raise it for a long run: PARAMCFG_HYPOTHESIS_EXAMPLES=5000.
-EXAMPLES = int(os.environ.get("PARAMCFG_HYPOTHESIS_EXAMPLES", "100"))
-#: On CI every run tries the same examples, so a red build is reproducible.
-DETERMINISTIC = bool(os.environ.get("CI"))
-
-
-def property_settings(share: float = 1.0) -> settings:
-    """Settings for one property test: ``share`` of :data:`EXAMPLES` examples."""
-    return settings(
-        max_examples=max(1, round(EXAMPLES * share)),
-        deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                               HealthCheck.data_too_large],
-        derandomize=DETERMINISTIC,
-        database=None if DETERMINISTIC else settings.default.database,
-        print_blob=True,
-    )
 
 
 # ---- values as plain data ------------------------------------------------------------------
@@ -121,12 +97,6 @@ def exactly_equal(a: object, b: object) -> bool:
     if isinstance(a, tuple) and isinstance(b, tuple):
         return len(a) == len(b) and all(exactly_equal(x, y) for x, y in zip(a, b, strict=True))
     return type(a) is type(b) and a == b
-
-
-def display_cells(text: str) -> int:
-    """Display width as the language defines it: East Asian wide/full-width count 2."""
-    return sum(0 if unicodedata.combining(ch) else
-               2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 # ---- limits -----------------------------------------------------------------------------------
@@ -238,38 +208,8 @@ class Limits:
         return Limits(tuple(out))
 
 
-# ---- writing numbers ---------------------------------------------------------------------
+# ---- numbers inside limits ---------------------------------------------------------------
 
-
-_BLANKS = (" ", " ", " ", "  ", "\t", "   ")
-_SOME_BLANKS = st.sampled_from(_BLANKS)
-_ANY_BLANKS = st.sampled_from(("", *_BLANKS))
-
-
-def _spaces(draw: st.DrawFn, least: int = 0) -> str:
-    """Random blanks: mostly one space, sometimes none (where allowed), more, or a tab."""
-    return draw(_SOME_BLANKS if least else _ANY_BLANKS)
-
-
-def _digits(draw: st.DrawFn, magnitude: Number) -> str:
-    """A non-negative number's digits, grouped (``48,600``) or plain (``48600``) at random."""
-    text = format(magnitude, "f") if isinstance(magnitude, Decimal) else str(magnitude)
-    whole, _, frac = text.partition(".")
-    if len(whole) > 3 and draw(st.booleans()):
-        whole = f"{int(whole):,}"
-    return whole + (f".{frac}" if frac else "")
-
-
-def write_number(draw: st.DrawFn, ty: t.Type, value: Number) -> str:
-    """``value`` written as a literal of ``ty`` (yen 円, rate %, int, decimal)."""
-    sign = "-" if value < 0 else ""
-    if isinstance(ty, t.YenType | t.RateType) and value == 0 and draw(st.booleans()):
-        return "0"  # a bare 0 is accepted for yen and rates
-    if isinstance(ty, t.YenType):
-        return f"{sign}{_digits(draw, abs(value))}円"
-    if isinstance(ty, t.RateType):
-        return f"{sign}{_digits(draw, abs(Decimal(value) * 100))}%"
-    return f"{sign}{_digits(draw, abs(value))}"
 
 
 #: Where a limit leaves a side open: a plausible range (negatives only now and then).
@@ -279,7 +219,8 @@ _SOFT: dict[type, tuple[Number, Number]] = {
     t.RateType: (Decimal(-1), Decimal(1)),
     t.DecimalType: (Decimal(-1000), Decimal(1_000_000)),
 }
-_DEFAULT_LOW = {t.YenType: 0, t.IntType: 0, t.RateType: Decimal(0), t.DecimalType: Decimal(0)}
+_DEFAULT_LOW: dict[type, Number] = {
+    t.YenType: 0, t.IntType: 0, t.RateType: Decimal(0), t.DecimalType: Decimal(0)}
 
 
 class Infeasible(Exception):  # noqa: N818
@@ -292,7 +233,7 @@ def _places(x: Decimal) -> int:
     return max(0, -exp)
 
 
-def draw_number(draw: st.DrawFn, ty: t.Type, lo: Number | None, hi: Number | None) -> Number:
+def draw_number(draw: DrawFn, ty: t.Type, lo: Number | None, hi: Number | None) -> Number:
     """An exact number of ``ty`` in ``[lo, hi]`` (bounds inclusive; either may be open)."""
     soft_lo, soft_hi = _SOFT[type(ty)]
     if lo is None:
@@ -362,7 +303,7 @@ class Marker:
     in_cell: bool = False
     done: bool = False
 
-    def offer(self, draw: st.DrawFn, ty: t.Type, text: str, lo: Number | None,
+    def offer(self, draw: DrawFn, ty: t.Type, text: str, lo: Number | None,
               hi: Number | None, *, in_cell: bool) -> str:
         """``text`` itself, or the placeholder if this value is the one chosen."""
         sides = [side for side, b in (("max", hi), ("min", lo)) if b is not None]
@@ -377,48 +318,6 @@ class Marker:
 
 # ---- writing other values ---------------------------------------------------------------
 
-_KANJI = ("町村市長課係税務保育料金様式通知書固定資産都計画霞那珂常陸大宮笠間水戸土浦"
-          "日立筑波鹿嶋潮来守谷坂東稲敷桜川神栖行方鉾田小美玉茨城大洗城里東海太子河内八千代")
-_KANA = ("あいうえおかきくけこさしすせそたちつてとなにぬねのまみむめもやゆよらりるれろわをん"
-         "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモラリルレロン")
-#: Written form → value.  Full-width look-alikes, ``#``, ``|`` and ``{`` inside a string are
-#: text, never mapped or taken as a comment or a grid.
-_TEXT_PIECES: tuple[tuple[str, str], ...] = (
-    *((c, c) for c in _KANJI),
-    *((c, c) for c in _KANA),
-    *((c, c) for c in "abcxyzABCXYZ0123456789 -.,:;()/"),
-    *((c, c) for c in "ー・（）「」、。：＝％１２＃＂｜，．\u3000々"),
-    *((c, c) for c in "#|{}[]<>=%円月日"),
-    ('\\"', '"'), ("\\\\", "\\"), ("\\n", "\n"), ("\\t", "\t"), ("\t", "\t"),
-)
-_TOWN_NAMES = (
-    "五霞町", "那珂市", "常陸大宮市", "かすみがうら市", "大洗町", "城里町", "東海村", "美浦村",
-    "阿見町", "河内町", "八千代町", "境町", "利根町", "大子町", "新町", "ひたちなか市",
-)
-_TOWN_SUFFIXES = ("町", "村", "市")
-
-
-@st.composite
-def strings(draw: st.DrawFn, width: int | None = None) -> tuple[str, str]:
-    """A string literal (as written, with its quotes) and its value, within ``width``."""
-    pieces = draw(st.lists(st.sampled_from(_TEXT_PIECES), max_size=30))
-    written: list[str] = []
-    value: list[str] = []
-    used = 0
-    for w, v in pieces:
-        cells = display_cells(v)
-        if width is not None and used + cells > width:
-            break
-        written.append(w)
-        value.append(v)
-        used += cells
-    if width is not None and used < width and draw(st.booleans()):
-        pad = draw(st.sampled_from(("a", " ", "長")))
-        while used + display_cells(pad) <= width:
-            written.append(pad)
-            value.append(pad)
-            used += display_cells(pad)
-    return '"' + "".join(written) + '"', "".join(value)
 
 
 def _monthdays() -> st.SearchStrategy[tuple[str, t.MonthDay]]:
@@ -429,16 +328,16 @@ def _monthdays() -> st.SearchStrategy[tuple[str, t.MonthDay]]:
         .map(lambda d: write(t.MonthDay(m, d))))
 
 
-def _list_separator(draw: st.DrawFn, before: str, *, multiline: str | None) -> str:
+def _list_separator(draw: DrawFn, before: str, *, multiline: str | None) -> str:
     if multiline is not None and draw(st.integers(0, 3)) == 0:
         return ",\n" + multiline
     # `[100,200]` is the one number 100200: after a digit the comma needs a space.
     least = 1 if before[-1:].isdigit() else 0
-    return "," + _spaces(draw, least)
+    return "," + spaces(draw, least)
 
 
 @st.composite
-def inline_values(draw: st.DrawFn, ty: t.Type, limits: Limits,
+def inline_values(draw: DrawFn, ty: t.Type, limits: Limits,
                   continuation: str | None = None, marker: Marker | None = None,
                   ) -> tuple[str, object]:
     """A value of ``ty`` written on one line, or over several lines indented ``continuation``
@@ -466,21 +365,21 @@ def inline_values(draw: st.DrawFn, ty: t.Type, limits: Limits,
     if isinstance(ty, t.ListType):
         size = draw(st.integers(0, 5))
         items = [draw(inline_values(ty.element, limits)) for _ in range(size)]
-        text = "[" + _spaces(draw)
+        text = "[" + spaces(draw)
         for i, (item, _) in enumerate(items):
             if i:
                 text += _list_separator(draw, items[i - 1][0], multiline=continuation)
             text += item
         if items and draw(st.integers(0, 4)) == 0:
             text += ","  # a trailing comma is allowed
-        return text + _spaces(draw) + "]", tuple(v for _, v in items)
+        return text + spaces(draw) + "]", tuple(v for _, v in items)
     if isinstance(ty, t.RecordType):
         return draw(records(ty, continuation))
     raise NotImplementedError(f"no inline value for {ty}")
 
 
 @st.composite
-def records(draw: st.DrawFn, ty: t.RecordType, continuation: str | None) -> tuple[str, object]:
+def records(draw: DrawFn, ty: t.RecordType, continuation: str | None) -> tuple[str, object]:
     """A record value with every field (fields with a default now and then left out)."""
     fields = list(ty.fields)
     fields = draw(st.permutations(fields))
@@ -492,7 +391,7 @@ def records(draw: st.DrawFn, ty: t.RecordType, continuation: str | None) -> tupl
         if drop_defaults and f.default is not None and draw(st.booleans()):
             continue
         text, value = draw(inline_values(f.type, Limits()))
-        written.append(f"{f.name}{_spaces(draw)}={_spaces(draw)}{text}")
+        written.append(f"{f.name}{spaces(draw)}={spaces(draw)}{text}")
         values[f.name] = value
     for f in ty.fields:
         if f.name not in values:
@@ -517,7 +416,7 @@ def records(draw: st.DrawFn, ty: t.RecordType, continuation: str | None) -> tupl
         body += w
     if written and draw(st.integers(0, 4)) == 0:
         body += ","
-    return "{" + _spaces(draw, 1) + body + _spaces(draw, 1) + "}", PlainRecord(ty.name, ordered)
+    return "{" + spaces(draw, 1) + body + spaces(draw, 1) + "}", PlainRecord(ty.name, ordered)
 
 
 # ---- tables ------------------------------------------------------------------------------------
@@ -529,7 +428,7 @@ def _overlap(a: tuple[Number, Number | None], b: tuple[Number, Number | None]) -
     return (b[1] is None or a[0] < b[1]) and (a[1] is None or b[0] < a[1])
 
 
-def _breakpoints(draw: st.DrawFn, key: t.Type, limits: Limits) -> list[Number]:
+def _breakpoints(draw: DrawFn, key: t.Type, limits: Limits) -> list[Number]:
     """Random breakpoints, often at, or one off, the breakpoints of a ceiling table."""
     whole = isinstance(key, t.YenType | t.IntType)
     step: Number = 1 if whole else Decimal("0.01")
@@ -540,22 +439,22 @@ def _breakpoints(draw: st.DrawFn, key: t.Type, limits: Limits) -> list[Number]:
                 near.extend(x for x in (low - step, low, low + step) if x > 0)
     fresh = (st.integers(1, 1_000_000) if whole
              else st.decimals(Decimal("0.01"), Decimal(10_000), places=2))
-    point = st.one_of(st.sampled_from(near), fresh) if near else fresh
+    point: st.SearchStrategy[Number] = st.one_of(st.sampled_from(near), fresh) if near else fresh
     return sorted(set(draw(st.lists(point, max_size=7))))
 
 
-def _key_cell(draw: st.DrawFn, key: t.Type, i: int, brackets: list[tuple[Number, Number | None]]
+def _key_cell(draw: DrawFn, key: t.Type, i: int, brackets: list[tuple[Number, Number | None]]
               ) -> str:
     low, high = brackets[i]
     if high is None:
-        return f">={_spaces(draw)}{write_number(draw, key, low)}"
+        return f">={spaces(draw)}{write_number(draw, key, low)}"
     if draw(st.booleans()):
-        return f"<{_spaces(draw)}{write_number(draw, key, high)}"
-    return (f"{write_number(draw, key, low)}{_spaces(draw)}..<{_spaces(draw)}"
+        return f"<{spaces(draw)}{write_number(draw, key, high)}"
+    return (f"{write_number(draw, key, low)}{spaces(draw)}..<{spaces(draw)}"
             f"{write_number(draw, key, high)}")
 
 
-def _monotone_column(draw: st.DrawFn, ty: t.Type, ranges: list[tuple[Number | None, Number | None]],
+def _monotone_column(draw: DrawFn, ty: t.Type, ranges: list[tuple[Number | None, Number | None]],
                      direction: str | None) -> list[Number]:
     """Numbers, one per bracket, each in its range, never falling (or rising) down the rows."""
     if direction is None:
@@ -580,7 +479,7 @@ def _monotone_column(draw: st.DrawFn, ty: t.Type, ranges: list[tuple[Number | No
 
 
 @st.composite
-def tables(draw: st.DrawFn, ty: t.TableType | t.ScaleType, limits: Limits,
+def tables(draw: DrawFn, ty: t.TableType | t.ScaleType, limits: Limits,
            monotone: tuple[tuple[str, str], ...], indent: str, marker: Marker | None = None,
            ) -> tuple[str, PlainTable]:
     """A grid (starting with a line break) for ``ty`` inside ``limits``, and its value."""
@@ -631,7 +530,7 @@ def tables(draw: st.DrawFn, ty: t.TableType | t.ScaleType, limits: Limits,
     used_names = {a.name for a in axes}
     free = draw(st.sampled_from([h for h in _FREE_HEADERS if h not in used_names]))
     header = [axes[i].name for i in row_axes]
-    header += [_spaces(draw, 1).join(k) for k in col_keys] if col_axes else [free]
+    header += [spaces(draw, 1).join(k) for k in col_keys] if col_axes else [free]
 
     def cat_key(row_members: dict[int, str], col: tuple[str, ...]) -> tuple[str, ...]:
         members = dict(row_members)
@@ -658,21 +557,21 @@ def _enum(axis: t.Axis) -> t.EnumType:
     return axis.key
 
 
-def _layout(draw: st.DrawFn, grid: list[list[str]], indent: str) -> str:
+def _layout(draw: DrawFn, grid: list[list[str]], indent: str) -> str:
     """Rows under the assignment: aligned like `fmt` would, or ragged with random blanks."""
     row_indent = indent + draw(st.sampled_from(("  ", "  ", "", "    ", "\t", " ")))
     aligned = draw(st.booleans())
-    widths = [max(display_cells(row[c]) for row in grid) for c in range(len(grid[0]))]
+    widths = [max(display_width(row[c]) for row in grid) for c in range(len(grid[0]))]
     lines = []
     for r, row in enumerate(grid):
         cells = []
         for c, cell in enumerate(row):
             if aligned:
-                pad = " " * (widths[c] - display_cells(cell))
+                pad = " " * (widths[c] - display_width(cell))
                 body = cell + pad if c == 0 or r == 0 else pad + cell
                 cells.append(f" {body} ")
             else:
-                cells.append(f"{_spaces(draw)}{cell}{_spaces(draw)}")
+                cells.append(f"{spaces(draw)}{cell}{spaces(draw)}")
         comment = _comment(draw) if draw(st.integers(0, 5)) == 0 else ""
         lines.append(row_indent + "|" + "|".join(cells) + "|" + comment)
     return "\n" + "\n".join(lines)
@@ -681,42 +580,23 @@ def _layout(draw: st.DrawFn, grid: list[list[str]], indent: str) -> str:
 # ---- comments, names, codes -------------------------------------------------------------------
 
 _COMMENT_TEXT = st.text(
-    alphabet=st.sampled_from(list(_KANJI[:20] + _KANA[:10] + "abc 123|{}[]\"'#=<>%円＝％１＃＂｜（）\u3000")),
+    alphabet=st.sampled_from(list(KANJI[:20] + KANA[:10] + "abc 123|{}[]\"'#=<>%円＝％１＃＂｜（）\u3000")),
     max_size=20,
 )
 
 
-def _comment(draw: st.DrawFn) -> str:
+def _comment(draw: DrawFn) -> str:
     """A trailing comment: full-width characters, quotes and pipes in it mean nothing."""
-    return _spaces(draw) + "#" + draw(_COMMENT_TEXT)
+    return spaces(draw) + "#" + draw(_COMMENT_TEXT)
 
 
-def _comment_or_nothing(draw: st.DrawFn) -> str:
+def _comment_or_nothing(draw: DrawFn) -> str:
     return _comment(draw) if draw(st.integers(0, 4)) == 0 else ""
 
 
-def check_digit(first5: str) -> int:
-    """The 地方公共団体コード check digit: weights 6..2, r = sum mod 11, (11 - r) mod 10."""
-    r = sum(int(d) * w for d, w in zip(first5, (6, 5, 4, 3, 2), strict=True)) % 11
-    return (11 - r) % 10
 
 
-@st.composite
-def municipality_codes(draw: st.DrawFn) -> str:
-    first5 = draw(st.one_of(
-        st.tuples(st.integers(1, 47), st.integers(0, 999)).map(lambda p: f"{p[0]:02d}{p[1]:03d}"),
-        st.integers(0, 99_999).map(lambda x: f"{x:05d}"),
-    ))
-    return f"{first5}{check_digit(first5)}"
-
-
-def town_names() -> st.SearchStrategy[str]:
-    generated = st.tuples(st.text(st.sampled_from(_KANJI + _KANA), min_size=1, max_size=4),
-                          st.sampled_from(_TOWN_SUFFIXES)).map("".join)
-    return st.one_of(st.sampled_from(_TOWN_NAMES), generated)
-
-
-def _version_requirement(draw: st.DrawFn, version: tuple[int, ...]) -> str:
+def _version_requirement(draw: DrawFn, version: tuple[int, ...]) -> str:
     """Mostly `>= <the core's version>`; also a lower version, `==`, or none at all."""
     text = ".".join(map(str, version))
     kind = draw(st.sampled_from((">=", ">=", ">=", ">=lower", "==", "")))
@@ -728,7 +608,7 @@ def _version_requirement(draw: st.DrawFn, version: tuple[int, ...]) -> str:
         kind = ">="
     if not kind:
         return ""
-    return f"{_spaces(draw, 1)}{kind}{_spaces(draw)}{text}"
+    return f"{spaces(draw, 1)}{kind}{spaces(draw)}{text}"
 
 
 # ---- whole profiles ------------------------------------------------------------------------------
@@ -808,13 +688,13 @@ def _dates(core: Core) -> st.SearchStrategy[dt.date]:
     return st.one_of(options)
 
 
-def _blank_or_comment_lines(draw: st.DrawFn, indent: str) -> list[str]:
+def _blank_or_comment_lines(draw: DrawFn, indent: str) -> list[str]:
     kinds = draw(st.lists(st.sampled_from(("", "comment")), max_size=2))
     return ["" if k == "" else indent + _comment(draw).lstrip(" \t") for k in kinds]
 
 
 @st.composite
-def profile_cases(draw: st.DrawFn, core_result: CoreResult) -> ProfileCase:
+def profile_cases(draw: DrawFn, core_result: CoreResult) -> ProfileCase:
     """A valid profile for the core of ``core_result`` (see the module docstring)."""
     core = core_result.core
     assert core is not None, "the core did not load"
@@ -889,6 +769,7 @@ def profile_cases(draw: st.DrawFn, core_result: CoreResult) -> ProfileCase:
                     except _Unbounded:
                         continue
             indent = draw(st.sampled_from(("  ", "  ", "  ", "", "    ", " ", "\t")))
+            value: object
             if name in forced:
                 text, value = f"{indent}{name} = {forced[name]}", forced[name]
             else:
@@ -903,14 +784,14 @@ def profile_cases(draw: st.DrawFn, core_result: CoreResult) -> ProfileCase:
         lines += [f"#{draw(_COMMENT_TEXT)}" for _ in range(draw(st.integers(1, 3)))]
     town = draw(st.one_of(town_names(), strings(30).map(lambda s: s[0][1:-1])))
     code = draw(municipality_codes())
-    lines.append(f'tenant{_spaces(draw, 1)}"{town}"{_spaces(draw, 1)}code{_spaces(draw, 1)}{code}'
+    lines.append(f'tenant{spaces(draw, 1)}"{town}"{spaces(draw, 1)}code{spaces(draw, 1)}{code}'
                  f"{_comment_or_nothing(draw)}")
-    lines.append(f'uses{_spaces(draw, 1)}"{core.name}"{_version_requirement(draw, core.version)}'
+    lines.append(f'uses{spaces(draw, 1)}"{core.name}"{_version_requirement(draw, core.version)}'
                  f"{_comment_or_nothing(draw)}")
     blocks: list[tuple[dt.date, dict[str, object]]] = []
     for i, names in enumerate(plan):
         lines += _blank_or_comment_lines(draw, "")
-        lines.append(f"from{_spaces(draw, 1)}{dates[i].isoformat()}{_comment_or_nothing(draw)}")
+        lines.append(f"from{spaces(draw, 1)}{dates[i].isoformat()}{_comment_or_nothing(draw)}")
         for name in names:
             lines += _blank_or_comment_lines(draw, indents[(i, name)])
             if PLACEHOLDER in written[(i, name)]:
@@ -923,27 +804,28 @@ def profile_cases(draw: st.DrawFn, core_result: CoreResult) -> ProfileCase:
     text = "\n".join(lines) + "\n" * draw(st.integers(0, 2))
     if not marker.done:
         return ProfileCase(text, tuple(blocks))
-    at = text.index(PLACEHOLDER)
-    line = text.count("\n", 0, at) + 1 if marker.in_cell else statement_line
+    placeholder_at = text.index(PLACEHOLDER)
+    broken_line = text.count("\n", 0, placeholder_at) + 1 if marker.in_cell else statement_line
     return ProfileCase(text.replace(PLACEHOLDER, marker.normal), tuple(blocks),
-                       text.replace(PLACEHOLDER, marker.broken), line)
+                       text.replace(PLACEHOLDER, marker.broken), broken_line)
 
 
 @st.composite
-def _param_value(draw: st.DrawFn, p: Param, limits: Limits, indent: str,
+def _param_value(draw: DrawFn, p: Param, limits: Limits, indent: str,
                  marker: Marker | None = None) -> tuple[str, object]:
     """One assignment line (or lines) for ``p`` and the value it sets."""
     ty = p.type
-    eq = f"{_spaces(draw)}={_spaces(draw)}"
+    eq = f"{spaces(draw)}={spaces(draw)}"
+    value: object
     if isinstance(ty, t.TableType | t.ScaleType):
         grid, value = draw(tables(ty, limits, p.monotone, indent, marker))
-        return f"{indent}{p.name}{_spaces(draw)}={_comment_or_nothing(draw)}{grid}", value
+        return f"{indent}{p.name}{spaces(draw)}={_comment_or_nothing(draw)}{grid}", value
     multiline = isinstance(ty, t.RecordType | t.ListType) and draw(st.booleans())
     continuation = indent + "  " if multiline else None
     text, value = draw(inline_values(ty, limits, continuation, marker))
     if draw(st.integers(0, 7)) == 0:
         # A line that ends with `=` goes on: the value may stand on the next line.
-        eq = f"{_spaces(draw)}={_comment_or_nothing(draw)}\n{indent}  "
+        eq = f"{spaces(draw)}={_comment_or_nothing(draw)}\n{indent}  "
     return f"{indent}{p.name}{eq}{text}{_comment_or_nothing(draw)}", value
 
 
@@ -952,92 +834,3 @@ def profiles(core_result: CoreResult) -> st.SearchStrategy[str]:
     return profile_cases(core_result).map(lambda case: case.text)
 
 
-# ---- mutations ---------------------------------------------------------------------------------
-
-#: Characters worth inserting: the grammar's punctuation, full-width look-alikes, kanji, and
-#: what editors and mail clients leave behind (NUL, CR, BOM, line separators, C1 controls).
-MUTATION_CHARS = (
-    '|{}[]()"#=<>.,-+*/:%\\_ \t\n円月日末号'
-    "＝％１２，．＂＃｜（）｛｝［］：＜＞－\u2212\u3000"
-    "漢町税アあ"
-    "\x00\r\ufeff\u2028\u2029\x85\x1b\x7f\u0301"
-)
-
-
-#: Whole pieces of the language, spliced in where they do not belong.
-MUTATION_SNIPPETS = (
-    "from 2024-04-01", "from 2024-02-30", "from 0000-00-00", 'tenant "町" code 085421',
-    'uses "x" == 1.2', 'core "x" version 1', "param p : yen", "rule r : yen = 1円",
-    "enum e { a, b }", "  | < 1円 | 2円 |", "| >= 0円 |", "  default", "  max 1.5 * x",
-    "let a = 1", " = ", "[", "{", "(", "|", "..<", " < ", ">=", "-", "2月末日", "13月1日",
-    "0.5円", "48,60円", "1,0000円", "9" * 40, "9" * 40 + "円", "-0%", "1.4%%", "true", "末日",
-    "増額 = 1円", "保育料.月額 = 1円", "固定資産税.納税通知書 = {}", "\\", '"', "＃", "＝＝",
-)
-
-
-@st.composite
-def mutated_text(draw: st.DrawFn, text: str) -> str:
-    """``text`` after one to five random edits."""
-    for _ in range(draw(st.integers(1, 5))):
-        lines = text.splitlines(keepends=True) or [""]
-        op = draw(st.sampled_from(("drop", "duplicate", "swap", "digit", "delete", "insert",
-                                   "insert", "truncate", "replace_line_end", "splice",
-                                   "splice_line")))
-        i = draw(st.integers(0, len(lines) - 1))
-        if op == "drop":
-            del lines[i]
-        elif op == "duplicate":
-            lines.insert(i, lines[i])
-        elif op == "swap":
-            j = draw(st.integers(0, len(lines) - 1))
-            lines[i], lines[j] = lines[j], lines[i]
-        elif op == "replace_line_end":
-            lines[i] = lines[i].rstrip("\n") + draw(st.sampled_from(("\r\n", "\r", "", "\n\n")))
-        elif op == "splice_line":
-            lines.insert(i, draw(st.sampled_from(MUTATION_SNIPPETS)) + "\n")
-        text = "".join(lines)
-        if op == "digit":
-            digits = [k for k, ch in enumerate(text) if ch.isascii() and ch.isdigit()]
-            if digits:
-                k = draw(st.sampled_from(digits))
-                text = text[:k] + draw(st.sampled_from("0123456789".replace(text[k], ""))) + text[k + 1:]
-        elif op in {"delete", "insert", "truncate", "splice"}:
-            k = draw(st.integers(0, len(text)))
-            if op == "splice":
-                text = text[:k] + draw(st.sampled_from(MUTATION_SNIPPETS)) + text[k:]
-            elif op == "delete":
-                text = text[:k] + text[k + 1:]
-            elif op == "insert":
-                inserted = draw(st.text(st.sampled_from(MUTATION_CHARS), min_size=1, max_size=3))
-                text = text[:k] + inserted + text[k:]
-            else:
-                text = text[:k]
-    return text
-
-
-_BYTE_SNIPPETS = (
-    b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00", b"\r\n", b"\r", b"\x80", b"\xc3",
-    b"\xe3\x81", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xc0\xaf", b"\x82\xa0", b"\x93\xfa",
-    b"\xef\xbc\x9d", b"\xe3\x80\x80",
-)
-
-
-@st.composite
-def mutated_bytes(draw: st.DrawFn, data: bytes) -> bytes:
-    """``data`` after one to five byte-level edits: flips, insertions, cuts, BOMs."""
-    buf = bytearray(data)
-    for _ in range(draw(st.integers(1, 5))):
-        op = draw(st.sampled_from(("flip", "flip", "insert", "delete", "truncate", "prefix")))
-        k = draw(st.integers(0, len(buf)))
-        if op == "flip" and buf:
-            k = min(k, len(buf) - 1)
-            buf[k] ^= 1 << draw(st.integers(0, 7))
-        elif op == "insert":
-            buf[k:k] = draw(st.one_of(st.sampled_from(_BYTE_SNIPPETS), st.binary(min_size=1, max_size=4)))
-        elif op == "delete":
-            del buf[k:k + draw(st.integers(1, 3))]
-        elif op == "truncate":
-            del buf[k:]
-        elif op == "prefix":
-            buf[0:0] = draw(st.sampled_from(_BYTE_SNIPPETS))
-    return bytes(buf)

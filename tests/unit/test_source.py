@@ -6,14 +6,15 @@ import itertools
 from unittest import mock
 
 import pytest
-from hypothesis import example, given, settings
+from gen.settings import examples
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from paramcfg import source
 from paramcfg.diagnostics import Diagnostic
 from paramcfg.source import MAX_FILE_BYTES, Source, decode, normalise, read_source
 
-SETTINGS = settings(derandomize=True, database=None, max_examples=200, deadline=None)
+SETTINGS = examples(200, derandomize=True)
 
 
 def where(d: Diagnostic) -> tuple[str, int, int, int, int]:

@@ -467,9 +467,9 @@ def test_the_vendor_guide_shows_real_output(tmp_path, monkeypatch):
     must appear in the output in that order."""
     import shlex  # noqa: PLC0415
 
+    from docs.test_docs_areas import _in_order  # noqa: PLC0415
+    from docs.test_guide import _blocks, _run  # noqa: PLC0415
     from helpers import ROOT  # noqa: PLC0415
-    from test_docs_areas import _in_order  # noqa: PLC0415
-    from test_guide import _blocks, _run  # noqa: PLC0415
 
     page = (ROOT / "docs" / "releasing-a-core.md").read_text(encoding="utf-8")
     monkeypatch.chdir(tmp_path)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pytest
 
 from paramcfg import nodes as n
 from paramcfg.syntax import parse_text, segment
 
+if TYPE_CHECKING:
+    from paramcfg.diagnostics import Diagnostic
 
-def parse(text: str) -> tuple[tuple[n.Statement, ...], list]:
+
+def parse(text: str) -> tuple[tuple[n.Statement, ...], list[Diagnostic]]:
     result = parse_text(text, "t.pcfg")
     return result.file.statements, list(result.diagnostics)
 
@@ -73,7 +77,8 @@ def test_grid_header_with_digit_names():
     grid = value_of("\n  | 所得割額 | 3号 標準 | 2号 短時間 |\n  | < 48,600円 | 1円 | 2円 |")
     assert isinstance(grid, n.Grid)
     header = grid.rows[0]
-    assert [[i.name for i in c.items] for c in header.cells] == [
+    assert all(isinstance(i, n.Member) for c in header.cells for i in c.items)
+    assert [[i.name for i in c.items if isinstance(i, n.Member)] for c in header.cells] == [
         ["所得割額"], ["3号", "標準"], ["2号", "短時間"]]
     key = grid.rows[1].cells[0].items
     assert [type(i).__name__ for i in key] == ["KeyOp", "Lit"]
@@ -133,6 +138,7 @@ def test_rule_with_multiline_lets_and_parens():
 def test_if_then_else_over_lines():
     stmts, diags = parse('core "c" version 1.0\nrule r : yen =\n  if a\n  then 1円\n  else 2円\n')
     assert diags == []
+    assert isinstance(stmts[1], n.RuleDecl)
     assert isinstance(stmts[1].body, n.If)
 
 
