@@ -27,6 +27,7 @@ import attrs
 from paramcfg import ir as r
 from paramcfg import runtime as rt
 from paramcfg import types as t
+from paramcfg import values as v
 from paramcfg.builtins import BUILTINS
 from paramcfg.diagnostics import Span
 from paramcfg.errors import EvaluationError, missing_input, not_a_mapping, raw_error
@@ -97,7 +98,7 @@ class _Gen:
             "_bisect": bisect.bisect_right, "_check": rt.check_input,
             "_Err": EvaluationError, "_Decimal": Decimal,
             "_bracket_error": _bracket_error, "_missing_param": _missing_param,
-            "_bad_type": _bad_type, "_within": t.within_digits,
+            "_bad_type": _bad_type, "_within": v.within_digits,
             "_add": rt.add, "_sub": rt.subtract, "_mul": rt.multiply, "_neg": rt.negate,
             "_date": dt.date, "_missing": _MISSING,
         }
@@ -226,7 +227,7 @@ class _Gen:
         if fast == "int":  # and not beyond the digits of docs/limits.md
             # Two comparisons with one-digit ints first (CPython specialises those), the
             # bounds themselves only for a value beyond them.
-            low, high = self.const(-t.INPUT_BOUND), self.const(t.INPUT_BOUND)
+            low, high = self.const(-v.INPUT_BOUND), self.const(v.INPUT_BOUND)
             small_low, small_high = self.const(-_COMPACT), self.const(_COMPACT)
             return (f"type({var}) is not int or ({var} > {small_high} or {var} < {small_low}) "
                     f"and not {low} < {var} < {high}")
@@ -235,7 +236,7 @@ class _Gen:
         if isinstance(ty, t.EnumType):
             return f"type({var}) is not str or {var} not in {self.const(frozenset(ty.members))}"
         if isinstance(ty, t.DecimalType | t.RateType):
-            low, high = self.const(-t.INPUT_BOUND), self.const(t.INPUT_BOUND)
+            low, high = self.const(-v.INPUT_BOUND), self.const(v.INPUT_BOUND)
             return (f"not ({low} < {var} < {high} if type({var}) is int else "
                     f"type({var}) is _Decimal and _within({var}))")
         return None
@@ -499,9 +500,9 @@ def _bad_type(rule: str, name: str, ty: t.Type, value: object) -> None:
 
 
 def _bracket_error(table: str, key: object) -> int:
-    raise EvaluationError(f"{t.format_value(key)} is outside every bracket of {table}",
+    raise EvaluationError(f"{v.format_value(key)} is outside every bracket of {table}",
                           name=table,
-                          msg_ja=f"{t.format_value(key)} は「{table}」のどの区分にも入りません")
+                          msg_ja=f"{v.format_value(key)} は「{table}」のどの区分にも入りません")
 
 
 def _missing_param(msg: str) -> object:

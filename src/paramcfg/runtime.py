@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
 from paramcfg import types as t
+from paramcfg import values as v
 from paramcfg.errors import EvaluationError
 
 if TYPE_CHECKING:
@@ -293,11 +294,11 @@ def closed_reason(day: dt.date, closed: Sequence[t.MonthDay]) -> str | None:
     return None
 
 
-_TOO_LONG: Final = f"at most {t.MAX_INPUT_DIGITS} digits written out in full"
+_TOO_LONG: Final = f"at most {v.MAX_INPUT_DIGITS} digits written out in full"
 _WHY_JA: Final = {
     "use int yen, never float": "円は int で渡してください。float は使えません",
     'use Decimal("…"), never float': 'Decimal("…") で渡してください。float は使えません',
-    _TOO_LONG: f"数値は全桁を書いて {t.MAX_INPUT_DIGITS} 桁までです",
+    _TOO_LONG: f"数値は全桁を書いて {v.MAX_INPUT_DIGITS} 桁までです",
 }
 
 
@@ -305,7 +306,7 @@ def _bad(rule: str, name: str, ty: t.Type, value: object, why: str = "") -> Eval
     try:
         shown = repr(value)
     except ValueError:  # an int too long for CPython to print: say its size
-        shown = t.format_value(value)
+        shown = v.format_value(value)
     if len(shown) > 60:
         shown = shown[:57] + "..."
     extra = f" ({why})" if why else ""
@@ -324,7 +325,7 @@ def check_input(rule: str, name: str, ty: t.Type, value: object) -> object:
     """
     if isinstance(ty, t.YenType | t.IntType):
         if type(value) is int:
-            if -t.INPUT_BOUND < value < t.INPUT_BOUND:
+            if -v.INPUT_BOUND < value < v.INPUT_BOUND:
                 return value
             raise _bad(rule, name, ty, value, _TOO_LONG)
         why = "use int yen, never float" if isinstance(value, float) else ""
@@ -333,7 +334,7 @@ def check_input(rule: str, name: str, ty: t.Type, value: object) -> object:
         if type(value) is int or isinstance(value, Decimal):
             if isinstance(value, Decimal) and not value.is_finite():
                 raise _bad(rule, name, ty, value)
-            if not t.within_digits(value):
+            if not v.within_digits(value):
                 raise _bad(rule, name, ty, value, _TOO_LONG)
             return value
         why = 'use Decimal("…"), never float' if isinstance(value, float) else ""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import Any, Final
 
 import attrs
 
@@ -37,30 +36,6 @@ __all__ = [
     "Type",
     "YenType",
 ]
-
-#: Names that moved out of this module, and their new owner.  ``paramcfg.types.X`` keeps working
-#: for them (PEP 562) so that branches written before the move still merge; the lead removes
-#: this table once nothing uses the old paths (tests/test_architecture.py lists the two
-#: transitional import edges it causes).
-_MOVED: Final = {
-    **dict.fromkeys(("Converter",), "paramcfg.convert"),
-    **dict.fromkeys((
-        "INPUT_BOUND", "MAX_INPUT_DIGITS", "MAX_LITERAL_DIGITS", "TooManyDigitsError",
-        "era_to_iso", "format_decimal", "format_typed", "format_value", "node_text",
-        "parse_date", "parse_monthday", "too_long", "too_long_diagnostic", "within_digits",
-    ), "paramcfg.values"),
-}
-
-
-def __getattr__(name: str) -> Any:  # noqa: ANN401 - whatever moved
-    """A name that moved to :mod:`paramcfg.values` or :mod:`paramcfg.convert` (see ``_MOVED``)."""
-    owner = _MOVED.get(name)
-    if owner is None:  # such as __path__, which the import system asks every module for
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from paramcfg import convert, values  # noqa: PLC0415 - transitional, see _MOVED
-
-    return getattr(convert if owner == "paramcfg.convert" else values, name)
-
 
 @attrs.frozen
 class MonthDay:

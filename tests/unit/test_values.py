@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from helpers import CORE_DIR, PROFILES
@@ -17,7 +16,7 @@ from paramcfg.engine import check_profile, load_core
 from paramcfg.model import Timeline, resolve
 from paramcfg.syntax import parse_text
 from paramcfg.tables import Brackets, merged_brackets
-from paramcfg.values import format_typed, quote
+from paramcfg.values import quote
 
 # ---- quote: every quoted string reads back as the same text ---------------------------------
 
@@ -124,12 +123,11 @@ def test_a_timeline_does_not_step_back(core):
         timeline.as_of(dt.date(2024, 4, 1))
 
 
-# ---- moved names ---------------------------------------------------------------------------------
+# ---- one owner --------------------------------------------------------------------------------
 
 
-def test_moved_names_still_answer_from_types():
-    assert types.format_typed is format_typed
-    assert types.format_typed(Decimal("0.014"), types.RateType()) == "1.4%"
-    assert types.Converter.__module__ == "paramcfg.convert"
-    with pytest.raises(AttributeError):
-        _ = types.no_such_name
+def test_types_holds_types_only():
+    # Value text lives in values, value reading in convert: the old paths are gone, not forwarded.
+    for name in ("format_typed", "format_value", "Converter", "within_digits", "INPUT_BOUND"):
+        assert not hasattr(types, name), name
+
