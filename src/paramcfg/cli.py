@@ -350,6 +350,9 @@ def _parser(lang: str) -> argparse.ArgumentParser:
                       "診断コードの説明を表示します（例: PC0302）")
     explain.add_argument("code", metavar="CODE", help=h("a code such as PC0302",
                                                         "PC0302 のようなコード"))
+    from paramcfg import cli_batch  # noqa: PLC0415 - its own module (issue 15)
+
+    cli_batch.add_parser(sub, lang)
     return p
 
 
@@ -833,6 +836,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
+    if args.command == "batch":
+        from paramcfg import cli_batch  # noqa: PLC0415 - its own module (issue 15)
+
+        return cli_batch.run(args)
     report = Report(lang, sys.stdout, sys.stderr)
     try:
         commands = {"check": _cmd_check, "diff": _cmd_diff, "eval": _cmd_eval,
