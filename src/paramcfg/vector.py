@@ -177,8 +177,10 @@ class Kernel:
             return env[node.name]
         if isinstance(node, r.ParamRef):  # no value on this date: every row that reaches it fails
             return self.nothing(node.type)
-        if isinstance(node, r.LetIn):
-            return self.ev(node.body, {**env, node.name: self.ev(node.value, env)})
+        if isinstance(node, r.LetIn):  # evaluated even where the body does not use it
+            value = self.ev(node.value, env)
+            body, bad = self.ev(node.body, {**env, node.name: value})
+            return body, _or(value[1], bad)
         if isinstance(node, r.RuleCall):
             callee = self.rules[node.rule]
             args = {p: self.ev(a, env) for (p, _), a in zip(callee.params, node.args, strict=True)}
