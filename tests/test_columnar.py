@@ -156,8 +156,11 @@ def test_the_four_towns_rules_on_generated_households(tenants, on):
 
 
 @pytest.mark.slow
-def test_the_four_towns_batch_of_100000_households(tenants):
-    """Issue 15 acceptance: every row of the four towns' batch is exactly what evaluate gives."""
+def test_the_four_towns_batch_of_100000_households(tenants, request):
+    """Issue 15 acceptance: every row of the four towns' batch is exactly what evaluate gives
+    (about ten minutes: run it with ``pytest -m slow``)."""
+    if "slow" not in (request.config.getoption("-m") or ""):
+        pytest.skip("100,000 households x 4 towns x every rule: run with -m slow")
     for seed, tenant in enumerate(tenants.values()):
         rows = households(tenant, 100_000, seed)
         for rule in no_argument_rules(tenant):

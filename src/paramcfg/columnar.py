@@ -32,7 +32,7 @@ from paramcfg.rules import AS_OF_KEY
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from paramcfg.engine import Tenant
 
@@ -170,16 +170,21 @@ def _row_loop(fn: Callable[..., object], cols: Mapping[str, Any], todo: Sequence
         return []
     names = list(cols)
     # A row is given to the entry as Python values (a numpy cell as its .item()).
-    columns: list[Any] = [cols[name].tolist() if _is_array(cols[name]) and len(todo) > len(cols[name]) // 8
-               else cols[name] for name in names]
+    columns: list[Any] = [
+        cols[name].tolist() if _is_array(cols[name]) and len(todo) > len(cols[name]) // 8
+        else cols[name] for name in names]
     arrays = [_is_array(c) for c in columns]
     holes = any(not a and MISSING in c for c, a in zip(columns, arrays, strict=True))
     errors: list[RowError] = []
-    for i in todo:
-        row = dict(zip(names, [c[i].item() if a else c[i]
-                               for c, a in zip(columns, arrays, strict=True)], strict=True))
-        if holes:
-            row = {k: v for k, v in row.items() if v is not MISSING}
+    if isinstance(todo, range) and todo == range(len(todo)) and not any(arrays):
+        rows: Iterable[dict[str, object]] = (dict(zip(names, cells, strict=True))
+                                             for cells in zip(*columns, strict=True))
+    else:
+        rows = (dict(zip(names, [c[i].item() if a else c[i]
+                                 for c, a in zip(columns, arrays, strict=True)], strict=True))
+                for i in todo)
+    for i, given in zip(todo, rows, strict=False):
+        row = {k: v for k, v in given.items() if v is not MISSING} if holes else given
         try:
             values[i] = fn(row, on)
         except EvaluationError as exc:
