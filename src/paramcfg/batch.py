@@ -150,7 +150,14 @@ def _csv_records(f: Any, out: Households) -> Iterator[tuple[int, dict[str, objec
             continue
         record: dict[str, object] = dict(zip(out.names, cells, strict=False))
         if len(cells) != len(out.names):
-            record["\x00width"] = len(cells)
+            line = reader.line_num
+            out.rejected.append(Rejected(
+                line, record,
+                f"{out.path}:{line}: {len(cells)} fields, but the header names "
+                f"{len(out.names)}; correct this row",
+                f"{out.path}:{line}: 項目が {len(cells)} 個ありますが、見出しは {len(out.names)} 個です。"
+                "この行を直してください"))
+            continue
         yield reader.line_num, record
 
 

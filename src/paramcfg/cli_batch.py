@@ -141,7 +141,7 @@ def _run(args: argparse.Namespace, lang: str, err: TextIO) -> int:
         on = dt.date.fromisoformat(args.on)
     except ValueError:
         return fail("bad_date", text=args.on)
-    found = _tenant(args, lang, fail)
+    found = _tenant(args, lang, fail, err)
     if isinstance(found, int):
         return found
     tenant = found
@@ -181,7 +181,7 @@ def _run(args: argparse.Namespace, lang: str, err: TextIO) -> int:
     return EXIT_REJECTED if rejected else EXIT_OK
 
 
-def _tenant(args: argparse.Namespace, lang: str, fail: Any) -> Tenant | int:  # noqa: ANN401
+def _tenant(args: argparse.Namespace, lang: str, fail: Any, err: TextIO) -> Tenant | int:  # noqa: ANN401
     from paramcfg.diagnostics import render_text  # noqa: PLC0415
     from paramcfg.engine import Tenant, check_profile, find_core, load_core  # noqa: PLC0415
 
@@ -195,7 +195,7 @@ def _tenant(args: argparse.Namespace, lang: str, fail: Any) -> Tenant | int:  # 
         return int(fail("unreadable", path=getattr(exc, "filename", None) or args.profile,
                         error=exc.strerror or exc))
     if not core.ok or not result.ok or result.profile is None:
-        sys.stderr.write(render_text(list(core.diagnostics or result.diagnostics),
+        err.write(render_text(list(core.diagnostics or result.diagnostics),
                                      result.sources, lang))
         return int(fail("not_clean", path=args.profile))
     return Tenant(core, result.profile, result)
