@@ -55,7 +55,10 @@ def _whole(ty: t.Type) -> bool:
 
 
 def _magnitude(a: Any) -> int:  # noqa: ANN401 - a numpy array
-    return int(np.abs(a).max()) if a.size else 0
+    """The largest absolute value in ``a`` (two reductions, no temporary array)."""
+    if not a.size:
+        return 0
+    return max(int(a.max()), -int(a.min())) if a.dtype.kind == "i" else int(a.max())
 
 
 def _guard(a: Any) -> Any:  # noqa: ANN401 - a numpy array
@@ -128,6 +131,23 @@ def _array_column(ty: t.Type, column: Any) -> tuple[Any, Any] | None:  # noqa: A
     if isinstance(ty, t.EnumType):
         if kind != "U":
             return np.zeros(n, dtype=np.int64), none
+        if len(ty.members) <= 16:  # a comparison per member beats a search among strings
+            # Each string as its UCS-4 code points (no string comparison): a member matches
+            # where every code point does, the padding NULs included.
+            width = column.dtype.itemsize // 4
+            points = np.ascontiguousarray(column).view(np.uint32).reshape(n, width)
+            codes = np.zeros(n, dtype=np.int64)
+            ok = np.zeros(n, dtype=bool)
+            for code, member in enumerate(ty.members):
+                if len(member) > width:
+                    continue
+                target = np.array([member], dtype=column.dtype).view(np.uint32)
+                hit = points[:, 0] == target[0]
+                for j in range(1, width):
+                    hit &= points[:, j] == target[j]
+                codes[hit] = code
+                ok |= hit
+            return codes, None if ok.all() else ok
         members = np.array(ty.members)
         order = np.argsort(members)
         place = np.searchsorted(members[order], column)
@@ -136,6 +156,18 @@ def _array_column(ty: t.Type, column: Any) -> tuple[Any, Any] | None:  # noqa: A
         codes = order[place].astype(np.int64)
         return codes, None if ok.all() else ok
     return None
+
+
+def _bracket_index(lows: Any, key: Any) -> Any:  # noqa: ANN401 - numpy arrays
+    """``bisect_right(lows, key) - 1`` for each key: the number of lows at or below it, less
+    one.  A few brackets are counted with one comparison each (no branch per key), more are
+    searched."""
+    if len(lows) > 24:
+        return np.searchsorted(lows, key, side="right") - 1
+    index = np.full(np.shape(key), -1, dtype=np.int64)
+    for low in lows.tolist():
+        index += key >= low
+    return index
 
 
 class Kernel:
@@ -284,9 +316,11 @@ class Kernel:
             if axis.is_bracket:
                 # As the compiled code: a negative key fails; a key below the first low
                 # takes index -1, the last bracket (Python's negative index).
-                bads.append(key < 0)
-                index: Any = np.searchsorted(lows, key, side="right") - 1
-                index = np.where(index < 0, index + size, index)
+                if key.size and int(key.min()) < 0:
+                    bads.append(key < 0)
+                index: Any = _bracket_index(lows, key)
+                if index.size and int(index.min()) < 0:
+                    index = np.where(index < 0, index + size, index)
             else:
                 key_type = node.keys[i].type
                 if not (isinstance(axis.key, t.EnumType) and isinstance(key_type, t.EnumType)
