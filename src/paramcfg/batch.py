@@ -113,26 +113,52 @@ def read_households(path: str, types: Mapping[str, t.Type]) -> Households:
         return _read_parquet(path, types)
     if suffix not in {".csv", ".jsonl"}:
         raise ValueError(f"{path}: the inputs must be a .csv, .jsonl or .parquet file")
-    out = Households(path, {name: [] for name in types}, [], [], [], [])
+    out = Households(path, {name: [] for name in types}, [], [], [], [])  # names: for the header
     with Path(path).open(encoding="utf-8-sig", newline="") as f:
-        records = _csv_records(f, out) if suffix == ".csv" else _jsonl_records(f, out)
-        convert = {name: _converter(ty) for name, ty in types.items()}
-        columns = [(name, out.columns[name], convert[name]) for name in types]
-        for line, record in records:
-            values = []
-            for name, _, conv in columns:
-                raw = record.get(name, MISSING_CELL)
-                try:
-                    values.append(MISSING_CELL if raw is MISSING_CELL or raw == "" else conv(raw))
-                except (ValueError, ArithmeticError) as exc:
-                    out.rejected.append(_unreadable(path, line, record, name, raw, types[name],
-                                                    exc))
-                    break
-            else:
-                for (_, column, _), value in zip(columns, values, strict=True):
-                    column.append(value)
-                out.lines.append(line)
-                out.fields.append(record)
+        read = list(_csv_records(f, out) if suffix == ".csv" else _jsonl_records(f, out))
+    lines = [line for line, _ in read]
+    records = [record for _, record in read]
+    failed: dict[int, Rejected] = {}  # a row's first unreadable value, by the inputs' order
+    for name, ty in types.items():
+        column = [record.get(name, MISSING_CELL) for record in records]
+        out.columns[name] = _convert(column, ty, name, failed, path, lines, records)
+    if failed:
+        keep = [i for i in range(len(records)) if i not in failed]
+        out.columns = {name: [column[i] for i in keep] for name, column in out.columns.items()}
+        lines = [lines[i] for i in keep]
+        records = [records[i] for i in keep]
+        out.rejected = sorted([*out.rejected, *failed.values()], key=lambda r: r.line)
+    out.lines, out.fields = lines, list(records)
+    return out
+
+
+def _convert(column: list[object], ty: t.Type, name: str, failed: dict[int, Rejected],
+             path: str, lines: list[int], records: list[dict[str, object]]) -> list[object]:
+    """A column's cells as exact values of ``ty``, a column at a time where every cell is
+    plain (ASCII digits, ``true``/``false``, text); else cell by cell, each unreadable cell
+    rejecting its row."""
+    if column and set(map(type, column)) == {str}:
+        texts: list[str] = column  # type: ignore[assignment]
+        if isinstance(ty, t.YenType | t.IntType):
+            joined = "".join(texts)
+            if joined.isascii() and joined.isdigit() and min(map(len, texts)) > 0 \
+                    and max(map(len, texts)) < 19:
+                return list(map(int, texts))
+        elif isinstance(ty, t.BoolType):
+            if set(column) <= {"true", "false"}:
+                return list(map("true".__eq__, column))
+        elif isinstance(ty, t.EnumType | t.TextType) and "" not in column:
+            # Given as it is: a wrong member is the rule's error (with its place), as for eval.
+            return column
+    conv = _converter(ty)
+    out: list[object] = []
+    for i, raw in enumerate(column):
+        try:
+            out.append(MISSING_CELL if raw is MISSING_CELL or raw == "" else conv(raw))
+        except (ValueError, ArithmeticError) as exc:
+            out.append(MISSING_CELL)
+            if i not in failed:
+                failed[i] = _unreadable(path, lines[i], records[i], name, raw, ty, exc)
     return out
 
 
@@ -236,6 +262,8 @@ def _converter(ty: t.Type) -> Callable[[object], object]:
     if isinstance(ty, t.EnumType | t.TextType):
         # Given as it is: a wrong member is the rule's error (with its place), as for `eval`.
         return lambda raw: raw if type(raw) is str else parse_input(raw, ty)
+    if isinstance(ty, t.BoolType):
+        return lambda raw: raw == "true" if raw in ("true", "false") else parse_input(raw, ty)
     return general
 
 

@@ -247,6 +247,9 @@ def _rejections(households: Households, result: ColumnResult, rule: str) -> list
 
 
 def _cell(value: object) -> str:
+    kind = type(value)
+    if kind is int or kind is str:
+        return str(value)
     from paramcfg.export import unstructure_value  # noqa: PLC0415
 
     if isinstance(value, bool):
