@@ -294,8 +294,8 @@ def report(n8: int, r8: list[tuple[str, float, str]], n9: int,
            r9: list[tuple[str, float, float, str]], took: float) -> str:
     hand = r8[0][1]
     peer = next((s for name, s, _ in r8 if name.startswith("OpenFisca")), None)
-    lines = [HEAD, "", "(Issue 15 names these rows W8 and W9; the release report of issue 11, "
-             "above, is also called W8.)", "", (
+    lines = [HEAD, "", ("(Issue 15 names these rows W8 and W9; the release report of issue 11, "
+                        "above, is also called W8.)"), "", (
              f"Written by `python benchmarks/batch_bench.py` on "
              f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC in {took:.0f} s; "
              f"{platform.python_implementation()} {platform.python_version()}, "
