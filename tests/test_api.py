@@ -56,7 +56,8 @@ _FLOAT = re.compile(r"\bfloat\b")
 
 def test_no_float_on_any_value_path():
     """`float` may appear in src/ only where an input is *rejected* for being one."""
-    allowed = {"runtime.py", "export.py"}  # check_input and parse_input refuse floats
+    allowed = {"runtime.py", "export.py",  # check_input and parse_input refuse floats
+               "tablefile.py"}  # an Excel cell holds a float: taken by repr, refused unless exact
     for path in sorted((ROOT / "src" / "paramcfg").glob("*.py")):
         code_tokens = [
             tok for tok in tokenize.generate_tokens(io.StringIO(path.read_text("utf-8")).readline)

@@ -99,6 +99,9 @@ def test_section_explains_in_both_languages(code):
 def test_example_or_not_reported_yet(code):
     section = _sections()[code]
     blocks = _blocks(section)
+    if "csv" in blocks:  # import-table's codes: replayed by tests/test_staff.py
+        assert "text" in blocks, f"{code}: the example has no pasted output"
+        return
     if "pcfg" in blocks:
         assert "text" in blocks, f"{code}: the example has no pasted output"
         found = {c for _, _, c in _REPORTED.findall(blocks["text"])}

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from lark.lexer import PatternStr
 from strategies import property_settings
 
+from paramcfg import lexicon, syntax
 from paramcfg import nodes as n
-from paramcfg import syntax
 from paramcfg.source import decode
 from paramcfg.syntax import ParseResult, parse_text
 
@@ -115,7 +115,7 @@ def test_the_keywords_are_the_grammars() -> None:
     name = re.compile(parser.get_terminal("NAME").pattern.to_regexp())
     words = {t.pattern.value for t in parser.terminals
              if isinstance(t.pattern, PatternStr) and name.fullmatch(t.pattern.value)}
-    assert words == syntax._KEYWORDS
+    assert words == lexicon.KEYWORDS
 
 
 # ---- random statements -------------------------------------------------------------------
@@ -126,16 +126,22 @@ WORDS = ["x", "分類00.項目0000", "2号", "1級地", "第1階層", "true", "f
 OTHER = ["2024-04-01", "2024-04-011", "4月30日", "2月末日", "4月", '"abc"', '"a#b"', '"a|b"',
          '"a\\"b"', '"a\\qb"', '"', "<", "<=", ">=", ">", "==", "!=", "..<", "-", "+", "*", "->",
          "=", ",", "[", "]", "{", "}", "(", ")", "|", "#c", ".", ":", "\u00a0", "令和7年4月1日"]
+#: Every token of the grammar, from the lexicon: a terminal or keyword added to the grammar (and,
+#: by tests/test_lexicon.py, to the lexicon) is drawn here without a change to this file.
+LEXICON = sorted({ex for term in lexicon.TERMINALS.values() for ex in term.examples}
+                 | lexicon.KEYWORDS | lexicon.PUNCTUATION)
 SPACE = st.sampled_from(["", " ", "  ", "\t"])
 
 
 @st.composite
 def fragments(draw: st.DrawFn) -> str:
-    kind = draw(st.integers(0, 3))
+    kind = draw(st.integers(0, 4))
     if kind == 0:
         return draw(st.sampled_from(NUMBERS)) + draw(st.sampled_from(["", "円", "%"]))
     if kind == 1:
         return draw(st.sampled_from(WORDS))
+    if kind == 4:
+        return draw(st.sampled_from(LEXICON))
     return draw(st.sampled_from(OTHER))
 
 
@@ -179,3 +185,18 @@ def test_random_statements_parse_the_same(stmts: list[str]) -> None:
 def test_random_token_soup_parses_the_same(parts: list[str], spaces: list[str]) -> None:
     text = "x = " + "".join(p + s for p, s in zip(parts, spaces, strict=False))
     assert_same(text + "\n")
+
+
+def test_the_fast_tokens_are_tried_in_the_grammars_priority_order() -> None:
+    """The first alternative of the fast path's token regex that matches is the terminal Lark
+    would lex only if they are tried by the grammar's priorities (lexicon.TERMINALS)."""
+    from paramcfg import fastpath  # noqa: PLC0415
+
+    order = sorted(fastpath._FAST_TOKEN.groupindex, key=fastpath._FAST_TOKEN.groupindex.__getitem__)
+    names = [n if n in lexicon.TERMINALS else f"_{n}" for n in order if n != "PUNCT"]
+    priorities = [lexicon.TERMINALS[name].priority for name in names]
+    assert priorities == sorted(priorities, reverse=True)
+    for name in names:  # each alternative is the lexicon's pattern (STRING narrowed to no escapes)
+        pattern = fastpath._FAST_TOKEN.pattern
+        if name != "STRING":
+            assert f">{lexicon.TERMINALS[name].regex})" in pattern, name

@@ -61,19 +61,12 @@ def _msg(lang: str, key: str, **fields: object) -> str:
     return (ja if lang == "ja" else en).format(**fields)
 
 
-def add_parser(subparsers: Any, lang: str = "en") -> None:  # noqa: ANN401 - argparse's action
-    """Add ``batch`` to the command line's sub-commands."""
-
-    def h(en: str, ja: str) -> str:
-        return ja if lang == "ja" else en
-
-    p = subparsers.add_parser(
-        "batch", help=h("evaluate a rule for every household of a file, keeping every row",
-                        "ファイルの全世帯についてルールを計算します（計算できない行も理由とともに残します）"),
-        description=h("Evaluate RULE for every row of --inputs as of --on; results to -o, "
-                      "rejected rows with their reason beside them.",
-                      "--inputs の各行について RULE を --on 時点で計算し、結果を -o に、"
-                      "計算できない行を理由とともにその隣に書きます。"))
+def add_parser(subparsers: Any) -> None:  # noqa: ANN401 - paramcfg.cli.parsing.Subcommands
+    """Add ``batch`` to the command line's sub-commands (help in the reader's language)."""
+    p = subparsers.add_command(
+        "batch", "evaluate a rule for every household of a file, keeping every row",
+        "ファイルの全世帯についてルールを計算します（計算できない行も理由とともに残します）")
+    h = p.text
     p.add_argument("profile", metavar="PROFILE", help=h("the tenant profile", "プロファイル"))
     p.add_argument("rule", metavar="RULE", help=h("the rule to evaluate", "計算するルール"))
     p.add_argument("--inputs", required=True, metavar="FILE", help=h(
@@ -98,8 +91,6 @@ def add_parser(subparsers: Any, lang: str = "en") -> None:  # noqa: ANN401 - arg
     p.add_argument("--core", metavar="PATH", help=h(
         "the package core (default: the nearest package_core/ folder)",
         "パッケージコア（既定: 最も近い package_core/ フォルダ）"))
-    p.add_argument("--lang", choices=("ja", "en"), help=h("language of messages",
-                                                          "メッセージの言語"))
 
 
 def run(args: argparse.Namespace, err: TextIO | None = None) -> int:
@@ -118,7 +109,7 @@ def run(args: argparse.Namespace, err: TextIO | None = None) -> int:
 
 
 def _detect_lang() -> str:
-    from paramcfg.cli import detect_lang  # noqa: PLC0415 - the command line's own rule
+    from paramcfg.cli.common import detect_lang  # noqa: PLC0415 - the command line's own rule
 
     return detect_lang(None)
 

@@ -244,6 +244,10 @@ class Kernel:
             return self.lookup(node, env)
         if isinstance(node, r.RoundTo):
             return self.round(node, env)
+        if isinstance(node, r.FloorQuotient):  # floor(a / b, unit) of whole numbers
+            if type(node.unit) is not int or not 0 < node.unit < LIMIT:
+                raise Unsupported("unit")
+            return self.floor_quotient(node.dividend, node.divisor, node.unit, env)
         if isinstance(node, r.Extremum) and _whole(node.type):
             pairs = [self.ev(a, env) for a in node.args]
             fn = np.minimum if node.op == "min" else np.maximum
@@ -362,17 +366,23 @@ class Kernel:
             return x // unit * unit, bad
         if node.mode == "floor" and isinstance(op, r.Arith) and op.op == "/" \
                 and _whole(op.left.type) and _whole(op.right.type):
-            (a, bad_a), (b, bad_b) = self.ev(op.left, env), self.ev(op.right, env)
-            if _magnitude(b) * unit >= LIMIT:
-                raise Overflow
-            zero = b == 0  # "division by zero", from the row loop
-            divisor = np.where(zero, 1, b) * unit
-            return a // divisor * unit, _or(bad_a, bad_b, zero if zero.any() else None)
+            return self.floor_quotient(op.left, op.right, unit, env)
         if isinstance(op, r.Arith) and op.op == "*":
             for rate, x in ((op.right, op.left), (op.left, op.right)):
                 if isinstance(rate, r.Const) and type(rate.value) is Decimal and _whole(x.type):
                     return self.rate(node.mode, rate.value, unit, self.ev(x, env))
         raise Unsupported("round")
+
+    def floor_quotient(self, dividend: r.IR, divisor: r.IR, unit: int,
+                       env: Mapping[str, _Value]) -> _Value:
+        """``a // (b * unit) * unit``, as :func:`runtime.floor_quotient`; a zero divisor is
+        the row loop's ("division by zero")."""
+        (a, bad_a), (b, bad_b) = self.ev(dividend, env), self.ev(divisor, env)
+        if _magnitude(b) * unit >= LIMIT:
+            raise Overflow
+        zero = b == 0
+        step = np.where(zero, 1, b) * unit
+        return a // step * unit, _or(bad_a, bad_b, zero if zero.any() else None)
 
     def rate(self, mode: str, rate: Decimal, unit: int, operand: _Value) -> _Value:
         """``round(x × rate, unit)`` as :func:`runtime.rate_rounder` computes it: in integers
