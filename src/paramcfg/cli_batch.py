@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     import argparse
 
-    from paramcfg.batch import Households, Rejected
+    from paramcfg.batchfiles import Households, Rejected
     from paramcfg.columnar import ColumnResult
     from paramcfg.engine import Tenant
 
@@ -117,7 +117,7 @@ def _detect_lang() -> str:
 def _run(args: argparse.Namespace, lang: str, err: TextIO) -> int:
     import datetime as dt  # noqa: PLC0415
 
-    from paramcfg.batch import read_households, run_batch  # noqa: PLC0415
+    from paramcfg.batchfiles import read_households, run_batch  # noqa: PLC0415
     from paramcfg.errors import EvaluationError  # noqa: PLC0415
     from paramcfg.names import suggest  # noqa: PLC0415
     from paramcfg.rules import AS_OF_KEY  # noqa: PLC0415
@@ -219,7 +219,7 @@ def _progress(err: TextIO, total: int) -> Any:  # noqa: ANN401 - a context manag
 
 def _rejections(households: Households, result: ColumnResult, rule: str) -> list[Rejected]:
     """Every rejected row, in file order: unreadable ones and those the rule refused."""
-    from paramcfg.batch import Rejected  # noqa: PLC0415
+    from paramcfg.batchfiles import Rejected  # noqa: PLC0415
 
     path = households.path
     out = list(households.rejected)
