@@ -138,9 +138,16 @@ def w8_engines(town: Any, rows: list[dict[str, Any]]) -> list[tuple[str, str, An
 def openfisca_engine(lows: tuple[int, ...], fees: dict[tuple[str, str], tuple[int, ...]], np: Any,
                      columns: Any) -> tuple[str, str, Any, Any] | None:
     try:
-        from openfisca_core import entities, periods, taxbenefitsystems, taxscales  # noqa: PLC0415
-        from openfisca_core import variables as ofv  # noqa: PLC0415
-        from openfisca_core.simulations import SimulationBuilder  # noqa: PLC0415
+        from openfisca_core import (  # type: ignore[import-not-found,unused-ignore]  # noqa: PLC0415
+            entities,
+            periods,
+            taxbenefitsystems,
+            taxscales,
+        )
+        from openfisca_core import variables as ofv  # type: ignore[import-not-found,unused-ignore]  # noqa: PLC0415
+        from openfisca_core.simulations import (  # type: ignore[import-not-found,unused-ignore]  # noqa: PLC0415
+            SimulationBuilder,
+        )
     except ImportError:
         return None
     person = entities.build_entity(key="person", plural="persons", label="household",
@@ -220,7 +227,7 @@ def hand_csv(src: Path, out: Path, by_hand: Any) -> None:
         header = next(reader)
         writer.writerow(["line", "世帯番号", FEE])
         for line, cells in enumerate(reader, 2):
-            row = dict(zip(header, cells, strict=True))
+            row: dict[str, Any] = dict(zip(header, cells, strict=True))
             row["所得割額"] = int(row["所得割額"])
             row["多子順位.全兄弟"] = int(row["多子順位.全兄弟"])
             row["生活保護世帯"] = row["生活保護世帯"] == "true"
@@ -263,7 +270,7 @@ def w9(n: int, repeats: int, town: Any) -> list[tuple[str, float, float, str]]:
             times["hand"].append((time.process_time() - start, time.perf_counter() - wall))
             for jobs in ("1", "2"):
                 times[jobs].append(timed_command(runs[jobs]))
-    out = []
+    rows: list[tuple[str, float, float, str]] = []
     for key, name, note in (
             ("hand", "hand-written csv loop", "read, convert, compute, write; one process"),
             ("1", "**paramcfg batch --jobs 1**", ("the whole command: start-up, core and profile "
@@ -273,8 +280,8 @@ def w9(n: int, repeats: int, town: Any) -> list[tuple[str, float, float, str]]:
                                                  "processes)"))):
         cpu = statistics.median(c for c, _ in times[key])
         wall = statistics.median(w for _, w in times[key])
-        out.append((name, cpu, wall, note))
-    return out
+        rows.append((name, cpu, wall, note))
+    return rows
 
 
 # ---- report ------------------------------------------------------------------------------------
