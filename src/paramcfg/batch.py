@@ -6,7 +6,8 @@ gives every row its own outcome, so that 10,001 good households are not lost to 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
@@ -14,9 +15,10 @@ from paramcfg.errors import EvaluationError
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable
 
-__all__ = ["RowResult", "run_rows"]
+
+__all__ = ["MISSING", "RowError", "RowResult", "run_rows"]
 
 
 @attrs.frozen
@@ -32,6 +34,20 @@ class RowResult:
         return self.error is None
 
 
+@attrs.frozen
+class RowError:
+    """A row that could not be computed: its ``index`` (from 0), the ``inputs`` it gave, and
+    the ``error`` (an :class:`EvaluationError` whose ``row`` is ``index``)."""
+
+    index: int
+    inputs: Mapping[str, object]
+    error: EvaluationError
+
+    def reason(self, lang: str = "en") -> str:
+        """Why, in ``lang`` ("en" or "ja"), with the rule's place."""
+        return self.error.message(lang)
+
+
 def run_rows(fn: Callable[..., object], rows: Iterable[Mapping[str, object]],
              on: dt.date) -> list[RowResult]:
     """``fn(row, on)`` for every row, each error kept with its row instead of raised."""
@@ -43,3 +59,19 @@ def run_rows(fn: Callable[..., object], rows: Iterable[Mapping[str, object]],
         except EvaluationError as exc:
             append(RowResult(error=exc.at_row(index)))
     return out
+
+
+class _Missing:
+    """A cell with no value: the row is evaluated as if its mapping had no such key."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __reduce__(self) -> str:
+        return "MISSING"
+
+
+#: A cell with no value (exported as paramcfg.columnar.MISSING): an input not given.
+MISSING: Final = _Missing()

@@ -299,6 +299,11 @@ class Tenant:
         self._lazy: dict[dt.date, dict[str, Callable[..., object]]] = {}
         self._needed: tuple[dict[str, list[str]], dict[str, Type]] | None = None
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as the checked core and profile only (no lock, no compiled code): a process
+        pool or a distributed engine ships a tenant, and the worker compiles what it runs."""
+        return (Tenant, (self._core_result, self.profile, self.check_result))
+
     @property
     def name(self) -> str:
         return self.profile.name
