@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from paramcfg import types as t
+from paramcfg import values as v
 from paramcfg.batch import MISSING, RowError
 
 if TYPE_CHECKING:
@@ -214,8 +215,8 @@ def _converter(ty: t.Type) -> Callable[[object], object]:
 
 def _unreadable(path: str, line: int, record: Mapping[str, object], name: str, raw: object,
                 ty: t.Type, exc: Exception) -> Rejected:
-    why = f" ({exc})" if isinstance(exc, t.TooManyDigitsError) else ""
-    shown = t.format_value(raw) if not isinstance(raw, str) else repr(raw)
+    why = f" ({exc})" if isinstance(exc, v.TooManyDigitsError) else ""
+    shown = v.format_value(raw) if not isinstance(raw, str) else repr(raw)
     return Rejected(
         line, record,
         f"{path}:{line}: column {name}: cannot read {shown} as {ty.name_en}{why}; "

@@ -27,6 +27,7 @@ import numpy as np
 from paramcfg import rules as r
 from paramcfg import runtime as rt
 from paramcfg import types as t
+from paramcfg import values as v
 from paramcfg.tables import Table
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ def input_column(ty: t.Type, column: Any) -> tuple[Any, Any] | None:  # noqa: AN
         return _array_column(ty, column)
     n = len(column)
     if _whole(ty):
-        limit = min(t.INPUT_BOUND, LIMIT)
+        limit = min(v.INPUT_BOUND, LIMIT)
         if set(map(type, column)) <= {int} and (not n or (-limit < min(column)
                                                           and max(column) < limit)):
             return np.fromiter(column, np.int64, n), None
@@ -121,7 +122,7 @@ def _array_column(ty: t.Type, column: Any) -> tuple[Any, Any] | None:  # noqa: A
     if _whole(ty):
         if kind not in "iu":
             return np.zeros(n, dtype=np.int64), none  # a bool is not a number: the row loop's
-        limit = min(t.INPUT_BOUND, LIMIT)
+        limit = min(v.INPUT_BOUND, LIMIT)
         if n and not (-limit < int(column.min()) and int(column.max()) < limit):
             ok = (column > -limit) & (column < limit)
             return np.where(ok, column, 0).astype(np.int64), ok

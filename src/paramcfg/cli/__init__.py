@@ -72,7 +72,7 @@ COMMANDS: Final = (
     "paramcfg.cli.release_report",
     "paramcfg.cli.explain",
     "paramcfg.cli.staff",  # import-table, report
-    "paramcfg.cli_batch",  # batch (issue 15)
+    "paramcfg.cli.batch",  # batch
 )
 
 
