@@ -18,6 +18,7 @@ from paramcfg.diagnostics import printable, render_text
 if TYPE_CHECKING:
     import argparse
     import datetime as dt
+    from collections.abc import Sequence
 
     from paramcfg.engine import CoreResult, Tenant
 
@@ -27,11 +28,14 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "MESSAGES",
+    "BadDateError",
     "Cores",
     "Report",
     "attach_report",
     "clean_tenant",
     "detect_lang",
+    "expand_paths",
+    "read_date",
     "report_for",
     "tenant_and_date",
 ]
@@ -75,8 +79,9 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
                       "ルール「{rule}」に入力・引数「{name}」はありません{hint_ja}"),
     "bad_json": ("cannot read {path} as JSON: {error}",
                  "{path} を JSON として読み込めません: {error}"),
-    "bad_date": ("--on takes a date such as 2024-04-01, not {text!r}",
-                 "--on には 2024-04-01 のような日付を指定します（{text!r} ではなく）"),
+    "bad_date": ("--on takes a date such as 2024-04-01, not {text!r}{detail}",
+                 "--on には 2024-04-01 のような日付を指定します（{text!r} ではなく）{detail_ja}"),
+    "no_match": ("no file matches {pattern}", "{pattern} に当てはまるファイルがありません"),
     "not_clean": ("{path} has errors; run paramcfg check {path}",
                   "{path} にエラーがあります。paramcfg check {path} で確認してください"),
     "eval_error": ("cannot evaluate: {error}", "評価できません: {error}"),
@@ -164,7 +169,14 @@ class Report:
 
             if isinstance(value, NotRegularFileError):
                 return printable(value.message(self.lang))
+            from paramcfg.cli.translations import os_error_text  # noqa: PLC0415
+
+            return printable(os_error_text(value, self.lang))
         return printable(value)
+
+    def text(self, en: str, ja: str) -> str:
+        """``en`` or ``ja``, in the reader's language."""
+        return ja if self.lang == "ja" else en
 
     def say(self, key: str, **args: object) -> None:
         print(self.msg(key, **args), file=self.out)
@@ -232,6 +244,71 @@ def today_in_japan() -> dt.date:
     return dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date()
 
 
+class BadDateError(ValueError):
+    """A date on the command line that is not one; ``detail`` says why, in both languages."""
+
+    def __init__(self, detail: str = "", detail_ja: str = "") -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.detail_ja = detail_ja
+
+
+def read_date(text: str) -> dt.date:
+    """A date as a clerk types it: ``2024-04-01``, ``2024/4/1``, ``令和6年4月1日`` (元年 too),
+    full-width digits included.  An era date is read by the profile language's own era table
+    (:func:`paramcfg.types.era_to_iso`), so the two never disagree.
+
+    :raises BadDateError: not a date, or a day that does not exist (the detail says which).
+    """
+    import calendar  # noqa: PLC0415 - keep `--help` fast
+    import datetime as dt  # noqa: PLC0415
+    import re  # noqa: PLC0415
+    import unicodedata  # noqa: PLC0415
+
+    from paramcfg.types import era_to_iso  # noqa: PLC0415
+
+    shown = unicodedata.normalize("NFKC", text).strip()
+    iso = era_to_iso(shown)
+    m = re.fullmatch(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})", iso or shown)
+    if m is None:
+        raise BadDateError
+    year, month, day = (int(g) for g in m.groups())
+    if not 1 <= month <= 12:
+        raise BadDateError(f" (there is no month {month})", f"（{month}月はありません）")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise BadDateError(f" ({calendar.month_name[month]} {year} has {last} days)",
+                           f"（{year}年{month}月は{last}日までです）")
+    return dt.date(year, month, day)
+
+
+def expand_paths(names: Sequence[str], suffixes: tuple[str, ...], report: Report) -> list[str]:
+    """The files named on the command line: a folder gives its files ending in one of
+    ``suffixes`` (sorted), a pattern the shell left as it is (``*.pcfg`` in PowerShell or
+    cmd.exe) gives its matches (sorted); anything else is passed on as it is, to be read (and
+    refused, if it cannot be) by the command.  A pattern or a folder that gives nothing is
+    reported (exit 2)."""
+    import glob  # noqa: PLC0415 - keep `--help` fast
+
+    found: list[str] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            inside = sorted(str(p) for p in path.iterdir()
+                            if p.name.endswith(suffixes) and p.is_file())
+            if not inside:
+                report.fail("no_profiles", paths=name)
+            found.extend(inside)
+        elif not path.exists() and glob.has_magic(name):
+            matches = sorted(glob.glob(name))  # noqa: PTH207 - a pattern given as text
+            if not matches:
+                report.fail("no_match", pattern=name)
+            found.extend(matches)
+        else:
+            found.append(name)
+    return found
+
+
 def clean_tenant(profile: str, core: str | None, cores: Cores, report: Report) -> Tenant | None:
     """The tenant of ``profile`` if it and its core are clean, or ``None`` after a message."""
     path = core_path(profile, core)
@@ -245,16 +322,15 @@ def tenant_and_date(profile: str, core: str | None, on: str | None, cores: Cores
                     report: Report) -> tuple[Tenant, dt.date] | None:
     """The clean tenant of ``profile`` and the ``--on`` date (default: today in Japan), or
     ``None`` after a message."""
-    import datetime as dt  # noqa: PLC0415 - keep `--help` fast
 
     path = core_path(profile, core)
     if path is None:
         report.fail("no_core", path=profile)
         return None
     try:
-        date = dt.date.fromisoformat(on) if on else today_in_japan()
-    except ValueError:
-        report.fail("bad_date", text=on)
+        date = read_date(on) if on else today_in_japan()
+    except BadDateError as exc:
+        report.fail("bad_date", text=on, detail=exc.detail, detail_ja=exc.detail_ja)
         return None
     tenant = _load_clean(profile, path, cores, report)
     return None if tenant is None else (tenant, date)
@@ -267,7 +343,7 @@ def _load_clean(profile: str, path: Path, cores: Cores, report: Report) -> Tenan
         core = cores.load(path)
         result = check_profile(profile, core)
     except OSError as exc:
-        report.fail("unreadable", path=profile, error=exc.strerror or exc)
+        report.fail("unreadable", path=profile, error=exc)
         return None
     if not core.ok or not result.ok or result.profile is None:
         report.out.write(render_text(list(core.diagnostics or result.diagnostics),
