@@ -64,6 +64,7 @@ __all__ = [
 COMMANDS: Final = (
     "paramcfg.cli.check",
     "paramcfg.cli.eval",
+    "paramcfg.cli.rules",
     "paramcfg.cli.diff",
     "paramcfg.cli.fmt",
     "paramcfg.cli.init",

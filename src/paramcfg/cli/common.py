@@ -126,6 +126,23 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
                     "{paths} にテナントプロファイル（*.pcfg）がありません"),
     "unknown_code": ("unknown diagnostic code {code}; codes look like PC0301",
                      "診断コード {code} はありません。PC0301 のような形です"),
+    "rules_head": ("core {core} {version}: {count} rule(s)",
+                   "コア {core} {version}: ルール {count} 個"),
+    "rules_more": ("give a rule's name for the inputs it needs: paramcfg rules RULE",
+                   "ルールに必要な入力は paramcfg rules ルール名 で表示します"),
+    "rule_needs": ("needs {count} value(s), all of them on every evaluation:",
+                   "必要な値 {count} 個（評価のたびにすべて必要です）:"),
+    "rule_needs_nothing": ("needs no input", "入力は不要です"),
+    "rule_all_at_once": ("all at once (replace the example values):",
+                         "まとめて指定する例（例の値を置き換えてください）:"),
+    "rule_inputs_file": ("with inputs.json (some values are records or lists):",
+                         "inputs.json の例（レコードやリストの値があります）:"),
+    "missing_inputs": (("rule {rule} needs {count} more value(s) (a missing one is never taken "
+                        "as zero):"),
+                       ("ルール「{rule}」には、与えられていない値があと {count} 個必要です"
+                        "（ない値を 0 とみなすことはしません）:")),
+    "missing_fix": ("give them all at once (replace the example values):",
+                    "まとめて指定してください（例の値を置き換えてください）:"),
     "internal": (("internal error in paramcfg (a bug, not your file's fault); please report "
                   "it with the text below"),
                  ("paramcfg の内部エラーです（ファイルの誤りではありません）。"
@@ -359,8 +376,9 @@ CORE_HELP: Final = (
     "folder at or above the profile"),
     ("パッケージコア（.pcore ファイルかそのフォルダ）。既定: プロファイルのあるフォルダかその上に"
     "ある package_core/"))
-ON_HELP: Final = ("as of this date, e.g. 2024-06-01 (default: today)",
-                  "この日付時点で（例: 2024-06-01、既定: 今日）")
+ON_HELP: Final = (("as of this date, e.g. 2024-06-01, 2024/6/1 or 令和6年6月1日 (default: today "
+                   "in Japan)"),
+                  "この日付時点で（例: 2024-06-01、2024/6/1、令和6年6月1日。既定: 日本時間の今日）")
 PROJECTION_HELP: Final = (
     ("allow a date after the core's law horizon (law through …): compute with the law as of the "
     "horizon, marked as a projection"),
