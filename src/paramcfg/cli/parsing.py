@@ -46,12 +46,13 @@ class _Formatter(argparse.HelpFormatter):
             self._width += extra
 
     def _split_lines(self, text: str, width: int) -> list[str]:
-        if self.lang != "ja":
+        # English help may name a Japanese term (地方公共団体コード): wrapped by width too.
+        if display_width(text) == len(text):
             return super()._split_lines(text, width)
         return wrap_display(" ".join(text.split()), width)
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
-        if self.lang != "ja":
+        if display_width(text) == len(text):
             return super()._fill_text(text, width, indent)
         lines = wrap_display(" ".join(text.split()), width - display_width(indent))
         return "\n".join(indent + line for line in lines)
