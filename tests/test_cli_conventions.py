@@ -265,3 +265,22 @@ def test_wrap_display_counts_wide_characters_twice():
         "パッケージコア（.pcoreファイルかそのフォルダ）。既定:今のフォルダ"
     assert not any(line.startswith(("）", "。", "、")) for line in lines)
     assert not any(line.endswith("（") for line in lines)
+
+
+def test_every_command_and_option_is_documented():
+    from paramcfg.cli import build_parser  # noqa: PLC0415
+
+    docs = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    parser, runs = build_parser("en")
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in sub.choices.items():
+        assert f"## `paramcfg {name}" in docs, name
+        assert f"`paramcfg {name}" in readme, name
+        for action in command._actions:
+            for option in action.option_strings:
+                if option not in {"-h", "--help", "--lang"}:
+                    assert option in docs.split(f"## `paramcfg {name}", 1)[1].split("\n## ")[0] \
+                        or option in docs.split("## Conventions", 1)[1].split("\n## ")[0], \
+                        (name, option)
+    assert set(runs) == set(sub.choices)
