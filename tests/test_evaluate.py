@@ -390,7 +390,7 @@ def test_a_huge_input_is_explained_or_refused_never_a_crash(tenant):
     # ValueError that printing such an int raises; and such a value is written by its size.
     with pytest.raises(paramcfg.EvaluationError):
         tenant.explain("税", {"所得": 10 ** 5000}, ON)
-    from paramcfg.types import format_value  # noqa: PLC0415
+    from paramcfg.values import format_value  # noqa: PLC0415
 
     assert format_value(10 ** 5000) == "(a number of about 5,000 digits)"
 

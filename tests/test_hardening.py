@@ -17,7 +17,7 @@ import pytest
 from helpers import CORE_DIR, PROFILES, ROOT, load_core_text
 
 import paramcfg
-from paramcfg import grammar_tables, syntax
+from paramcfg import grammar_tables, grids, syntax, values
 from paramcfg import types as t
 from paramcfg.engine import load_tenant_text
 from paramcfg.export import parse_input
@@ -178,7 +178,7 @@ def test_acceptance_tests_refuse_huge_numbers(tmp_path):
 @pytest.mark.parametrize("raw", [Decimal("1E+999999999"), Decimal("1E+30"), 10**30, -(10**30),
                                  "1,000,000,000,000,000,000,000,000,000,000円", "0." + "0" * 30 + "1"])
 def test_parse_input_refuses_beyond_30_digits(raw):
-    with pytest.raises(t.TooManyDigitsError):
+    with pytest.raises(values.TooManyDigitsError):
         parse_input(raw, t.YenType() if not str(raw).startswith("0.") else t.DecimalType())
 
 
@@ -874,7 +874,6 @@ def test_the_nesting_limit_is_documented():
 
 # ---- 6, second half: a table type of millions of cells made millions of diagnostics -----------
 
-from paramcfg import tables  # noqa: E402
 from paramcfg.syntax import MAX_TABLE_CELLS  # noqa: E402
 
 
@@ -909,26 +908,26 @@ def test_missing_rows_past_the_cap_are_counted_not_built(tmp_path, monkeypatch):
     core = _wide_core(tmp_path, 100, 1000)
     assert core.ok, core.diagnostics
     built = []
-    real = tables.Diagnostic
+    real = grids.Diagnostic
 
     def counting(*args, **kwargs):
         built.append(args[0])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(tables, "Diagnostic", counting)
+    monkeypatch.setattr(grids, "Diagnostic", counting)
     head = 'tenant "x" code 085421\nuses "wide"\nfrom 2024-04-01\n  T =\n'
     rows = head + "    | A0 | A1 | 値 |\n    | a0_0 | a1_0 | 1円 |\n"
     result = paramcfg.check_profile_text(rows, core)
-    assert built.count("PC0505") == tables.MAX_MISSING_REPORTED
+    assert built.count("PC0505") == grids.MAX_MISSING_REPORTED
     assert built.count("PC0005") == 1
     (count,) = [d for d in result.diagnostics if "lacks" in d.message("en")]
-    assert f"({100 * 1000 - 1 - tables.MAX_MISSING_REPORTED:,} more, not listed)" \
+    assert f"({100 * 1000 - 1 - grids.MAX_MISSING_REPORTED:,} more, not listed)" \
         in count.message("en")
     assert "ほかに 99,499 個" in count.message("ja")
     columns = head + "    | A0 | a1_0 |\n    | a0_0 | 1円 |\n"
     built.clear()
     paramcfg.check_profile_text(columns, core)
-    assert built.count("PC0505") == tables.MAX_MISSING_REPORTED  # columns first: 999 missing
+    assert built.count("PC0505") == grids.MAX_MISSING_REPORTED  # columns first: 999 missing
     assert built.count("PC0005") == 1
 
 

@@ -30,7 +30,7 @@ import attrs
 from paramcfg.errors import EvaluationError
 from paramcfg.export import parse_input
 from paramcfg.interpret import render_explanation
-from paramcfg.types import format_typed
+from paramcfg.values import format_typed
 
 if TYPE_CHECKING:
     from pathlib import Path

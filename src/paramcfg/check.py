@@ -15,8 +15,9 @@ from paramcfg import nodes as n
 from paramcfg import runtime as rt
 from paramcfg import types as t
 from paramcfg.diagnostics import Diagnostic, Related, Span
-from paramcfg.model import Block, Constraint, Core, Param, Profile, Resolved, resolve
-from paramcfg.tables import Table, check_monotone, compare_cells, describe_range
+from paramcfg.model import Block, Constraint, Core, Param, Profile, Resolved, Timeline, resolve
+from paramcfg.tables import Table, check_monotone, compare_cells
+from paramcfg.values import describe_range, format_typed
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
@@ -214,7 +215,7 @@ class _ValueChecker:
 
     def _scalar_report(self, p: Param, c: Constraint, name: str, value: Any, bound: Any,  # noqa: ANN401
                        ty: t.Type, span: Span, *, literal: bool, above: bool) -> None:
-        v, b = t.format_typed(value, ty), t.format_typed(bound, ty)
+        v, b = format_typed(value, ty), format_typed(bound, ty)
         args = {
             "name": name, "value": v, "bound": b, "bound_expr": c.text,
             "relation": "above" if above else "below",
@@ -239,13 +240,13 @@ class _ValueChecker:
                                     literal=False, above=above)
                 continue
             rng_en, rng_ja = describe_range(ex.low, ex.high, bracket.key)
-            split = (t.format_typed(ex.split, bracket.key) if ex.split is not None
+            split = (format_typed(ex.split, bracket.key) if ex.split is not None
                      else "its boundary")
             cats, _, _ = value.cell_label(ex.index)
             self.add(Diagnostic("PC0507", value.cell_spans[ex.flat], {
                 "name": p.name, "cell": cats,
-                "value": t.format_typed(ex.value, ty),
-                "bound_name": c.text, "bound": t.format_typed(ex.bound, ty),
+                "value": format_typed(ex.value, ty),
+                "bound_name": c.text, "bound": format_typed(ex.bound, ty),
                 "axis": bracket.name if bracket else "", "range": rng_en, "range_ja": rng_ja,
                 "split": split,
             }, related=self.related(p, c)))
@@ -258,8 +259,8 @@ class _ValueChecker:
             rising = direction == "increasing"
             self.add(Diagnostic("PC0508", table.cell_spans[flat], {
                 "name": p.name, "cell": cats, "range": rng, "range_ja": rng_ja,
-                "value": t.format_typed(table.cells[flat], ty),
-                "previous": t.format_typed(table.cells[prev], ty),
+                "value": format_typed(table.cells[flat], ty),
+                "previous": format_typed(table.cells[prev], ty),
                 "relation": "lower than" if rising else "higher than",
                 "relation_ja": "低く" if rising else "高く",
                 "verb": "fall" if rising else "rise",
@@ -289,23 +290,11 @@ def _dates(core: Core, profile: Profile | None) -> list[dt.date]:
 
 def _resolve_each(core: Core, profile: Profile,
                   dates: list[dt.date]) -> Iterator[tuple[dt.date, dict[str, Resolved]]]:
-    """``(on, resolve(core, profile, on))`` for each of the rising ``dates``, built date by date:
-    each assignment's Resolved is made once, not once per date."""
-    defaults = {name: Resolved(p.default, "default", p.default_span)
-                for name, p in core.params.items() if p.default is not None}
-    # As in resolve(): the core's values (defaults, then its blocks), then the profile's over
-    # them; of each list of blocks, those before the first one dated after `on`.
-    layers: tuple[tuple[dict[str, Resolved], str, tuple[Block, ...]], ...] = (
-        (defaults, "core", core.blocks), ({}, "profile", profile.blocks))
-    taken = [0, 0]
+    """``(on, resolve(core, profile, on))`` for each of the rising ``dates``, stepping one
+    :class:`~paramcfg.model.Timeline` forward: each assignment's Resolved is made once."""
+    timeline = Timeline(core, profile)
     for on in dates:
-        for i, (layer, origin, blocks) in enumerate(layers):
-            while taken[i] < len(blocks) and blocks[taken[i]].date <= on:
-                block = blocks[taken[i]]
-                for a in block.assignments:
-                    layer[a.name] = Resolved(a.value, origin, a.span, block.date)
-                taken[i] += 1
-        yield on, {**layers[0][0], **layers[1][0]}
+        yield on, timeline.as_of(on)
 
 
 def check_horizon(core: Core, blocks: Iterable[Block], diags: list[Diagnostic]) -> None:
@@ -381,7 +370,7 @@ def _check_used(core: Core, p: Param, values: Mapping[str, Resolved], on: dt.dat
     elif isinstance(own.value, Table):
         shown, shown_ja = "the core's table", "本体の表"
     else:
-        shown = shown_ja = t.format_typed(own.value, p.type)
+        shown = shown_ja = format_typed(own.value, p.type)
     unused.add((p.name, r.span))
     checker.add(Diagnostic("PC0412", r.span, {
         "name": p.name, "switch": switch, "member": member, "actual": str(s.value),

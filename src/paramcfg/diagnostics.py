@@ -84,11 +84,10 @@ class Span:
 class Severity(enum.Enum):
     ERROR = "error"
     WARNING = "warning"
-    NOTE = "note"
 
     def label(self, lang: str) -> str:
         if lang == "ja":
-            return {"error": "エラー", "warning": "警告", "note": "注記"}[self.value]
+            return {"error": "エラー", "warning": "警告"}[self.value]
         return self.value
 
 

@@ -17,11 +17,11 @@ import attrs
 from paramcfg import types as t
 from paramcfg.diagnostics import printable
 from paramcfg.model import resolve
-from paramcfg.tables import Table, describe_range
+from paramcfg.tables import Table, merged_brackets
+from paramcfg.values import describe_range, format_typed, format_value
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
-    from decimal import Decimal
 
     from paramcfg.engine import Tenant
     from paramcfg.model import Core, Resolved
@@ -58,15 +58,12 @@ class DiffResult:
         return not self.changes
 
 
-def _cells(table: Table) -> Iterator[tuple[str, tuple[object, object | None] | None, object]]:
-    """(category label, (low, high) or None, value) for every cell."""
+def _cells(table: Table) -> Iterator[tuple[str, int, object]]:
+    """(category label, bracket index or -1 without a bracket axis, value) for every cell."""
     for idx, flat in table.positions():
         cats, _, _ = table.cell_label(idx)
-        rng = None
-        if table.brackets is not None:
-            b = next(i for a, i in zip(table.axes, idx, strict=True) if a.is_bracket)
-            rng = (table.brackets.lows[b], table.brackets.highs[b])
-        yield cats, rng, table.cells[flat]
+        b = next((i for a, i in zip(table.axes, idx, strict=True) if a.is_bracket), -1)
+        yield cats, b, table.cells[flat]
 
 
 def _table_changes(a: Table, b: Table) -> list[tuple[str, str, str]]:
@@ -78,15 +75,14 @@ def _table_changes(a: Table, b: Table) -> list[tuple[str, str, str]]:
         right = {cats: v for cats, _, v in _cells(b)}
         return [(cats, shown_value(left.get(cats), ty), shown_value(right.get(cats), ty))
                 for cats in sorted(set(left) | set(right)) if left.get(cats) != right.get(cats)]
-    points: list[int | Decimal] = sorted(set(a.brackets.lows) | set(b.brackets.lows))
+    merged = merged_brackets(a.brackets, b.brackets)
+    cells_a = {(cats, i): v for cats, i, v in _cells(a)}
+    cells_b = {(cats, i): v for cats, i, v in _cells(b)}
     out: list[tuple[str, str, str]] = []
-    cats_a = sorted({c for c, _, _ in _cells(a)})
-    for cats in cats_a:
+    for cats in sorted({cats for cats, _ in cells_a}):
         runs: list[tuple[Any, Any, object, object]] = []  # low, high, va, vb
-        for i, low in enumerate(points):
-            high: int | Decimal | None = points[i + 1] if i + 1 < len(points) else None
-            va = _value_at(a, cats, low)
-            vb = _value_at(b, cats, low)
+        for low, high, i, j in merged:
+            va, vb = cells_a.get((cats, i)), cells_b.get((cats, j))
             if runs and runs[-1][2:] == (va, vb) and runs[-1][1] == low:
                 runs[-1] = (runs[-1][0], high, va, vb)
             else:
@@ -97,14 +93,6 @@ def _table_changes(a: Table, b: Table) -> list[tuple[str, str, str]]:
                 label = f"{cats}, {axis.name} {rng}" if cats else f"{axis.name} {rng}"
                 out.append((label, shown_value(va, ty), shown_value(vb, ty)))
     return out
-
-
-def _value_at(table: Table, cats: str, key: object) -> object:
-    for c, rng, v in _cells(table):
-        if c == cats and rng is not None and rng[0] <= key and (  # type: ignore[operator]
-                rng[1] is None or key < rng[1]):  # type: ignore[operator]
-            return v
-    return None
 
 
 _TABLE = "(table)"
@@ -118,8 +106,8 @@ def shown_value(value: object, ty: t.Type) -> str:
     if isinstance(value, Table):
         return _TABLE  # a whole table against nothing: its cells are in the profile
     if isinstance(value, t.RecordValue):
-        return "{" + ", ".join(f"{k} = {t.format_value(v)}" for k, v in value.fields) + "}"
-    return t.format_typed(value, ty)
+        return "{" + ", ".join(f"{k} = {format_value(v)}" for k, v in value.fields) + "}"
+    return format_typed(value, ty)
 
 
 def compare_values(ty: t.Type, a: Resolved | None,

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, TypeVar
 import attrs
 
 from paramcfg import check as checks
-from paramcfg import model
+from paramcfg import model, modelbuild
 from paramcfg.diagnostics import Diagnostic, Severity, Span
 from paramcfg.errors import CheckFailed, EvaluationError, horizon_error, wrong_arguments
-from paramcfg.rules import TypedRule, type_rules
+from paramcfg.names import suggest
+from paramcfg.rules import TypedRule, input_types, transitive_inputs, type_rules
 from paramcfg.source import Source, decode, read_source
 from paramcfg.syntax import parse_text
 
@@ -94,13 +95,8 @@ class CheckResult:
         return sum(d.level is Severity.WARNING for d in self.diagnostics)
 
 
-def _display(path: Path) -> str:
-    # Paths are shown as the user gave them (joined with the file name for a core folder).
-    return str(path)
-
-
 def _read(path: Path) -> Source:
-    return read_source(path, display_path=_display(path))
+    return read_source(path)
 
 
 def load_core(path: str | os.PathLike[str]) -> CoreResult:
@@ -114,7 +110,7 @@ def load_core(path: str | os.PathLike[str]) -> CoreResult:
     sources: dict[str, str] = {}
     parsed = []
     if not files:
-        diags.append(Diagnostic("PC0204", Span.point(_display(root)), {
+        diags.append(Diagnostic("PC0204", Span.point(str(root)), {
             "header": "core", "example": 'core "名前" version 2024.4'}))
     with _no_cycle_collection():
         for f in files:
@@ -125,7 +121,7 @@ def load_core(path: str | os.PathLike[str]) -> CoreResult:
                 result = parse_text(src.text, src.path)
                 diags.extend(result.diagnostics)
                 parsed.append(result.file)
-        core = model.build_core(parsed, diags) if parsed else None
+        core = modelbuild.build_core(parsed, diags) if parsed else None
         rules: dict[str, TypedRule] = {}
         if core is not None:
             checks.check_core_values(core, diags)
@@ -212,7 +208,7 @@ def _check_now(src: Source, core: CoreResult, parsed: ParseResult | None = None)
         damaged = {d.span.line for d in src.diagnostics if d.code == "PC0003"}
         diags.extend(d for d in parsed.diagnostics
                      if not (d.code in {"PC0101", "PC0102"} and d.span.line in damaged))
-        profile = model.build_profile(parsed.file, core.core, diags)
+        profile = modelbuild.build_profile(parsed.file, core.core, diags)
         if profile is not None:
             checks.check_profile_values(core.core, profile, diags)
     return CheckResult(src.path, profile, _capped(diags, src.path),
@@ -420,8 +416,6 @@ class Tenant:
         if found is None:
             if rule in self.core.rules:
                 raise CheckFailed(f"rule {rule} has errors in the core; run paramcfg check")
-            from paramcfg.names import suggest  # noqa: PLC0415 - only on this error path
-
             hint, _ = suggest(rule, self.rules)
             raise EvaluationError(f"no rule {rule} in core {self.core.name}{hint}", name=rule)
         return found
@@ -537,8 +531,6 @@ class Tenant:
 
     def _inputs_needed(self) -> tuple[dict[str, list[str]], dict[str, Type]]:
         if self._needed is None:
-            from paramcfg.rules import input_types, transitive_inputs  # noqa: PLC0415
-
             self._needed = (transitive_inputs(self.rules), input_types(self.rules))
         return self._needed
 
@@ -548,7 +540,7 @@ class Tenant:
         Attribute names are the parameter names with ``prefix`` removed and dots replaced by
         underscores (``固定資産税.税率`` → ``固定資産税_税率``).
         """
-        from paramcfg.export import structure_parameters  # noqa: PLC0415 - cattrs is imported late
+        from paramcfg.plain import structure_parameters  # noqa: PLC0415 - cattrs is imported late
 
         return structure_parameters(self.parameters(on), cls, prefix=prefix)
 

@@ -1,8 +1,7 @@
-"""Export: the one cattrs converter for every value paramcfg hands to the outside.
+"""Export: a tenant's parameters as JSON or TOML, and CLI input values read by their types.
 
 Values stay exact: yen are ints, rates are Decimal strings in JSON and TOML, dates are ISO
-strings, tables become lists of rows.  Structuring a tenant's parameters into a vendor's
-attrs class goes through the same converter.
+strings, tables become lists of rows (:mod:`paramcfg.plain`, the one cattrs converter).
 """
 
 from __future__ import annotations
@@ -10,14 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, TypeVar
-
-import cattrs
+from typing import TYPE_CHECKING, Any, Final
 
 from paramcfg import types as t
+from paramcfg.plain import converter, structure_parameters, unstructure_value
 from paramcfg.runtime import CONTEXT
-from paramcfg.tables import Table
-from paramcfg.types import MonthDay, RecordValue
+from paramcfg.values import format_value
 
 if TYPE_CHECKING:
     from paramcfg.engine import Tenant
@@ -27,68 +24,8 @@ __all__ = [
     "unstructure_value",
 ]
 
-T = TypeVar("T")
-
-converter = cattrs.Converter()
-# Exact numbers cross the boundary as they are; a float is never made from a Decimal.
-converter.register_structure_hook(
-    Decimal, lambda v, _: v if isinstance(v, Decimal) else Decimal(str(v)))
-converter.register_structure_hook(
-    dt.date, lambda v, _: v if isinstance(v, dt.date) else dt.date.fromisoformat(v))
-converter.register_structure_hook(MonthDay, lambda v, _: v)
-converter.register_structure_hook(Table, lambda v, _: v)
-converter.register_structure_hook(RecordValue, lambda v, _: v)
-
-
-def unstructure_value(value: object) -> Any:  # noqa: ANN401 - JSON-shaped data
-    """A value as plain data: ints, Decimal, strings, lists and dicts."""
-    if isinstance(value, bool | int | Decimal | str):
-        return value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, MonthDay):
-        return str(value)
-    if isinstance(value, tuple | list):
-        return [unstructure_value(v) for v in value]
-    if isinstance(value, RecordValue):
-        return {k: unstructure_value(v) for k, v in value.fields}
-    if isinstance(value, Table):
-        return _table_rows(value)
-    return converter.unstructure(value)
-
-
-def _table_rows(table: Table) -> list[dict[str, Any]]:
-    rows = []
-    for idx, flat in table.positions():
-        row: dict[str, Any] = {}
-        for axis, i in zip(table.axes, idx, strict=True):
-            if axis.is_bracket:
-                assert table.brackets is not None  # noqa: S101 - a bracket axis
-                row[f"{axis.name}.from"] = unstructure_value(table.brackets.lows[i])
-                high = table.brackets.highs[i]
-                row[f"{axis.name}.below"] = None if high is None else unstructure_value(high)
-            else:
-                row[axis.name] = axis.key.members[i]  # type: ignore[attr-defined]
-        row["value"] = unstructure_value(table.cells[flat])
-        rows.append(row)
-    return rows
-
-
-def structure_parameters(values: dict[str, object], cls: type[T], *, prefix: str = "") -> T:
-    """Build ``cls`` (an attrs class) from parameter values.
-
-    Attribute ``固定資産税_税率`` receives parameter ``固定資産税.税率`` (with ``prefix`` removed
-    from the parameter names first).  Attributes with no parameter keep their defaults.
-    """
-    data = {}
-    for name, value in values.items():
-        if prefix and not name.startswith(prefix):
-            continue
-        data[name.removeprefix(prefix).replace(".", "_")] = value
-    fields = {f.name for f in cls.__attrs_attrs__}  # type: ignore[attr-defined]
-    return converter.structure({k: v for k, v in data.items() if k in fields}, cls)
-
-
+# The plain-data conversions live in paramcfg.plain (engine and interpret use them, and sit
+# below this module); they are re-exported here for the callers of the old paths.
 
 _AMOUNT = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 
@@ -114,7 +51,7 @@ def _number(raw: object, suffix: str) -> Decimal:
 
 
 def _shown(value: object) -> str:
-    text = t.format_value(value) if isinstance(value, int) else str(value)
+    text = format_value(value) if isinstance(value, int) else str(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -13,7 +13,6 @@ input (spans and spelling aside) and must format to itself again; if not, nothin
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -21,7 +20,7 @@ import attrs
 from paramcfg import nodes as n
 from paramcfg.diagnostics import Diagnostic, Severity, display_width
 from paramcfg.syntax import parse_text
-from paramcfg.types import format_decimal
+from paramcfg.values import literal_text, quote
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -50,30 +49,9 @@ class FormatResult:
 # ---- values ---------------------------------------------------------------------------------
 
 
-def _quote(text: str) -> str:
-    out = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-    return f'"{out}"'
-
-
-def lit_text(lit: n.Lit) -> str:
-    """The canonical spelling of a literal."""
-    value = lit.value
-    if lit.kind == "yen" and isinstance(value, int):
-        return f"{value:,}円"
-    if lit.kind == "percent" and isinstance(value, Decimal):
-        return f"{format_decimal(value * 100)}%"
-    if lit.kind == "string" and isinstance(value, str):
-        return _quote(value)
-    if lit.kind == "bool":
-        return "true" if value else "false"
-    if lit.kind == "number" and isinstance(value, int):
-        return str(value)
-    return lit.text.replace(",", "") if lit.kind == "number" else lit.text
-
-
 def _item_text(item: n.CellItem) -> str:
     if isinstance(item, n.Lit):
-        return lit_text(item)
+        return literal_text(item)
     if isinstance(item, n.Member):
         return item.name
     return item.op
@@ -82,7 +60,7 @@ def _item_text(item: n.CellItem) -> str:
 def value_text(value: n.Value) -> str:
     """A value on one line (grids and multi-line records are laid out by the caller)."""
     if isinstance(value, n.Lit):
-        return lit_text(value)
+        return literal_text(value)
     if isinstance(value, n.Member):
         return value.name
     if isinstance(value, n.ListValue):
@@ -183,12 +161,12 @@ def _assignment(w: _Writer, s: n.Assignment, indent: str) -> None:
 
 def _header(s: n.Statement) -> str | None:
     if isinstance(s, n.TenantHeader):
-        return f"tenant {_quote(s.name)} code {s.code}"
+        return f"tenant {quote(s.name)} code {s.code}"
     if isinstance(s, n.CoreHeader):
-        return f"core {_quote(s.name)} version {s.version}"
+        return f"core {quote(s.name)} version {s.version}"
     if isinstance(s, n.Uses):
         version = f" {s.op} {s.version}" if s.op and s.version else ""
-        return f"uses {_quote(s.core)}{version}"
+        return f"uses {quote(s.core)}{version}"
     if isinstance(s, n.FromDecl):
         return f"from {s.date.text}"
     return None

@@ -26,6 +26,7 @@ from paramcfg.errors import (
     wrong_arguments,
 )
 from paramcfg.tables import Table
+from paramcfg.values import format_typed, format_value
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -159,7 +160,7 @@ class Interpreter:
             value = self.eval(rule.body, env)
         finally:
             self.frames.pop()
-        detail = ", ".join(f"{p} = {t.format_typed(a, ty)}"
+        detail = ", ".join(f"{p} = {format_typed(a, ty)}"
                            for (p, ty), a in zip(rule.params, args, strict=True))
         # The same rule with the same arguments is explained once per caller (a rule called
         # for every member of a household would otherwise repeat its whole working).
@@ -200,7 +201,7 @@ class Interpreter:
             value = rt.check_input(self.rule_name, node.name, node.type, self.inputs[node.name])
             self.checked[node.name] = value
         if self.trace:  # formatting is for the explanation only (and a 5,000-digit int can't)
-            self._note(Step("input", node.name, value, t.format_typed(value, node.type)),
+            self._note(Step("input", node.name, value, format_typed(value, node.type)),
                        ("input", node.name))
         return value
 
@@ -212,7 +213,7 @@ class Interpreter:
                 node.span, rule=self.rule_name, name=node.name)
         if self.trace and not isinstance(resolved.value, Table):
             self._note(Step("param", node.name, resolved.value,
-                            t.format_typed(resolved.value, node.type), resolved.span),
+                            format_typed(resolved.value, node.type), resolved.span),
                        ("param", node.name))
         return resolved.value
 
@@ -318,7 +319,7 @@ class Interpreter:
             flat = table.flat_index(keys)
         except KeyError:
             raise EvaluationError(
-                f"{t.format_value(keys[0]) if keys else '?'} is outside every bracket of "
+                f"{format_value(keys[0]) if keys else '?'} is outside every bracket of "
                 f"{node.param} (rule {self.rule_name})", node.span, rule=self.rule_name,
                 name=node.param) from None
         value = table.cells[flat]
@@ -335,7 +336,7 @@ class Interpreter:
         key = self.eval(node.key, env)
         assert isinstance(key, int | Decimal)  # noqa: S101 - typed
         value = rt.scale(table, key)
-        self._note(Step("scale", node.param, value, t.format_value(key)))
+        self._note(Step("scale", node.param, value, format_value(key)))
         return value
 
     # -- functions
@@ -473,7 +474,7 @@ def render_explanation(step: Step, types: Mapping[str, t.Type] | None = None,
 
     def value_text(s: Step) -> str:
         ty = (types or {}).get(s.name)
-        return t.format_typed(s.value, ty) if ty is not None else t.format_value(s.value)
+        return format_typed(s.value, ty) if ty is not None else format_value(s.value)
 
     def walk(s: Step, prefix: str, last: bool, top: bool) -> None:
         where = f"   [{s.span}]" if s.span is not None else ""
@@ -506,7 +507,7 @@ def render_explanation(step: Step, types: Mapping[str, t.Type] | None = None,
 
 
 def step_to_json(step: Step) -> dict[str, object]:
-    from paramcfg.export import unstructure_value  # noqa: PLC0415 - cattrs only when asked
+    from paramcfg.plain import unstructure_value  # noqa: PLC0415 - cattrs only when asked
 
     return {
         "kind": step.kind,

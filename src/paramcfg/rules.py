@@ -18,9 +18,11 @@ import attrs
 
 from paramcfg import nodes as n
 from paramcfg import types as t
+from paramcfg.convert import Converter
 from paramcfg.diagnostics import Diagnostic, Related, Span
 from paramcfg.model import Rule
 from paramcfg.names import suggest
+from paramcfg.values import parse_date, too_long, too_long_diagnostic
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -311,7 +313,7 @@ class _Typer:
 
     def unknown(self, ref: n.Ref, scope: Mapping[str, t.Type], expected: t.Type | None) -> None:
         if isinstance(expected, t.EnumType):
-            t.Converter(self.diags, {}).unknown_member(expected, ref.name, ref.span)
+            Converter(self.diags, {}).unknown_member(expected, ref.name, ref.span)
             return
         pool = [*scope, *self.core.inputs, *self.core.params, *self.core.rules]
         hint, hint_ja = suggest(ref.name, pool)
@@ -390,8 +392,8 @@ class _Typer:
 
     def literal(self, lit: n.Lit) -> IR | None:
         value = lit.value
-        if t.too_long(lit):
-            self.diags.append(t.too_long_diagnostic(lit))
+        if too_long(lit):
+            self.diags.append(too_long_diagnostic(lit))
             return None
         if lit.kind == "yen":
             assert isinstance(value, int | Decimal)  # noqa: S101 - by the lexer
@@ -409,10 +411,10 @@ class _Typer:
             return Const(value, t.TextType(), lit.span)
         if lit.kind == "date":
             diags: list[Diagnostic] = []
-            d = t.parse_date(lit, diags)
+            d = parse_date(lit, diags)
             self.diags.extend(diags)
             return None if d is None else Const(d, DATE, lit.span)
-        conv = t.Converter(self.diags, {})
+        conv = Converter(self.diags, {})
         md = conv.convert("", t.MonthDayType(), lit)
         return None if md is None else Const(md, t.MonthDayType(), lit.span)
 

@@ -14,6 +14,7 @@ from paramcfg import nodes as n
 from paramcfg.check import check_code
 from paramcfg.diagnostics import Diagnostic, Span
 from paramcfg.syntax import parse_text
+from paramcfg.values import quote
 
 __all__ = ["InitResult", "init_profile"]
 
@@ -23,10 +24,6 @@ class InitResult:
     text: str
     reviewed: int  # values marked for review
     diagnostics: tuple[Diagnostic, ...]  # why it could not be made (empty on success)
-
-
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def init_profile(source: str, source_path: str, name: str, code: str) -> InitResult:
@@ -40,7 +37,7 @@ def init_profile(source: str, source_path: str, name: str, code: str) -> InitRes
         return InitResult("", 0, tuple(diags))
     # Edits from the end of the text backwards, so that earlier offsets stay valid.
     edits: list[tuple[int, int, str]] = [
-        (header.span.start, header.span.end, f"tenant {_quote(name)} code {code}")]
+        (header.span.start, header.span.end, f"tenant {quote(name)} code {code}")]
     reviewed = 0
     for s in parsed.file.statements:
         if isinstance(s, n.Assignment) and not s.review:

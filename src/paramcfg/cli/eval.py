@@ -109,13 +109,8 @@ def run(args: argparse.Namespace) -> int:
     from paramcfg.export import parse_input, unstructure_value  # noqa: PLC0415
     from paramcfg.interpret import render_explanation, step_to_json  # noqa: PLC0415
     from paramcfg.names import suggest  # noqa: PLC0415
-    from paramcfg.types import (  # noqa: PLC0415
-        MAX_INPUT_DIGITS,
-        ListType,
-        RecordType,
-        TooManyDigitsError,
-        format_typed,
-    )
+    from paramcfg.types import ListType, RecordType  # noqa: PLC0415
+    from paramcfg.values import MAX_INPUT_DIGITS, TooManyDigitsError, format_typed  # noqa: PLC0415
 
     report = report_for(args)
     found = tenant_and_date(args.profile, args.core, args.on, Cores(), report)

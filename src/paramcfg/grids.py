@@ -1,0 +1,382 @@
+"""Grids → tables: reading a table written as rows of ``| … |`` cells, with every check.
+
+Grid layout (see docs/language.md): the header's leading cells name the row axes, each further
+header cell names one column by the members of the remaining axes; if every axis is a row axis
+there is one value column with a free header.  A bracket axis is always a row axis and then
+the only one.  Brackets must be sorted, without gap or overlap, and cover ``[0, ∞)``; every
+member of a category axis appears exactly once.  Cells are read by the caller's
+:class:`~paramcfg.convert.Converter`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from paramcfg import nodes as n
+from paramcfg.diagnostics import Diagnostic, Span
+from paramcfg.tables import Brackets, Table, axis_enum
+from paramcfg.values import Number, describe_range, format_typed, node_text
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from paramcfg.convert import Converter
+    from paramcfg.types import Axis, ScaleType, TableType, Type
+
+__all__ = ["MAX_MISSING_REPORTED", "build_table", "verify_brackets"]
+
+
+def _grid_problem(span: Span, en: str, ja: str, fix: str, fix_ja: str) -> Diagnostic:
+    return Diagnostic("PC0509", span, {"problem": en, "problem_ja": ja, "fix": fix,
+                                       "fix_ja": fix_ja})
+
+
+def _single_member(cell: n.Cell) -> str | None:
+    if len(cell.items) == 1 and isinstance(cell.items[0], n.Member):
+        return cell.items[0].name
+    return None
+
+
+def build_table(name: str, t: TableType | ScaleType, grid: n.Grid, conv: Converter) -> Table | None:
+    """Read ``grid`` as a value of ``t``; diagnostics go to ``conv.diags``."""
+    diags = conv.diags
+    before = len(diags)
+    header, *rows = grid.rows
+    axes = t.axes
+    # Row axes: the leading header cells that name axes, in declared order.
+    row_axes: list[int] = []
+    for cell in header.cells:
+        member = _single_member(cell)
+        idx = next((i for i, a in enumerate(axes) if a.name == member), None)
+        if idx is None or (row_axes and idx <= row_axes[-1]):
+            break
+        row_axes.append(idx)
+    bracket = next((i for i, a in enumerate(axes) if a.is_bracket), None)
+    if not row_axes:
+        first = header.cells[0] if header.cells else None
+        diags.append(_grid_problem(
+            first.span if first else header.span,
+            f"the header row must start with the row axis name: {axes[0].name}",
+            f"見出し行の先頭には行の軸の名前「{axes[0].name}」を書きます",
+            f"write | {axes[0].name} | … as the first row",
+            f"1行目を | {axes[0].name} | … としてください"))
+        return None
+    if bracket is not None and row_axes != [bracket]:
+        diags.append(_grid_problem(
+            header.span,
+            f"the rows of this table are keyed by {axes[bracket].name} alone",
+            f"この表の行は「{axes[bracket].name}」だけで区分します",
+            f"start the header with | {axes[bracket].name} |",
+            f"見出し行を | {axes[bracket].name} | で始めてください"))
+        return None
+    col_axes = [i for i in range(len(axes)) if i not in row_axes]
+    columns = _read_columns(header, len(row_axes), [axes[i] for i in col_axes], conv)
+    if columns is None:
+        return None
+    ncols = len(columns)
+    # Rows: keys, then one value per column.
+    lows: list[Number] = []
+    highs: list[Number | None] = []
+    key_spans: list[Span] = []
+    cat_rows: list[tuple[tuple[int, ...], Span]] = []
+    values: dict[tuple[int, ...], tuple[Any, Span]] = {}
+    prev_high: Number | None = 0
+    for r, row in enumerate(rows):
+        if len(row.cells) != len(row_axes) + ncols:
+            diags.append(_grid_problem(
+                row.span,
+                f"this row has {len(row.cells)} cells but the header has "
+                f"{len(row_axes) + ncols}",
+                f"この行のセルは {len(row.cells)} 個ですが、見出し行は {len(row_axes) + ncols} 個です",
+                "give every row as many cells as the header row",
+                "すべての行のセル数を見出し行と同じにしてください"))
+            continue
+        if bracket is not None:
+            key = _bracket_key(row.cells[0], prev_high, axes[bracket], conv)
+            if key is None:
+                prev_high = None
+                continue
+            low, high = key
+            lows.append(low)
+            highs.append(high)
+            key_spans.append(row.cells[0].span)
+            prev_high = high
+            row_key: tuple[int, ...] = (r,)
+        else:
+            keys: list[int] = []
+            for k, ax in enumerate(row_axes):
+                found = _member_of(row.cells[k], axes[ax], conv)
+                if found is None:
+                    break
+                keys.append(found)
+            if len(keys) != len(row_axes):
+                continue
+            row_key = tuple(keys)
+            cat_rows.append((row_key, row.cells[0].span))
+        for c, col in enumerate(columns):
+            cell = row.cells[len(row_axes) + c]
+            value = _cell_value(name, t.value, cell, conv)
+            if value is not None:
+                values[(*row_key, *col)] = (value, cell.span)
+    if len(diags) > before:
+        return None
+    if bracket is not None:
+        brackets = Brackets(tuple(lows), tuple(highs), tuple(key_spans))
+        if not verify_brackets(brackets, axes[bracket], grid, diags):
+            return None
+        # Row r of the grid is bracket r: map (r, *col) keys to (bracket index, *col).
+        cells, spans = _flatten(axes, row_axes, values, len(lows))
+        return Table(t, brackets, cells, spans)
+    if not _verify_categories(axes, row_axes, cat_rows, diags, grid):
+        return None
+    cells, spans = _flatten(axes, row_axes, values, 0)
+    return Table(t, None, cells, spans)
+
+
+def _read_columns(
+    header: n.Row, nrow: int, col_axes: list[Axis], conv: Converter
+) -> list[tuple[int, ...]] | None:
+    diags = conv.diags
+    cells = header.cells[nrow:]
+    if not col_axes:
+        if len(cells) != 1:
+            diags.append(_grid_problem(
+                header.span,
+                "this table has one value column after the key columns",
+                "この表はキーの列の後に値の列が一つだけです",
+                "keep exactly one value column, e.g. | 税額 |",
+                "値の列を一つにしてください（例: | 税額 |）"))
+            return None
+        return [()]
+    columns: list[tuple[int, ...]] = []
+    seen: dict[tuple[int, ...], Span] = {}
+    ok = True
+    for cell in cells:
+        names = [i.name for i in cell.items if isinstance(i, n.Member)]
+        if len(names) != len(cell.items) or len(names) != len(col_axes):
+            want = " ".join(axis_enum(a).members[0] for a in col_axes)
+            diags.append(_grid_problem(
+                cell.span,
+                f"a column header names one member of each of {', '.join(a.name for a in col_axes)}",
+                f"列の見出しには「{'」「'.join(a.name for a in col_axes)}」の区分を一つずつ書きます",
+                f"write the members separated by spaces, e.g. | {want} |",
+                f"区分を空白で区切って書いてください（例: | {want} |）"))
+            ok = False
+            continue
+        idx = []
+        for name_, axis, item in zip(names, col_axes, cell.items, strict=True):
+            enum = axis_enum(axis)
+            if name_ not in enum.members:
+                conv.unknown_member(enum, name_, item.span)
+                ok = False
+                break
+            idx.append(enum.members.index(name_))
+        else:
+            key = tuple(idx)
+            if key in seen:
+                diags.append(Diagnostic("PC0506", cell.span, {
+                    "axis": "/".join(a.name for a in col_axes), "member": " ".join(names),
+                    "where": "column", "where_ja": "列"}))
+                ok = False
+            seen[key] = cell.span
+            columns.append(key)
+    if not ok:
+        return None
+    missing = (combo for combo in itertools.product(*(range(len(axis_enum(a).members))
+                                                      for a in col_axes)) if combo not in seen)
+    for combo in itertools.islice(missing, MAX_MISSING_REPORTED):
+        member = " ".join(axis_enum(a).members[i] for a, i in zip(col_axes, combo, strict=True))
+        diags.append(Diagnostic("PC0505", header.span, {
+            "axis": "/".join(a.name for a in col_axes), "member": member,
+            "where": "column", "where_ja": "列"}))
+        ok = False
+    _count_the_rest(missing, diags, header.span, "columns", "列")
+    return columns if ok else None
+
+
+#: Missing rows (or columns) of one table reported one by one, as many as a file shows; the rest
+#: are counted in one PC0005 without being built.
+MAX_MISSING_REPORTED = 500
+
+
+def _count_the_rest(rest: Iterator[object], diags: list[Diagnostic], span: Span, where: str,
+                    where_ja: str) -> None:
+    more = sum(1 for _ in rest)
+    if more:
+        diags.append(Diagnostic("PC0005", span, {
+            "what": f"the {where} this table lacks ({more:,} more, not listed)",
+            "what_ja": f"この表に足りない{where_ja}（ほかに {more:,} 個。一覧にはしていません）",
+            "limit": f"{MAX_MISSING_REPORTED} listed", "limit_ja": f"{MAX_MISSING_REPORTED} 個"}))
+
+
+def _member_of(cell: n.Cell, axis: Axis, conv: Converter) -> int | None:
+    enum = axis_enum(axis)
+    member = _single_member(cell)
+    if member is None:
+        conv.diags.append(_grid_problem(
+            cell.span, f"this cell must name one member of {enum.name}",
+            f"このセルには「{enum.name}」の区分を一つ書きます",
+            f"write one of {', '.join(enum.members)}",
+            f"{'、'.join(enum.members)} のいずれかを書いてください"))
+        return None
+    if member not in enum.members:
+        conv.unknown_member(enum, member, cell.span)
+        return None
+    return enum.members.index(member)
+
+
+def _key_number(item: n.CellItem, axis: Axis, conv: Converter) -> Number | None:
+    if not isinstance(item, n.Lit):
+        conv.wrong(axis.name, axis.key, item if not isinstance(item, n.KeyOp) else
+                   n.Member(item.op, item.span))
+        return None
+    value = conv.convert(axis.name, axis.key, item)
+    if value is None:
+        return None
+    assert isinstance(value, int | Decimal)  # noqa: S101 - numeric key types only
+    return value
+
+
+def _bracket_key(
+    cell: n.Cell, prev_high: Number | None, axis: Axis, conv: Converter
+) -> tuple[Number, Number | None] | None:
+    """``< X`` / ``X ..< Y`` / ``>= X`` → (low, high).  ``< X`` starts where the row above
+    ended (0 for the first row)."""
+    items = cell.items
+    ops = [i.op for i in items if isinstance(i, n.KeyOp)]
+    shape = "".join("op" if isinstance(i, n.KeyOp) else "v" for i in items)
+    if shape == "opv" and ops == ["<"]:
+        high = _key_number(items[1], axis, conv)
+        if high is None:
+            return None
+        return (prev_high if prev_high is not None else high, high)
+    if shape == "opv" and ops == [">="]:
+        low = _key_number(items[1], axis, conv)
+        return None if low is None else (low, None)
+    if shape == "vopv" and ops == ["..<"]:
+        low = _key_number(items[0], axis, conv)
+        high = _key_number(items[2], axis, conv)
+        return None if low is None or high is None else (low, high)
+    conv.diags.append(_grid_problem(
+        cell.span,
+        f"`{' '.join(node_text(i) for i in items)}` is not a bracket of {axis.name}",
+        f"「{' '.join(node_text(i) for i in items)}」は「{axis.name}」の区分の書き方ではありません",
+        "write `< 48,600円`, `48,600円 ..< 97,000円`, or `>= 397,000円` for the last row",
+        "「< 48,600円」「48,600円 ..< 97,000円」、最後の行は「>= 397,000円」のように書いてください"))
+    return None
+
+
+def _cell_value(name: str, t: Type, cell: n.Cell, conv: Converter) -> Any:  # noqa: ANN401
+    if len(cell.items) != 1 or isinstance(cell.items[0], n.KeyOp):
+        conv.diags.append(_grid_problem(
+            cell.span,
+            "each cell holds exactly one value" if cell.items else "this cell is empty",
+            "セルには値を一つだけ書きます" if cell.items else "このセルが空です",
+            "write one value such as 16,000円", "16,000円 のように値を一つ書いてください"))
+        return None
+    return conv.convert(name, t, cell.items[0])
+
+
+def verify_brackets(b: Brackets, axis: Axis, grid: n.Grid, diags: list[Diagnostic]) -> bool:
+    """Sorted, no gap, no overlap, covering ``[0, ∞)``.  Reports every problem found."""
+    ok = True
+    t = axis.key
+    if not b.lows:
+        diags.append(Diagnostic("PC0504", grid.span, {
+            "axis": axis.name, "range": "at all", "range_ja": "全範囲",
+            "fix": "add rows", "fix_ja": "行を追加してください"}))
+        return False
+    if b.lows[0] > 0:
+        en, ja = describe_range(0, b.lows[0], t)
+        diags.append(Diagnostic("PC0504", b.spans[0], {
+            "axis": axis.name, "range": en, "range_ja": ja,
+            "fix": "start the first row with `< …`, or begin it at 0",
+            "fix_ja": "最初の行を「< …」で書くか、0 から始めてください"}))
+        ok = False
+    # Rows out of order first; gaps and overlaps are then judged in sorted order, so that
+    # one misplaced row is one finding and not a cascade of gaps.
+    order = []
+    for i in range(len(b.lows)):
+        low, high = b.lows[i], b.highs[i]
+        prev = (b.lows[i - 1], b.highs[i - 1]) if i else None
+        inverted = high is not None and high <= low
+        if inverted or (prev is not None and (low < prev[0] or prev[1] is None)):
+            this = (describe_range(low, high, t) if not inverted
+                    else (f"`< {format_typed(high, t)}`", f"「< {format_typed(high, t)}」"))
+            before = describe_range(*prev, t) if prev else (format_typed(0, t),) * 2
+            diags.append(Diagnostic("PC0501", b.spans[i], {
+                "this": this[0], "this_ja": this[1], "previous": before[0],
+                "previous_ja": before[1], "axis": axis.name}))
+            ok = False
+        if not inverted:
+            order.append(i)
+    order.sort(key=lambda i: b.lows[i])
+    for k in range(1, len(order)):
+        i = order[k]
+        low, high = b.lows[i], b.highs[i]
+        prev_high = b.highs[order[k - 1]]
+        if prev_high is None:
+            continue  # an open-ended row not at the end: already reported as out of order
+        if low > prev_high:
+            en, ja = describe_range(prev_high, low, t)
+            diags.append(Diagnostic("PC0502", b.spans[i], {
+                "axis": axis.name, "low": format_typed(prev_high, t),
+                "high": format_typed(low, t)}))
+            ok = False
+        elif low < prev_high:
+            diags.append(Diagnostic("PC0503", b.spans[i], {
+                "axis": axis.name, "low": format_typed(low, t),
+                "high": format_typed(min(prev_high, high) if high is not None else prev_high, t)}))
+            ok = False
+    if all(h is not None for h in b.highs):
+        last = max(h for h in b.highs if h is not None)
+        en, ja = describe_range(last, None, t)
+        diags.append(Diagnostic("PC0504", b.spans[-1], {
+            "axis": axis.name, "range": en, "range_ja": ja,
+            "fix": f"end with a row `>= {format_typed(last, t)}`",
+            "fix_ja": f"最後の行を「>= {format_typed(last, t)}」としてください"}))
+        ok = False
+    return ok
+
+
+def _verify_categories(
+    axes: tuple[Axis, ...], row_axes: list[int], rows: list[tuple[tuple[int, ...], Span]],
+    diags: list[Diagnostic], grid: n.Grid,
+) -> bool:
+    ok = True
+    seen: set[tuple[int, ...]] = set()
+    names = "/".join(axes[i].name for i in row_axes)
+    for key, span in rows:
+        member = " ".join(axis_enum(axes[a]).members[k] for a, k in zip(row_axes, key, strict=True))
+        if key in seen:
+            diags.append(Diagnostic("PC0506", span, {
+                "axis": names, "member": member, "where": "row", "where_ja": "行"}))
+            ok = False
+        seen.add(key)
+    missing = (combo for combo in itertools.product(*(range(len(axis_enum(axes[a]).members))
+                                                      for a in row_axes)) if combo not in seen)
+    for combo in itertools.islice(missing, MAX_MISSING_REPORTED):
+        member = " ".join(axis_enum(axes[a]).members[k] for a, k in zip(row_axes, combo, strict=True))
+        diags.append(Diagnostic("PC0505", grid.span, {
+            "axis": names, "member": member, "where": "row", "where_ja": "行"}))
+        ok = False
+    _count_the_rest(missing, diags, grid.span, "rows", "行")
+    return ok
+
+
+def _flatten(
+    axes: tuple[Axis, ...], row_axes: list[int],
+    values: dict[tuple[int, ...], tuple[Any, Span]], nbrackets: int,
+) -> tuple[tuple[Any, ...], tuple[Span, ...]]:
+    sizes = [nbrackets if a.is_bracket else len(axis_enum(a).members) for a in axes]
+    col_axes = [i for i in range(len(axes)) if i not in row_axes]
+    cells: list[Any] = []
+    spans: list[Span] = []
+    for idx in itertools.product(*(range(s) for s in sizes)):
+        key = tuple(idx[i] for i in row_axes) + tuple(idx[i] for i in col_axes)
+        value, span = values[key]
+        cells.append(value)
+        spans.append(span)
+    return tuple(cells), tuple(spans)
