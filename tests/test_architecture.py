@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("check", {"check"}),
     ("rules", {"rules", "fold", "compile", "interpret"}),
     ("engine", {"engine"}),
-    ("tools", {"fmt", "diff", "export", "release", "scaffold", "acceptance", "explain"}),
+    ("tools", {"fmt", "diff", "export", "release", "scaffold", "acceptance", "explain", "sarif"}),
     ("cli", {"cli", "__main__", "__init__"}),
 ]
 

@@ -28,7 +28,12 @@ __all__ = ["SARIF_SCHEMA", "SARIF_VERSION", "to_sarif"]
 SARIF_VERSION: Final = "2.1.0"
 SARIF_SCHEMA: Final = "https://json.schemastore.org/sarif-2.1.0.json"
 
-_LEVELS: Final = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
+_LEVELS: Final = {Severity.ERROR: "error", Severity.WARNING: "warning"}
+
+
+def _level(severity: Severity) -> str:
+    """SARIF's level of a severity (``note`` for any other that a later version adds)."""
+    return _LEVELS.get(severity, "note")
 
 
 def _uri(file: str) -> str:
@@ -65,14 +70,14 @@ def to_sarif(diagnostics: Iterable[Diagnostic], lang: str = "en",
                 "id": d.code, "name": code.name,
                 "shortDescription": {"text": code.name},
                 "help": {"text": f"paramcfg explain {d.code}"},
-                "defaultConfiguration": {"level": _LEVELS[code.severity]},
+                "defaultConfiguration": {"level": _level(code.severity)},
             })
         text = d.message(lang)
         hint = d.hint(lang)
         if hint:
             text += f"\n{'ヒント' if lang == 'ja' else 'help'}: {hint}"
         result: dict[str, object] = {
-            "ruleId": d.code, "ruleIndex": index[d.code], "level": _LEVELS[d.level],
+            "ruleId": d.code, "ruleIndex": index[d.code], "level": _level(d.level),
             "message": {"text": text}, "locations": [_location(d.span)],
         }
         if d.related:

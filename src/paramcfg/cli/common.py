@@ -273,7 +273,7 @@ class BadDateError(ValueError):
 def read_date(text: str) -> dt.date:
     """A date as a clerk types it: ``2024-04-01``, ``2024/4/1``, ``令和6年4月1日`` (元年 too),
     full-width digits included.  An era date is read by the profile language's own era table
-    (:func:`paramcfg.types.era_to_iso`), so the two never disagree.
+    (:func:`paramcfg.values.era_to_iso`), so the two never disagree.
 
     :raises BadDateError: not a date, or a day that does not exist (the detail says which).
     """
@@ -282,7 +282,7 @@ def read_date(text: str) -> dt.date:
     import re  # noqa: PLC0415
     import unicodedata  # noqa: PLC0415
 
-    from paramcfg.types import era_to_iso  # noqa: PLC0415
+    from paramcfg.values import era_to_iso  # noqa: PLC0415
 
     shown = unicodedata.normalize("NFKC", text).strip()
     iso = era_to_iso(shown)
