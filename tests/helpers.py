@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Mapping, Sequence
+
+    from paramcfg.engine import CoreResult, Tenant
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE_DIR = ROOT / "package_core"
@@ -19,7 +26,7 @@ _EXPECT = re.compile(r"#!(?:@(\d+))?((?:\s+PC\d{4}@\d+)+)")
 
 
 def expectations(text: str) -> set[tuple[str, int, int]]:
-    out = set()
+    out: set[tuple[str, int, int]] = set()
     for lineno, line in enumerate(text.splitlines(), start=1):
         m = _EXPECT.search(line)
         if m:
@@ -30,7 +37,8 @@ def expectations(text: str) -> set[tuple[str, int, int]]:
     return out
 
 
-def assert_known_answer(tenant, rule, on, inputs, args, expected) -> None:
+def assert_known_answer(tenant: Tenant, rule: str, on: dt.date, inputs: Mapping[str, object],
+                        args: Sequence[object], expected: object) -> None:
     """``rule`` gives ``expected`` (of exactly its type) compiled and interpreted alike."""
     compiled = tenant.evaluate(rule, inputs, on, args)
     interpreted = tenant.interpret(rule, inputs, on, args)
@@ -40,7 +48,7 @@ def assert_known_answer(tenant, rule, on, inputs, args, expected) -> None:
     assert type(interpreted) is type(expected)
 
 
-def load_core_text(folder, name, text):
+def load_core_text(folder: Path, name: str, text: str) -> CoreResult:
     """``text`` written to ``folder / name`` and loaded as a core (its diagnostics kept)."""
     from paramcfg.engine import load_core  # noqa: PLC0415
 

@@ -24,11 +24,13 @@ from typing import TYPE_CHECKING, Any, Final, TypeGuard
 
 import attrs
 
-from paramcfg import rules as r
+from paramcfg import ir as r
 from paramcfg import runtime as rt
 from paramcfg import types as t
+from paramcfg.builtins import BUILTINS
 from paramcfg.diagnostics import Span
 from paramcfg.errors import EvaluationError, missing_input, not_a_mapping, raw_error
+from paramcfg.fold import fold_rules
 from paramcfg.tables import Table
 
 if TYPE_CHECKING:
@@ -55,11 +57,6 @@ _FAST_TYPES: Final = {t.YenType: "int", t.IntType: "int", t.BoolType: "bool", t.
 #: Arithmetic on a Decimal goes through these runtime helpers, which use runtime.CONTEXT
 #: whatever the thread's decimal context; ints (yen, int) use Python's exact operators.
 _DECIMAL_OPS: Final = {"+": "_add", "-": "_sub", "*": "_mul"}
-
-
-def _whole(ty: t.Type) -> bool:
-    """Values of ``ty`` are always Python ints at run time."""
-    return isinstance(ty, t.YenType | t.IntType)
 
 
 #: The largest int CPython stores in one digit: comparisons of two such ints are specialised.
@@ -96,20 +93,19 @@ class _Gen:
         self.lines: list[str] = []
         self.spans: list[Span | None] = []
         self.ns: dict[str, Any] = {
-            "_div": rt.div, "_round": rt.round_to, "_scale": rt.scale,
+            "_div": rt.div, "_scale": rt.scale,
             "_bisect": bisect.bisect_right, "_check": rt.check_input,
-            "_Err": EvaluationError, "_dates": rt.DATE_FUNCTIONS, "_Decimal": Decimal,
+            "_Err": EvaluationError, "_Decimal": Decimal,
             "_bracket_error": _bracket_error, "_missing_param": _missing_param,
             "_bad_type": _bad_type, "_within": t.within_digits,
             "_add": rt.add, "_sub": rt.subtract, "_mul": rt.multiply, "_neg": rt.negate,
-            "_total": rt.total,
-            "_floor_quotient": rt.floor_quotient, "_date": dt.date, "_missing": _MISSING,
+            "_date": dt.date, "_missing": _MISSING,
         }
         self.consts: dict[object, str] = {}
         self.nested: dict[tuple[str, tuple[int, ...]], str] = {}  # a table's nested constant
         self.checkers: dict[str, str] = {}  # a list or record type's checker, by the type's name
         self.helpers: list[str] = []  # the checkers' lines, written after the entries
-        self.rounders: dict[tuple[str, str, int], str | None] = {}  # rate_rounder constants
+        self.memo: dict[object, Any] = {}  # for the builtins' code templates
         self.rule_names = {name: f"_r{i}" for i, name in enumerate(rules)}
         self.inputs = inputs
         all_inputs = sorted({i for names in self.inputs.values() for i in names})
@@ -121,6 +117,10 @@ class _Gen:
     def line(self, text: str, span: Span | None = None, indent: int = 0) -> None:
         self.lines.append("    " * indent + text)
         self.spans.append(span)
+
+    def fresh(self, prefix: str) -> str:
+        """A new generated local name: ``_l3``, ``_v4`` …"""
+        return f"{prefix}{next(self.locals)}"
 
     def const(self, value: object) -> str:
         """A generated name bound to ``value`` in the namespace (never its text)."""
@@ -331,11 +331,11 @@ class _Gen:
             a, b = self.expr(node.left, env), self.expr(node.right, env)
             if node.op == "/":
                 return f"_div({a}, {b})"
-            if _whole(node.left.type) and _whole(node.right.type):
+            if r.whole(node.left.type) and r.whole(node.right.type):
                 return f"({a} {node.op} {b})"  # ints: exact, and no call
             return f"{_DECIMAL_OPS[node.op]}({a}, {b})"  # in the library's decimal context
         if isinstance(node, r.Neg):
-            if _whole(node.operand.type):
+            if r.whole(node.operand.type):
                 return f"(-{self.expr(node.operand, env)})"
             return f"_neg({self.expr(node.operand, env)})"
         if isinstance(node, r.Compare):
@@ -376,58 +376,10 @@ class _Gen:
         if isinstance(node, r.ScaleCalc):
             table = self.table_value(node.param)
             return f"_scale({self.const(table)}, {self.expr(node.key, env)})"
-        if isinstance(node, r.RoundTo):
-            x = self.expr(node.operand, env)
-            unit = self.const(node.unit)
-            whole = (t.YenType, t.IntType)
-            if node.mode == "floor" and isinstance(node.operand.type, whole) \
-                    and isinstance(node.unit, int):
-                return f"({x} // {unit} * {unit})"  # exact on int: the common case, inline
-            op = node.operand
-            if node.mode == "floor" and isinstance(node.unit, int) and isinstance(op, r.Arith) \
-                    and op.op == "/" and isinstance(op.left.type, whole) \
-                    and isinstance(op.right.type, whole):
-                # floor(a / b, u) on integers is a // (b * u) * u, exactly (any signs).
-                a, b = self.expr(op.left, env), self.expr(op.right, env)
-                divisor = _folded_int(op.right)
-                if divisor:
-                    # A folded divisor: no check for zero, no call.
-                    return f"({a} // {self.const(divisor * node.unit)} * {unit})"
-                return f"_floor_quotient({a}, {b}, {unit})"
-            rounder = self.rate_rounder(node, env)
-            if rounder is not None:
-                return rounder
-            return f"_round({self.const(node.mode)}, {x}, {unit})"
-        if isinstance(node, r.Extremum):
-            return f"{node.op}({', '.join(self.expr(a, env) for a in node.args)})"
-        if isinstance(node, r.Clamp):
-            x, lo, hi = (self.expr(a, env) for a in (node.operand, node.low, node.high))
-            return f"min(max({x}, {lo}), {hi})"
-        if isinstance(node, r.Aggregate):
-            return self.aggregate(node, env)
-        if isinstance(node, r.DateFunc):
-            args = ", ".join(self.expr(a, env) for a in node.args)
-            return f"_dates[{self.const(node.name)}]({args})"
+        if isinstance(node, r.RoundTo | r.FloorQuotient | r.Extremum | r.Clamp | r.Aggregate
+                      | r.DateFunc):
+            return BUILTINS[node.builtin].template(self, node, env)
         raise TypeError(node)  # pragma: no cover - every IR node is handled above
-
-    def rate_rounder(self, node: r.RoundTo, env: Mapping[str, str]) -> str | None:
-        """``round(x * rate, unit)`` of a whole ``x`` and a folded Decimal rate, as a call of
-        :func:`runtime.rate_rounder` (integer arithmetic), or ``None``."""
-        op = node.operand
-        if not (isinstance(op, r.Arith) and op.op == "*") or type(node.unit) is not int:
-            return None
-        whole = (t.YenType, t.IntType)
-        for rate, x in ((op.right, op.left), (op.left, op.right)):
-            if isinstance(rate, r.Const) and type(rate.value) is Decimal \
-                    and isinstance(x.type, whole):
-                key = (node.mode, str(rate.value), node.unit)  # one function per site kind
-                if key not in self.rounders:
-                    rounder = rt.rate_rounder(node.mode, rate.value, node.unit)
-                    self.rounders[key] = None if rounder is None else self.const(rounder)
-                name = self.rounders[key]
-                if name is not None:
-                    return f"{name}({self.expr(x, env)})"
-        return None
 
     def param(self, node: r.ParamRef) -> str:
         resolved = self.values.get(node.name)
@@ -476,25 +428,6 @@ class _Gen:
             subscripts.append(f"[{key}]")
         return name + "".join(subscripts)
 
-    def aggregate(self, node: r.Aggregate, env: Mapping[str, str]) -> str:
-        source = self.expr(node.source, env)
-        if node.body is None or node.var is None:
-            item = "_x"
-            body = item
-        else:
-            item = f"_v{next(self.locals)}"
-            body = self.expr(node.body, {**env, node.var: item})
-        gen = f"{body} for {item} in {source}"
-        if node.kind == "sum":
-            return f"sum(({gen}), 0)" if _whole(node.type) else f"_total(({gen}))"
-        if node.kind == "count":
-            return f"len({source})" if node.body is None else f"sum(1 for {item} in {source} if {body})"
-        if node.kind in {"any", "all"}:
-            return f"{node.kind}({gen})"
-        if node.kind == "map":
-            return f"tuple([{gen}])"
-        return f"{node.kind}(({gen}))"
-
 
 #: Types whose equal values are interchangeable (same type, same text): pooled by value.
 _PLAIN: Final = frozenset({int, str, bool, dt.date, t.MonthDay, type(None)})
@@ -505,8 +438,8 @@ _PRECEDENCE: Final = {"+": 1, "-": 1, "*": 2}
 
 def _whole_chain(node: r.IR) -> TypeGuard[r.Arith]:
     """An int ``+``, ``-`` or ``*`` written inline (see :meth:`_Gen.expr`)."""
-    return (isinstance(node, r.Arith) and node.op in _PRECEDENCE and _whole(node.left.type)
-            and _whole(node.right.type))
+    return (isinstance(node, r.Arith) and node.op in _PRECEDENCE and r.whole(node.left.type)
+            and r.whole(node.right.type))
 
 
 def _pool_key(value: object) -> object:
@@ -553,14 +486,6 @@ def _nest(table: Table, order: Sequence[int]) -> object:
     return level(0, 0)
 
 
-def _folded_int(node: r.IR) -> int | None:
-    """The value of a whole-number constant, or of a negated one (``-3`` is not folded)."""
-    if isinstance(node, r.Neg):
-        value = _folded_int(node.operand)
-        return None if value is None else -value
-    return node.value if isinstance(node, r.Const) and type(node.value) is int else None
-
-
 #: What a generated record checker reads for a field that is not given: no check passes it.
 _MISSING: Final = object()
 
@@ -591,10 +516,9 @@ def compile_rules(
     :param label: names the module in tracebacks (``<paramcfg rule LABEL>``); it is used
         only as a file name, never as code.
     """
-    from paramcfg.fold import fold_rules  # noqa: PLC0415 - fold imports rules, as we do
-
-    # Inputs are taken from the rules as written, so that an input that folding made
-    # unreachable is still required, exactly as the interpreter requires it.
+    # Inputs are the rules' own (TypedRule.inputs, from the rules as written, kept by
+    # folding), so that an input that folding made unreachable is still required, exactly as
+    # the interpreter requires it.
     gen = _Gen(fold_rules(rules, values), values, on, r.transitive_inputs(rules),
                r.input_types(rules))
     for name, rule in gen.rules.items():

@@ -352,6 +352,25 @@ CODES: Final[dict[str, Code]] = {
                "「{name}」の引数は {expected} 個ですが、{found} 個が渡されています"),
               ("give one argument per parameter (for a table, one key per axis, in order)",
                "引数を宣言どおりの数で渡してください（表なら軸ごとのキーを宣言順に）")),
+        # ---- PC09xx: tables read from Excel and CSV (paramcfg import-table) ---------------
+        _code("PC0901", "table-file-unreadable", E,
+              ("cannot read the table: {detail}", "表を読み込めません: {detail_ja}"),
+              ("{fix}", "{fix_ja}")),
+        _code("PC0902", "table-header-unmatched", E,
+              ("{detail}", "{detail_ja}"),
+              ("{fix}", "{fix_ja}")),
+        _code("PC0903", "table-key-unmatched", E,
+              ("{found!r} is not a key of {axis} (expected {expected})",
+               "「{found}」は「{axis}」のキーになりません（書き方: {expected}）"),
+              ("{fix}", "{fix_ja}")),
+        _code("PC0904", "inexact-cell", E,
+              ("{found} cannot be read exactly as {expected}: {detail}",
+               "{found} は {expected} として正確に読めません: {detail_ja}"),
+              ("{fix}", "{fix_ja}")),
+        _code("PC0905", "table-cell-invalid", E,
+              ("{found!r} cannot be read as {expected}: {detail}",
+               "「{found}」は {expected} として読めません: {detail_ja}"),
+              ("{fix}", "{fix_ja}")),
     )
 }
 

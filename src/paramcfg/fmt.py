@@ -163,7 +163,8 @@ def _header(s: n.Statement) -> str | None:
     if isinstance(s, n.TenantHeader):
         return f"tenant {quote(s.name)} code {s.code}"
     if isinstance(s, n.CoreHeader):
-        return f"core {quote(s.name)} version {s.version}"
+        horizon = f" law through {s.horizon.text}" if s.horizon is not None else ""
+        return f"core {quote(s.name)} version {s.version}{horizon}"
     if isinstance(s, n.Uses):
         version = f" {s.op} {s.version}" if s.op and s.version else ""
         return f"uses {quote(s.core)}{version}"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from paramcfg import rules as r
+from paramcfg import ir as r
 from paramcfg.tables import Table
 
 if TYPE_CHECKING:

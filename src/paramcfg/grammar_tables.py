@@ -101,13 +101,20 @@ def build(grammar: str, options: dict[str, Any], **runtime: Any) -> Lark:  # noq
 
 def main() -> int:
     """Regenerate ``grammars/paramcfg.lark.json`` from ``grammars/paramcfg.lark``."""
-    from paramcfg import syntax  # noqa: PLC0415 - syntax imports this module
+    from paramcfg import larkparser, lexicon  # noqa: PLC0415 - larkparser imports this module
 
     grammar_path = Path(__file__).resolve().parents[2] / "grammars" / "paramcfg.lark"
     grammar = grammar_path.read_text(encoding="utf-8")
-    parser = syntax.build_parser(grammar)
+    parser = larkparser.build_parser(grammar)
+    # The lexicon (paramcfg.lexicon) is what the cutter, the fast path and the command line
+    # read: tables are not shipped for a grammar it disagrees with.
+    problems = lexicon.check(parser)
+    if problems:
+        sys.stderr.write("the lexicon disagrees with the grammar; update src/paramcfg/lexicon.py:\n")
+        sys.stderr.writelines(f"  {p}\n" for p in problems)
+        return 1
     target = grammar_path.with_name(FILE_NAME)
-    target.write_text(dumps(parser, fingerprint(grammar, syntax.PARSER_OPTIONS)), encoding="utf-8")
+    target.write_text(dumps(parser, fingerprint(grammar, larkparser.PARSER_OPTIONS)), encoding="utf-8")
     sys.stdout.write(f"wrote {target}\n")
     return 0
 

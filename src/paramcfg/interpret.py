@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from paramcfg import rules as r
+from paramcfg import ir as r
 from paramcfg import runtime as rt
 from paramcfg import types as t
+from paramcfg.builtins import BUILTINS
 from paramcfg.diagnostics import Span
 from paramcfg.errors import (
     EvaluationError,
@@ -88,16 +89,18 @@ class Interpreter:
         self.memo: dict[tuple[str, object], tuple[object, Step | None]] = {}
         self._last_step: Step | None = None
         self.rule_name = ""
-        self._needed: dict[str, list[str]] | None = needed[0] if needed else None
-        self._types: dict[str, t.Type] = needed[1] if needed else {}
+        # ``needed`` is accepted for callers written before TypedRule.inputs; the inputs a rule
+        # needs are its own, computed once by the type checker.
+        del needed
         self._dispatch: dict[type, Callable[[Any, dict[str, object]], object]] = {
             r.Const: self._const, r.InputRef: self._input, r.ParamRef: self._param,
             r.LocalRef: self._local, r.AsOf: self._as_of, r.FieldGet: self._field,
             r.Arith: self._arith, r.Neg: self._neg, r.Compare: self._compare,
             r.Logic: self._logic, r.Not: self._not, r.Cond: self._cond, r.LetIn: self._let,
             r.RuleCall: self._call, r.TableLookup: self._lookup, r.ScaleCalc: self._scale,
-            r.RoundTo: self._round, r.Extremum: self._extremum, r.Clamp: self._clamp,
-            r.Aggregate: self._aggregate, r.DateFunc: self._date,
+            r.RoundTo: self._builtin, r.FloorQuotient: self._builtin,
+            r.Extremum: self._builtin, r.Clamp: self._builtin, r.Aggregate: self._builtin,
+            r.DateFunc: self._builtin,
         }
 
     # -- entry
@@ -107,18 +110,15 @@ class Interpreter:
         self.checked = {}
         self.memo = {}
         self.rule_name = name
-        if self._needed is None:
-            self._needed = r.transitive_inputs(self.rules)
-            self._types = r.input_types(self.rules)
-        span = self.rules[name].span
-        needed = [i for i in self._needed[name] if i != r.AS_OF_KEY]
+        rule = self.rules[name]
+        needed = [(i, ty) for i, ty in rule.inputs if i != r.AS_OF_KEY]
         if needed and not isinstance(inputs, Mapping):
-            raise not_a_mapping(name, inputs, span)
-        for input_name in needed:
+            raise not_a_mapping(name, inputs, rule.span)
+        for input_name, ty in needed:
             if input_name not in inputs:
-                raise missing_input(name, input_name, span)
-            self.checked[input_name] = _located(span, rt.check_input, name, input_name,
-                                                self._types[input_name], inputs[input_name])
+                raise missing_input(name, input_name, rule.span)
+            self.checked[input_name] = _located(rule.span, rt.check_input, name, input_name, ty,
+                                                inputs[input_name])
 
     def run(self, name: str, inputs: Mapping[str, object], args: tuple[object, ...] = ()) -> object:
         """The value of rule ``name``; ``inputs`` by input name."""
@@ -340,76 +340,13 @@ class Interpreter:
         return value
 
     # -- functions
-    def _round(self, node: r.RoundTo, env: dict[str, object]) -> object:
-        op = node.operand
-        whole = (t.YenType, t.IntType)
-        if node.mode == "floor" and isinstance(node.unit, int) and isinstance(op, r.Arith) \
-                and op.op == "/" and isinstance(op.left.type, whole) \
-                and isinstance(op.right.type, whole):
-            # floor(a / b, u) on whole numbers: exact, the same way as the compiled code.
-            a, b = self.eval(op.left, env), self.eval(op.right, env)
-            assert isinstance(a, int) and isinstance(b, int)  # noqa: PT018, S101 - typed
-            return rt.floor_quotient(a, b, node.unit)
-        x = self.eval(node.operand, env)
-        assert isinstance(x, int | Decimal)  # noqa: S101 - typed
-        return rt.round_to(node.mode, x, node.unit)
+    def _builtin(self, node: r.BuiltinNode, env: dict[str, object]) -> object:
+        """A builtin function's call, as its registry entry says (builtins.py)."""
+        return BUILTINS[node.builtin].interpret(self, node, env)
 
-    def _extremum(self, node: r.Extremum, env: dict[str, object]) -> object:
-        values: list[Any] = [self.eval(a, env) for a in node.args]
-        return min(values) if node.op == "min" else max(values)
-
-    def _clamp(self, node: r.Clamp, env: dict[str, object]) -> object:
-        x: Any = self.eval(node.operand, env)
-        lo: Any = self.eval(node.low, env)
-        hi: Any = self.eval(node.high, env)
-        return min(max(x, lo), hi)
-
-    def _aggregate(self, node: r.Aggregate, env: dict[str, object]) -> object:
-        items = self.eval(node.source, env)
-        assert isinstance(items, tuple)  # noqa: S101 - lists are tuples once checked
-        if node.kind in {"any", "all"} and node.body is not None and node.var is not None:
-            # Stop at the first item that decides, as the compiled `any(…)`/`all(…)` does: a
-            # later item that would fail to evaluate is then never reached in either.
-            want = node.kind == "any"
-            for item in items:
-                if bool(self.eval(node.body, {**env, node.var: item})) is want:
-                    return want
-            return not want
-        if node.body is None or node.var is None:
-            values: list[Any] = list(items)
-        else:
-            values = [self.eval(node.body, {**env, node.var: item}) for item in items]
-        kind = node.kind
-        if kind == "map":
-            return tuple(values)
-        if kind == "count":
-            return len(values) if node.body is None else sum(1 for v in values if v)
-        if kind == "any":
-            return any(values)
-        if kind == "all":
-            return all(values)
-        if kind == "sum":
-            return rt.total(values)
-        if not values:
-            raise EvaluationError(f"{kind} of an empty list (rule {self.rule_name})", node.span,
-                                  rule=self.rule_name,
-                                  msg_ja=f"空のリストの {kind} は求められません"
-                                         f"（ルール「{self.rule_name}」）")
-        return min(values) if kind == "min" else max(values)
-
-    def _date(self, node: r.DateFunc, env: dict[str, object]) -> object:
-        args: list[Any] = [self.eval(a, env) for a in node.args]
-        value = _located(node.span, rt.DATE_FUNCTIONS[node.name], *args)
-        if self.trace and node.name == "business_day":
-            # Say why a date moved: each day skipped, with its holiday's name or weekday.
-            day, closed = args
-            skipped = []
-            while day < value:
-                skipped.append(f"{day.isoformat()} {rt.closed_reason(day, closed)}")
-                day += dt.timedelta(days=1)
-            if skipped:
-                self._note(Step("calendar", node.name, value, ", ".join(skipped)))
-        return value
+    def note(self, kind: str, name: str, value: object, detail: str) -> None:
+        """Record a step of the explanation (for a builtin's interpreter function)."""
+        self._note(Step(kind, name, value, detail))
 
 
 class _Unkeyable(Exception):  # noqa: N818 - control flow, never escapes this module

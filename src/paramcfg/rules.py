@@ -4,287 +4,93 @@ Units: ``yen + yen`` is yen; ``yen × rate`` (or ``yen / 3``) is a fractional *a
 must be rounded — ``floor(x, 100)`` — before it is yen again; ``yen + rate`` is an error.
 Dimensionless numbers are ``int``, ``decimal`` and ``rate``.  Rules call rules as a DAG.
 
-The IR is what both the reference interpreter (:mod:`paramcfg.interpret`) and the compiler
-(:mod:`paramcfg.compile`) consume: every node is typed and names are resolved to inputs,
-parameters, locals, rules or constants.
+The IR itself is :mod:`paramcfg.ir`; the typing rule of each builtin function is its entry of
+:data:`paramcfg.builtins.BUILTINS`.  The IR names are re-exported here for callers that import
+them from ``paramcfg.rules``.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final, TypeAlias
-
-import attrs
+from typing import TYPE_CHECKING, Final
 
 from paramcfg import nodes as n
 from paramcfg import types as t
+from paramcfg.builtins import BUILTINS
 from paramcfg.convert import Converter
 from paramcfg.diagnostics import Diagnostic, Related, Span
-from paramcfg.model import Rule
+from paramcfg.ir import (
+    AMOUNT,
+    AS_OF,
+    AS_OF_KEY,
+    BOOL,
+    DATE,
+    DEC,
+    DIMLESS,
+    INT,
+    IR,
+    MONEY,
+    MONTHDAY,
+    RATE,
+    YEN,
+    Aggregate,
+    Arith,
+    AsOf,
+    Clamp,
+    Compare,
+    Cond,
+    Const,
+    DateFunc,
+    Extremum,
+    FieldGet,
+    FloorQuotient,
+    InputRef,
+    LetIn,
+    LocalRef,
+    Logic,
+    Neg,
+    Not,
+    ParamRef,
+    RoundTo,
+    RuleCall,
+    ScaleCalc,
+    TableLookup,
+    TypedRule,
+    _dimless_join,
+    _money_join,
+    assignable,
+    input_types,
+    join,
+    transitive_inputs,
+    walk,
+    with_inputs,
+)
 from paramcfg.names import suggest
 from paramcfg.values import parse_date, too_long, too_long_diagnostic
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Mapping
 
-    from paramcfg.model import Core
+    from paramcfg.model import Core, Rule
 
-__all__ = ["AS_OF_KEY", "ROUNDING", "TypedRule", "input_types", "transitive_inputs", "type_rules", "walk"]
+# The IR names are re-exported (other modules imported them from here before paramcfg.ir).
+__all__ = [
+    "AGGREGATES", "AMOUNT", "AS_OF", "AS_OF_KEY", "BOOL", "DATE", "DATE_FUNCTIONS",
+    "DATE_SIGNATURES", "DEC", "DIMLESS", "INT", "IR", "MONEY", "MONTHDAY", "RATE", "ROUNDING",
+    "YEN", "Aggregate", "Arith", "AsOf", "Clamp", "Compare", "Cond", "Const", "DateFunc",
+    "Extremum", "FieldGet", "FloorQuotient", "InputRef", "LetIn", "LocalRef", "Logic", "Neg",
+    "Not", "ParamRef", "RoundTo", "RuleCall", "ScaleCalc", "TableLookup", "TypedRule",
+    "assignable", "input_types", "join", "transitive_inputs", "type_rules", "walk",
+]
 
-ROUNDING: Final = ("floor", "ceil", "round_half_up", "round_half_even")
-AGGREGATES: Final = ("sum", "count", "any", "all", "min", "max", "map")
-DATE_FUNCTIONS: Final = ("fiscal_year", "age_on", "months_between", "fiscal_date", "business_day",
-                         "add_months", "fiscal_months")
-AS_OF: Final = "as_of"  # the evaluation date, usable in any rule
-# `as_of` travels like an input: compiled code is shared by every date of a period, so the
-# date cannot be folded in.  No input can have this name (it is not a word).
-AS_OF_KEY: Final = "\x00as_of"
-
-MONEY = (t.YenType, t.AmountType)
-DIMLESS = (t.IntType, t.DecimalType, t.RateType)
-YEN, AMOUNT, INT, DEC, RATE = t.YenType(), t.AmountType(), t.IntType(), t.DecimalType(), t.RateType()
-BOOL, DATE = t.BoolType(), t.DateType()
-MONTHDAY = t.MonthDayType()
+#: The builtins by family, from the registry.
+ROUNDING: Final = tuple(name for name, b in BUILTINS.items() if b.family == "rounding")
+AGGREGATES: Final = (*(name for name, b in BUILTINS.items() if b.family == "aggregate"),
+                     "min", "max")
+DATE_FUNCTIONS: Final = tuple(name for name, b in BUILTINS.items() if b.family == "date")
 #: The date functions: argument types and result type.
-DATE_SIGNATURES: Final[dict[str, tuple[tuple[t.Type, ...], t.Type]]] = {
-    "fiscal_year": ((DATE,), INT),
-    "age_on": ((DATE, DATE), INT),
-    "months_between": ((DATE, DATE), INT),
-    "fiscal_date": ((MONTHDAY, INT), DATE),
-    "business_day": ((DATE, t.ListType(MONTHDAY)), DATE),
-    "add_months": ((DATE, INT), DATE),
-    "fiscal_months": ((INT,), t.ListType(DATE)),
-}
-
-# ---- IR --------------------------------------------------------------------------------------
-
-
-@attrs.frozen
-class Const:
-    value: object
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class InputRef:
-    name: str
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class ParamRef:
-    name: str
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class LocalRef:
-    name: str
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class AsOf:
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class FieldGet:
-    obj: IR
-    field: str
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class Arith:
-    op: str  # + - * /
-    left: IR
-    right: IR
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class Neg:
-    operand: IR
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class Compare:
-    op: str
-    left: IR
-    right: IR
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class Logic:
-    op: str  # and or
-    left: IR
-    right: IR
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class Not:
-    operand: IR
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class Cond:
-    cond: IR
-    then: IR
-    else_: IR
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class LetIn:
-    name: str
-    value: IR
-    body: IR
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class RuleCall:
-    rule: str
-    args: tuple[IR, ...]
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class TableLookup:
-    param: str
-    keys: tuple[IR, ...]
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class ScaleCalc:
-    param: str
-    key: IR
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class RoundTo:
-    mode: str
-    operand: IR
-    unit: int | Decimal
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class Extremum:
-    op: str  # min max
-    args: tuple[IR, ...]
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class Clamp:
-    operand: IR
-    low: IR
-    high: IR
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class Aggregate:
-    kind: str  # sum count any all min max map
-    source: IR
-    var: str | None
-    body: IR | None
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-@attrs.frozen
-class DateFunc:
-    name: str
-    args: tuple[IR, ...]
-    type: t.Type
-    span: Span = attrs.field(eq=False)
-
-
-IR: TypeAlias = (
-    "Const | InputRef | ParamRef | LocalRef | AsOf | FieldGet | Arith | Neg | Compare | Logic"
-    " | Not | Cond | LetIn | RuleCall | TableLookup | ScaleCalc | RoundTo | Extremum | Clamp"
-    " | Aggregate | DateFunc"
-)
-
-
-@attrs.frozen
-class TypedRule:
-    name: str
-    params: tuple[tuple[str, t.Type], ...]
-    type: t.Type
-    body: IR
-    calls: frozenset[str]
-    rule: Rule = attrs.field(eq=False)
-
-    @property
-    def span(self) -> Span:
-        return self.rule.span
-
-
-# ---- type helpers ------------------------------------------------------------------------------
-
-
-def _dimless_join(a: t.Type, b: t.Type) -> t.Type:
-    if isinstance(a, t.IntType) and isinstance(b, t.IntType):
-        return INT
-    if isinstance(a, t.RateType | t.IntType) and isinstance(b, t.RateType | t.IntType):
-        return RATE
-    return DEC
-
-
-def _money_join(a: t.Type, b: t.Type) -> t.Type:
-    return YEN if isinstance(a, t.YenType) and isinstance(b, t.YenType) else AMOUNT
-
-
-def join(a: t.Type, b: t.Type) -> t.Type | None:
-    """The type of a value that is either ``a`` or ``b`` (branches, min/max), or ``None``."""
-    if isinstance(a, MONEY) and isinstance(b, MONEY):
-        return _money_join(a, b)
-    if isinstance(a, DIMLESS) and isinstance(b, DIMLESS):
-        return _dimless_join(a, b)
-    if isinstance(a, t.TextType) and isinstance(b, t.TextType):
-        return t.TextType()
-    return a if a == b else None
-
-
-def assignable(target: t.Type, value: t.Type) -> bool:
-    if isinstance(target, t.YenType):
-        return isinstance(value, t.YenType)
-    if isinstance(target, t.IntType):
-        return isinstance(value, t.IntType)
-    if isinstance(target, t.DecimalType | t.RateType):
-        return isinstance(value, DIMLESS)
-    if isinstance(target, t.TextType):
-        return isinstance(value, t.TextType)
-    return target == value
+DATE_SIGNATURES: Final = {name: (BUILTINS[name].arg_types, BUILTINS[name].result)
+                          for name in DATE_FUNCTIONS}
 
 
 # ---- the typer ------------------------------------------------------------------------------
@@ -568,16 +374,9 @@ class _Typer:
     # -- calls
     def call(self, e: n.Call, scope: Mapping[str, t.Type], expected: t.Type | None) -> IR | None:
         name = e.name
-        if name in ROUNDING:
-            return self.rounding(e, scope)
-        if name in {"min", "max"} and not (len(e.args) == 2 and isinstance(e.args[1], n.Lambda)):
-            return self.extremum(e, scope, expected)
-        if name in AGGREGATES:
-            return self.aggregate(e, scope)
-        if name == "clamp":
-            return self.clamp(e, scope, expected)
-        if name in DATE_FUNCTIONS:
-            return self.date_func(e, scope)
+        builtin = BUILTINS.get(name)
+        if builtin is not None:
+            return builtin.typing(self, e, scope, expected)
         param = self.core.params.get(name)
         if param is not None and isinstance(param.type, t.TableType):
             return self.lookup(e, param.type, scope)
@@ -609,7 +408,7 @@ class _Typer:
                 args.append(a)
             self.calls.add(name)
             return RuleCall(name, tuple(args), rule.type, e.span)
-        known = [*ROUNDING, *AGGREGATES, "clamp", *DATE_FUNCTIONS, *self.core.rules,
+        known = [*BUILTINS, *self.core.rules,
                  *(p for p, d in self.core.params.items()
                    if isinstance(d.type, t.TableType | t.ScaleType))]
         hint, hint_ja = suggest(name, known)
@@ -623,125 +422,6 @@ class _Typer:
         self.diags.append(Diagnostic("PC0804", e.span, {
             "name": e.name, "expected": str(want), "found": str(len(e.args))}))
         return None
-
-    def rounding(self, e: n.Call, scope: Mapping[str, t.Type]) -> IR | None:
-        if len(e.args) != 2:
-            return self.arity(e, 2)
-        x = self.expr(e.args[0], scope, None)
-        unit_node = e.args[1]
-        if x is None:
-            return None
-        if not (isinstance(unit_node, n.Lit) and unit_node.kind in {"number", "yen"}
-                and isinstance(unit_node.value, int | Decimal) and unit_node.value > 0):
-            self.error(unit_node.span, f"the unit of {e.name} is a positive number such as 100",
-                       f"{e.name} の単位は 100 のような正の数です")
-            return None
-        unit = unit_node.value
-        if isinstance(x.type, MONEY):
-            if not isinstance(unit, int):
-                self.error(unit_node.span, "yen are rounded to whole yen: 1, 10, 100, 1000 …",
-                           "金額の端数処理の単位は 1、10、100、1000 などの整数です")
-                return None
-            return RoundTo(e.name, x, unit, YEN, e.span)
-        if isinstance(x.type, DIMLESS):
-            return RoundTo(e.name, x, unit, INT if isinstance(unit, int) else DEC, e.span)
-        self.error(x.span, f"{e.name} rounds numbers and amounts, not {x.type}",
-                   f"{e.name} は数値と金額の端数処理です（{x.type} ではなく）")
-        return None
-
-    def extremum(self, e: n.Call, scope: Mapping[str, t.Type], expected: t.Type | None) -> IR | None:
-        if len(e.args) < 2:
-            return self.arity(e, 2)
-        args = [self.expr(a, scope, expected) for a in e.args]
-        if any(a is None for a in args):
-            return None
-        typed = [a for a in args if a is not None]
-        ty: t.Type | None = typed[0].type
-        for a in typed[1:]:
-            ty = join(ty, a.type) if ty is not None else None
-        if ty is None or not isinstance(ty, MONEY + DIMLESS + (t.DateType,)):
-            self.error(e.span, f"{e.name} needs numbers, amounts or dates of one kind",
-                       f"{e.name} には同じ種類の数値・金額・日付が必要です")
-            return None
-        return Extremum(e.name, tuple(typed), ty, e.span)
-
-    def clamp(self, e: n.Call, scope: Mapping[str, t.Type], expected: t.Type | None) -> IR | None:
-        if len(e.args) != 3:
-            return self.arity(e, 3)
-        x, lo, hi = (self.expr(a, scope, expected) for a in e.args)
-        if x is None or lo is None or hi is None:
-            return None
-        ty = join(x.type, lo.type)
-        ty = join(ty, hi.type) if ty is not None else None
-        if ty is None or not isinstance(ty, MONEY + DIMLESS):
-            self.error(e.span, "clamp(x, low, high) needs numbers or amounts of one kind",
-                       "clamp(x, 下限, 上限) には同じ種類の数値か金額が必要です")
-            return None
-        return Clamp(x, lo, hi, ty, e.span)
-
-    def aggregate(self, e: n.Call, scope: Mapping[str, t.Type]) -> IR | None:
-        if not e.args or len(e.args) > 2:
-            return self.arity(e, 2)
-        source = self.expr(e.args[0], scope, None)
-        if source is None:
-            return None
-        if not isinstance(source.type, t.ListType):
-            self.error(source.span, f"{e.name} needs a list, not {source.type}",
-                       f"{e.name} にはリストが必要です（{source.type} ではなく）")
-            return None
-        elem = source.type.element
-        if len(e.args) == 1:
-            if e.name == "map":
-                return self.arity(e, 2)
-            if e.name == "count":
-                return Aggregate("count", source, None, None, INT, e.span)
-            if (e.name in {"any", "all"} and isinstance(elem, t.BoolType)) or (
-                    e.name in {"sum", "min", "max"} and isinstance(elem, MONEY + DIMLESS)):
-                ty = BOOL if e.name in {"any", "all"} else elem
-                return Aggregate(e.name, source, None, None, ty, e.span)
-            self.error(e.span, f"{e.name} over a list of {elem} needs a function: "
-                       f"{e.name}(list, m -> …)",
-                       f"{elem} のリストの {e.name} には関数が必要です: {e.name}(リスト, m -> …)")
-            return None
-        fn = e.args[1]
-        if not isinstance(fn, n.Lambda):
-            self.error(fn.span, f"the second argument of {e.name} is a function such as m -> m.年齢",
-                       f"{e.name} の2番目の引数は m -> m.年齢 のような関数です")
-            return None
-        body = self.expr(fn.body, {**scope, fn.param: elem}, None)
-        if body is None:
-            return None
-        if e.name == "map":
-            return Aggregate("map", source, fn.param, body, t.ListType(body.type), e.span)
-        if e.name in {"count", "any", "all"}:
-            if not isinstance(body.type, t.BoolType):
-                self.error(body.span, f"the function of {e.name} must give true/false",
-                           f"{e.name} の関数は真偽値を返す必要があります")
-                return None
-            result: t.Type = INT if e.name == "count" else BOOL
-        elif isinstance(body.type, MONEY + DIMLESS):
-            result = body.type
-        else:
-            self.error(body.span, f"{e.name} needs numbers or amounts, not {body.type}",
-                       f"{e.name} には数値か金額が必要です（{body.type} ではなく）")
-            return None
-        return Aggregate(e.name, source, fn.param, body, result, e.span)
-
-    def date_func(self, e: n.Call, scope: Mapping[str, t.Type]) -> IR | None:
-        want, result = DATE_SIGNATURES[e.name]
-        if len(e.args) != len(want):
-            return self.arity(e, len(want))
-        typed = []
-        for arg, ty in zip(e.args, want, strict=True):
-            a = self.expr(arg, scope, ty)
-            if a is None:
-                return None
-            if not assignable(ty, a.type):
-                self.error(a.span, f"{e.name} needs {ty.name_en} here, not {a.type}",
-                           f"{e.name} のこの引数には{ty.name_ja}が必要です（{a.type} ではなく）")
-                return None
-            typed.append(a)
-        return DateFunc(e.name, tuple(typed), result, e.span)
 
     def lookup(self, e: n.Call, table: t.TableType, scope: Mapping[str, t.Type]) -> IR | None:
         if len(e.args) != len(table.axes):
@@ -823,78 +503,4 @@ def type_rules(core: Core, diags: list[Diagnostic]) -> dict[str, TypedRule]:
             if any(c not in typed for c in tr.calls):
                 del typed[name]
                 changed = True
-    return typed
-
-
-def _inputs_of(node: IR) -> set[str]:
-    found: set[str] = set()
-
-    def note(x: IR) -> None:
-        if isinstance(x, InputRef):
-            found.add(x.name)
-        elif isinstance(x, AsOf):
-            found.add(AS_OF_KEY)
-
-    walk(node, note)
-    return found
-
-
-def transitive_inputs(rules: Mapping[str, TypedRule]) -> dict[str, list[str]]:
-    """For each rule, every input it or a rule it calls may read (sorted), with
-    :data:`AS_OF_KEY` when it reads the evaluation date.  Both evaluators check all of them
-    before evaluating, so a missing input fails the same way whichever branch is taken."""
-    direct = {name: _inputs_of(rule.body) for name, rule in rules.items()}
-    # Each rule's closure once, from its callees' (a diamond of calls has exponentially many
-    # paths: walking each took 28 s for 23 layers), depth first without recursion (a long
-    # chain of calls is not limited by Python's stack).  A cycle, an error the checker
-    # reports, is cut where it closes.
-    callees = {name: sorted(rule.calls) for name, rule in rules.items()}
-    closed: dict[str, frozenset[str]] = {}
-    for root in rules:
-        if root in closed:
-            continue
-        stack: list[tuple[str, int]] = [(root, 0)]
-        active = {root}
-        while stack:
-            name, i = stack[-1]
-            calls = callees[name]
-            if i < len(calls):
-                stack[-1] = (name, i + 1)
-                callee = calls[i]
-                if callee not in closed and callee not in active and callee in rules:
-                    active.add(callee)
-                    stack.append((callee, 0))
-                continue
-            acc = set(direct[name])
-            for callee in calls:
-                acc |= closed.get(callee, frozenset())
-            closed[name] = frozenset(acc)
-            active.discard(name)
-            stack.pop()
-    return {name: sorted(closed[name]) for name in rules}
-
-
-def input_types(rules: Mapping[str, TypedRule]) -> dict[str, t.Type]:
-    """The type of every input that some rule reads."""
-    found: dict[str, t.Type] = {}
-
-    def note(x: IR) -> None:
-        if isinstance(x, InputRef):
-            found.setdefault(x.name, x.type)
-
-    for rule in rules.values():
-        walk(rule.body, note)
-    return found
-
-
-def walk(node: IR, fn: Callable[[IR], object]) -> None:
-    """Call ``fn`` on ``node`` and every IR node below it."""
-    fn(node)
-    for field in attrs.fields(type(node)):
-        value = getattr(node, field.name)
-        if isinstance(value, tuple):
-            for v in value:
-                if attrs.has(type(v)) and hasattr(v, "type"):
-                    walk(v, fn)
-        elif attrs.has(type(value)) and hasattr(value, "type") and not isinstance(value, t.Type):
-            walk(value, fn)
+    return with_inputs(typed)

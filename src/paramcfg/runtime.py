@@ -293,12 +293,6 @@ def closed_reason(day: dt.date, closed: Sequence[t.MonthDay]) -> str | None:
     return None
 
 
-DATE_FUNCTIONS: Final[dict[str, Callable[..., object]]] = {
-    "fiscal_year": fiscal_year, "age_on": age_on, "months_between": months_between,
-    "fiscal_date": fiscal_date, "business_day": business_day, "add_months": add_months,
-    "fiscal_months": fiscal_months}
-
-
 _TOO_LONG: Final = f"at most {t.MAX_INPUT_DIGITS} digits written out in full"
 _WHY_JA: Final = {
     "use int yen, never float": "円は int で渡してください。float は使えません",

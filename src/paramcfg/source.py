@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, BinaryIO, Final
 
 import attrs
 
+from paramcfg import lexicon
 from paramcfg.diagnostics import Diagnostic, Span
 
 if TYPE_CHECKING:
@@ -381,11 +382,15 @@ _CANDIDATE: Final = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _full_
 # Group 5 closes a string opened by ＂: with " or with ＂ (mapped); in a string opened by ",
 # a ＂ is just text.  An unclosed string ends at the line end, as the grammar's STRING cannot
 # span lines; a backslash escapes the next character.
-_ASCII_STRING: Final = r'"[^"\\\n]*(?:\\[^\n][^"\\\n]*)*"?'
-_FW_STRING_BODY: Final = r'[^"＂\\\n]*(?:\\[^\n][^"＂\\\n]*)*'
+# The string and comment patterns are the lexicon's (the grammar's STRING and COMMENT), unrolled
+# for speed; a string opened by ＂ also ends at ＂.
+_ASCII_STRING: Final = f'"{lexicon.STRING_CHAR}*(?:{lexicon.STRING_ESCAPE}{lexicon.STRING_CHAR}*)*"?'
+_FW_STRING_CHAR: Final = lexicon.STRING_CHAR.replace('[^"', '[^"＂', 1)
+_FW_STRING_BODY: Final = f"{_FW_STRING_CHAR}*(?:{lexicon.STRING_ESCAPE}{_FW_STRING_CHAR}*)*"
+_COMMENT: Final = lexicon.TERMINALS["COMMENT"].pattern
 _KEEP: Final = re.compile(
     r"(＂()|＃()|)"
-    rf"((?(2){_FW_STRING_BODY}|(?(3)[^\n]*|(?:{_ASCII_STRING}|#[^\n]*))))"
+    rf"((?(2){_FW_STRING_BODY}|(?(3){_COMMENT[1:]}|(?:{_ASCII_STRING}|{_COMMENT}))))"
     r'((?(2)["＂]?))'
 )
 _STEP: Final = 6  # the text before a match, then its five groups

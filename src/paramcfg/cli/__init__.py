@@ -72,6 +72,7 @@ COMMANDS: Final = (
     "paramcfg.cli.export",
     "paramcfg.cli.release_report",
     "paramcfg.cli.explain",
+    "paramcfg.cli.staff",  # import-table, report
 )
 
 

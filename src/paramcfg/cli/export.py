@@ -22,13 +22,15 @@ if TYPE_CHECKING:
 
 
 def add_parser(subparsers: Subcommands) -> None:
-    p = subparsers.add_command("export", "a tenant's resolved parameter values as TOML or JSON",
-                               "ある日付時点のパラメータの値を TOML か JSON で書き出します")
+    p = subparsers.add_command("export", "a tenant's resolved parameter values as TOML, JSON or "
+                               "an Excel book (xlsx: paramcfg[staff])",
+                               "ある日付時点のパラメータの値を TOML、JSON、Excel ブック（xlsx。"
+                               "paramcfg[staff] が必要）で書き出します")
     p.add_argument("profile", metavar="PROFILE", help=p.text(*PROFILE_HELP))
     p.add_argument("--on", metavar="DATE", help=p.text(*ON_HELP))
     p.add_argument("--all-dates", action="store_true", help=p.text(
         "every effective period", "すべての適用期間"))
-    p.add_argument("--format", choices=("toml", "json"), required=True,
+    p.add_argument("--format", choices=("toml", "json", "xlsx"), required=True,
                    help=p.text(*FORMAT_HELP))
     p.add_argument("-o", "--output", metavar="FILE", help=p.text(
         "write to FILE (atomically) instead of standard output",
@@ -47,6 +49,10 @@ def run(args: argparse.Namespace) -> int:
     if found is None:
         return report.exit_code
     tenant, on = found
+    if args.format == "xlsx":  # issue 16: the staff tools' Excel book
+        from paramcfg.cli.staff import export_xlsx  # noqa: PLC0415
+
+        return export_xlsx(tenant, None if args.all_dates else on, args.output, report.lang)
     try:
         data = export_data(tenant, None if args.all_dates else on, all_dates=args.all_dates,
                            projection=args.projection)
