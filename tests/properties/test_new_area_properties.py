@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from evaluation_strategies import evaluation_settings
+from gen.settings import evaluation_settings
 from helpers import ROOT
 from hypothesis import given
 from hypothesis import strategies as st

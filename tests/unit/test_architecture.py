@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "paramcfg"
+SRC = Path(__file__).resolve().parents[2] / "src" / "paramcfg"
 
 #: Low → high.  A module may import from its own layer or any layer below, never above.
 LAYERS: list[tuple[str, set[str]]] = [

@@ -118,9 +118,7 @@ def test_an_interrupted_write_leaves_the_file_intact(tmp_path, monkeypatch):
 def test_a_core_keeps_its_law_horizon_when_formatted():
     # The header's `law through DATE` is part of the core's meaning (the engine refuses dates
     # past it): fmt used to drop it and then refuse its own output as a change of meaning.
-    from pathlib import Path
-
-    core = Path(__file__).resolve().parent.parent / "package_core" / "ibaraki-cloud.pcore"
+    core = ROOT / "package_core" / "ibaraki-cloud.pcore"
     text = core.read_text(encoding="utf-8")
     assert "law through 2027-03-31" in text.splitlines()[0]
     out = format_text(text, str(core)).text

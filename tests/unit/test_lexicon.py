@@ -15,7 +15,7 @@ import pytest
 from paramcfg import lexicon, syntax, syntax_errors
 from paramcfg.lexicon import Terminal
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GRAMMAR = (ROOT / "grammars" / "paramcfg.lark").read_text(encoding="utf-8")
 
 
