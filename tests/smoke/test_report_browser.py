@@ -35,6 +35,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 
 def _browse(tmp_path, url: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM is not None
     profile = tmp_path / f"chromium-profile-{len(list(tmp_path.iterdir()))}"
     return subprocess.run(  # noqa: S603 - our own arguments
         [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *extra, url],
@@ -71,6 +72,7 @@ def page(tmp_path_factory):
     core = load_core(ROOT / "package_core")
     sheet, _ = read_table_file(ROOT / "tests" / "fixtures" / "staff" /
                                "hitachiomiya-over-ceiling.xlsx")
+    assert sheet is not None
     town = ROOT / "tenant_profiles" / "hitachiomiya.pcfg"
     result = import_table(sheet, town, core, "保育料.月額", dt.date(2024, 4, 1),
                           skip_rows=frozenset({4, 5}))

@@ -15,14 +15,8 @@ from paramcfg import types as t
 from paramcfg.cli import main
 from paramcfg.engine import check_profile, load_core, load_tenant, load_tenant_text
 from paramcfg.report import ReportInput, render_report
-from paramcfg.tablefile import (
-    CellSpan,
-    RawCell,
-    bracket_key,
-    import_table,
-    read_table_file,
-    value_text,
-)
+from paramcfg.sheets import CellSpan, RawCell, read_table_file
+from paramcfg.tablefile import bracket_key, import_table, value_text
 
 openpyxl = pytest.importorskip("openpyxl", reason="the staff extra (openpyxl) is not installed")
 
@@ -40,7 +34,7 @@ def core():
 def test_fixtures_are_what_the_script_makes(tmp_path):
     sys.path.insert(0, str(FIX))
     try:
-        import make_tables  # noqa: PLC0415
+        import make_tables  # type: ignore[import-not-found]  # noqa: PLC0415 - a script, on sys.path here
     finally:
         sys.path.remove(str(FIX))
     make_tables.main(tmp_path)
@@ -56,11 +50,13 @@ def test_fixtures_are_what_the_script_makes(tmp_path):
 @pytest.mark.parametrize("name", ["hitachiomiya-hoikuryo.xlsx", "hitachiomiya-hoikuryo.csv"])
 def test_clerk_typed_table_imports_into_todays_profile_exactly(core, name):
     sheet, diags = read_table_file(FIX / name)
+    assert sheet is not None
     assert not diags
     result = import_table(sheet, TOWN, core, "保育料.月額", ON, skip_rows=frozenset({4, 5}))
     assert result.ok, [str(d.span) for d in result.diagnostics]
     # byte for byte today's profile: same grid, canonical keys, formatted as fmt does
     assert result.text == TOWN.read_text(encoding="utf-8")
+    assert result.grid is not None
     assert result.grid.skipped_columns == ("A（階層）",)
     new, old = load_tenant_text(result.text, core, str(TOWN)), load_tenant(TOWN, core)
     inputs = {"認定": "3号", "時間": "標準", "生活保護世帯": False, "非課税世帯": False,
@@ -72,6 +68,7 @@ def test_clerk_typed_table_imports_into_todays_profile_exactly(core, name):
 
 def test_rows_the_rule_handles_are_refused_at_their_cells_unless_skipped(core):
     sheet, _ = read_table_file(FIX / "hitachiomiya-hoikuryo.xlsx")
+    assert sheet is not None
     result = import_table(sheet, TOWN, core, "保育料.月額", ON)
     assert result.text is None
     assert [(d.code, str(d.span)) for d in result.diagnostics] == [
@@ -82,6 +79,7 @@ def test_rows_the_rule_handles_are_refused_at_their_cells_unless_skipped(core):
 
 def test_cell_above_the_ceiling_is_reported_at_its_sheet_cell(core):
     sheet, _ = read_table_file(FIX / "hitachiomiya-over-ceiling.xlsx")
+    assert sheet is not None
     result = import_table(sheet, TOWN, core, "保育料.月額", ON, skip_rows=frozenset({4, 5}))
     assert result.text is not None
     assert not result.ok
@@ -133,6 +131,7 @@ def test_exact_values_are_read(value, fmt, vt, text):
 ])
 def test_inexact_or_wrong_cells_are_refused_at_the_cell(value, fmt, vt, code):
     text, problem = value_text(RawCell(value, fmt), vt, SPAN)
+    assert problem is not None
     assert text is None
     assert problem.code == code
     assert str(problem.span) == "別表.xlsx:Sheet1!B7"
@@ -146,6 +145,7 @@ def test_an_unmatched_column_header_is_named_at_its_cell(core, tmp_path):
     book["保育料"]["D3"] = "延長"
     book.save(tmp_path / "別表.xlsx")
     sheet, _ = read_table_file(tmp_path / "別表.xlsx")
+    assert sheet is not None
     result = import_table(sheet, TOWN, core, "保育料.月額", ON, skip_rows=frozenset({4, 5}))
     assert [(d.code, str(d.span).rsplit(":", 1)[1]) for d in result.diagnostics] == [
         ("PC0902", "保育料!D2")]
@@ -195,9 +195,11 @@ def test_export_then_import_gives_every_table_back(core, town, tmp_path):
         if core.core.params[name].fixed:
             continue
         sheet, diags = read_table_file(book_path, ws.title)
+        assert sheet is not None
         assert not diags
         result = import_table(sheet, path, core, name, since)
         assert result.ok, (ws.title, [d.message() for d in result.diagnostics])
+        assert result.text is not None
         new = load_tenant_text(result.text, core, str(path))
         assert new.values(since)[name].value == tenant.values(since)[name].value, ws.title
         tables += 1
@@ -242,6 +244,7 @@ def test_report_of_four_towns_is_fast_and_self_contained(tmp_path):
 
 def test_report_marks_the_cell_above_the_ceiling(core, tmp_path):
     sheet, _ = read_table_file(FIX / "hitachiomiya-over-ceiling.xlsx")
+    assert sheet is not None
     result = import_table(sheet, TOWN, core, "保育料.月額", ON, skip_rows=frozenset({4, 5}))
     town = tmp_path / "町.pcfg"
     town.write_text(result.text, encoding="utf-8")
