@@ -181,7 +181,14 @@ def test_missing_extra_is_a_message_not_a_traceback(capsys, monkeypatch):
 # ---- Excel out ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("town", ["goka", "hitachiomiya", "kasumigaura", "naka"])
+# One town in the default tier; the other three (about 15 s each: a workbook is opened per
+# sheet, as a clerk's import does) in the full tier.
+@pytest.mark.parametrize("town", [
+    pytest.param("goka", marks=pytest.mark.slow),
+    "hitachiomiya",
+    pytest.param("kasumigaura", marks=pytest.mark.slow),
+    pytest.param("naka", marks=pytest.mark.slow),
+])
 def test_export_then_import_gives_every_table_back(core, town, tmp_path):
     path = ROOT / "tenant_profiles" / f"{town}.pcfg"
     book_path = tmp_path / "町.xlsx"
