@@ -31,7 +31,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("rules", {"ir", "builtins", "rules", "fold", "compile", "interpret", "vector"}),
     ("engine", {"engine"}),
     ("tools", {"fmt", "diff", "export", "release", "scaffold", "acceptance", "explain", "sheets",
-               "tablefile", "xlsx_export", "report", "columnar", "batchfiles"}),
+               "tablefile", "xlsx_export", "report", "columnar", "batchfiles", "sarif"}),
     ("cli", {"cli", "__main__", "__init__"}),
 ]
 

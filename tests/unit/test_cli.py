@@ -120,4 +120,4 @@ def test_usage_errors_and_help_in_japanese(capsys):
 
 def test_unknown_command_in_japanese(capsys):
     assert main(["fmtx", "--lang", "ja"]) == EXIT_USAGE
-    assert "引数 COMMAND に 'fmtx' は指定できません" in capsys.readouterr().err
+    assert "引数 COMMAND: 'fmtx' は指定できません（選べるもの: 'check'" in capsys.readouterr().err

@@ -65,11 +65,15 @@ def test_inputs_from_json_are_exact(capsys, tmp_path):
     assert json.loads(out)["value"] == 70_000
 
 
-def test_a_missing_input_is_an_error_that_names_it(capsys):
+def test_every_missing_input_is_named_in_one_run(capsys):
     code, _, err = run(capsys, "eval", HITACHIOMIYA, "保育料.月額計算", "--on", "2024-06-01",
                        "--input", "所得割額=1円", "--lang", "en")
     assert code == EXIT_USAGE
-    assert "needs input" in err
+    assert "needs 6 more value(s)" in err
+    for name in ("多子順位.全兄弟", "多子順位.未就学児", "時間", "生活保護世帯", "認定", "非課税世帯"):
+        assert f"  {name} : " in err
+    # The command to paste keeps the value given and fills the others with examples.
+    assert "--input 所得割額=1円 --input 時間=標準" in err
 
 
 def test_bad_input_value(capsys):
@@ -156,11 +160,13 @@ def test_evaluation_errors_are_in_the_readers_language(capsys):
     code, _, err = run(capsys, "eval", NAKA, "介護.年額", "--input", "介護.生活保護等=false",
                        "--on", "2024-06-01", "--lang", "ja")
     assert code == EXIT_USAGE
-    assert "ルール「介護.年額」には入力「介護.世帯課税」が必要ですが、与えられていません" in err
+    assert "ルール「介護.年額」には、与えられていない値があと 4 個必要です" in err
+    assert "  介護.世帯課税 : bool  「世帯に住民税が課税されている人がいる」  例 true" in err
     code, _, err = run(capsys, "eval", NAKA, "介護.年額", "--input", "介護.生活保護等=false",
                        "--on", "2024-06-01", "--lang", "en")
-    assert "rule 介護.年額 needs input 介護.世帯課税" in err
-    code, _, err = run(capsys, "eval", NAKA, "保育料.月額計算", *HOUSEHOLD[:2], "--on", "2020-06-01",
+    assert "rule 介護.年額 needs 4 more value(s)" in err
+    assert "  介護.世帯課税 : bool  「世帯に住民税が課税されている人がいる」  e.g. true" in err
+    code, _, err = run(capsys, "eval", NAKA, "保育料.月額計算", *HOUSEHOLD, "--on", "2020-06-01",
                        "--lang", "ja")
     assert code == EXIT_USAGE
     assert "最初の適用開始日 2024-04-01 より前の値がありません" in err

@@ -64,6 +64,7 @@ __all__ = [
 COMMANDS: Final = (
     "paramcfg.cli.check",
     "paramcfg.cli.eval",
+    "paramcfg.cli.rules",
     "paramcfg.cli.diff",
     "paramcfg.cli.fmt",
     "paramcfg.cli.init",
@@ -105,8 +106,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser, runs = build_parser(lang)
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help and --version
         return int(exc.code or 0)
+    if args.command is None:
+        # A bare `paramcfg` (or only `--lang ja`): the help, on stderr and with exit 2, as ruff
+        # does: nothing was done, so a script that called it with an empty variable must not
+        # take it for success (git also prints its help and fails, with 1).
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
     report = Report(lang, sys.stdout, sys.stderr)
     args.lang = lang
     attach_report(args, report)

@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     total_failed = total = 0
     for path in files:
         if not path.is_file():
-            report.fail("unreadable", path=path, error="no such file")
+            report.fail("unreadable", path=path,
+                        error=report.text("no such file", "そのようなファイルはありません"))
             continue
         tenant = clean_tenant(str(profile_of(path)), args.core, cores, report)
         if tenant is None:

@@ -18,6 +18,7 @@ from paramcfg.diagnostics import printable, render_text
 if TYPE_CHECKING:
     import argparse
     import datetime as dt
+    from collections.abc import Sequence
 
     from paramcfg.engine import CoreResult, Tenant
 
@@ -27,11 +28,14 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "MESSAGES",
+    "BadDateError",
     "Cores",
     "Report",
     "attach_report",
     "clean_tenant",
     "detect_lang",
+    "expand_paths",
+    "read_date",
     "report_for",
     "tenant_and_date",
 ]
@@ -75,8 +79,9 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
                       "ルール「{rule}」に入力・引数「{name}」はありません{hint_ja}"),
     "bad_json": ("cannot read {path} as JSON: {error}",
                  "{path} を JSON として読み込めません: {error}"),
-    "bad_date": ("--on takes a date such as 2024-04-01, not {text!r}",
-                 "--on には 2024-04-01 のような日付を指定します（{text!r} ではなく）"),
+    "bad_date": ("--on takes a date such as 2024-04-01, not {text!r}{detail}",
+                 "--on には 2024-04-01 のような日付を指定します（{text!r} ではなく）{detail_ja}"),
+    "no_match": ("no file matches {pattern}", "{pattern} に当てはまるファイルがありません"),
     "not_clean": ("{path} has errors; run paramcfg check {path}",
                   "{path} にエラーがあります。paramcfg check {path} で確認してください"),
     "eval_error": ("cannot evaluate: {error}", "評価できません: {error}"),
@@ -121,6 +126,23 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
                     "{paths} にテナントプロファイル（*.pcfg）がありません"),
     "unknown_code": ("unknown diagnostic code {code}; codes look like PC0301",
                      "診断コード {code} はありません。PC0301 のような形です"),
+    "rules_head": ("core {core} {version}: {count} rule(s)",
+                   "コア {core} {version}: ルール {count} 個"),
+    "rules_more": ("give a rule's name for the inputs it needs: paramcfg rules RULE",
+                   "ルールに必要な入力は paramcfg rules ルール名 で表示します"),
+    "rule_needs": ("needs {count} value(s), all of them on every evaluation:",
+                   "必要な値 {count} 個（評価のたびにすべて必要です）:"),
+    "rule_needs_nothing": ("needs no input", "入力は不要です"),
+    "rule_all_at_once": ("all at once (replace the example values):",
+                         "まとめて指定する例（例の値を置き換えてください）:"),
+    "rule_inputs_file": ("with inputs.json (some values are records or lists):",
+                         "inputs.json の例（レコードやリストの値があります）:"),
+    "missing_inputs": (("rule {rule} needs {count} more value(s) (a missing one is never taken "
+                        "as zero):"),
+                       ("ルール「{rule}」には、与えられていない値があと {count} 個必要です"
+                        "（ない値を 0 とみなすことはしません）:")),
+    "missing_fix": ("give them all at once (replace the example values):",
+                    "まとめて指定してください（例の値を置き換えてください）:"),
     "internal": (("internal error in paramcfg (a bug, not your file's fault); please report "
                   "it with the text below"),
                  ("paramcfg の内部エラーです（ファイルの誤りではありません）。"
@@ -164,7 +186,14 @@ class Report:
 
             if isinstance(value, NotRegularFileError):
                 return printable(value.message(self.lang))
+            from paramcfg.cli.translations import os_error_text  # noqa: PLC0415
+
+            return printable(os_error_text(value, self.lang))
         return printable(value)
+
+    def text(self, en: str, ja: str) -> str:
+        """``en`` or ``ja``, in the reader's language."""
+        return ja if self.lang == "ja" else en
 
     def say(self, key: str, **args: object) -> None:
         print(self.msg(key, **args), file=self.out)
@@ -232,6 +261,71 @@ def today_in_japan() -> dt.date:
     return dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date()
 
 
+class BadDateError(ValueError):
+    """A date on the command line that is not one; ``detail`` says why, in both languages."""
+
+    def __init__(self, detail: str = "", detail_ja: str = "") -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.detail_ja = detail_ja
+
+
+def read_date(text: str) -> dt.date:
+    """A date as a clerk types it: ``2024-04-01``, ``2024/4/1``, ``令和6年4月1日`` (元年 too),
+    full-width digits included.  An era date is read by the profile language's own era table
+    (:func:`paramcfg.values.era_to_iso`), so the two never disagree.
+
+    :raises BadDateError: not a date, or a day that does not exist (the detail says which).
+    """
+    import calendar  # noqa: PLC0415 - keep `--help` fast
+    import datetime as dt  # noqa: PLC0415
+    import re  # noqa: PLC0415
+    import unicodedata  # noqa: PLC0415
+
+    from paramcfg.values import era_to_iso  # noqa: PLC0415
+
+    shown = unicodedata.normalize("NFKC", text).strip()
+    iso = era_to_iso(shown)
+    m = re.fullmatch(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})", iso or shown)
+    if m is None:
+        raise BadDateError
+    year, month, day = (int(g) for g in m.groups())
+    if not 1 <= month <= 12:
+        raise BadDateError(f" (there is no month {month})", f"（{month}月はありません）")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise BadDateError(f" ({calendar.month_name[month]} {year} has {last} days)",
+                           f"（{year}年{month}月は{last}日までです）")
+    return dt.date(year, month, day)
+
+
+def expand_paths(names: Sequence[str], suffixes: tuple[str, ...], report: Report) -> list[str]:
+    """The files named on the command line: a folder gives its files ending in one of
+    ``suffixes`` (sorted), a pattern the shell left as it is (``*.pcfg`` in PowerShell or
+    cmd.exe) gives its matches (sorted); anything else is passed on as it is, to be read (and
+    refused, if it cannot be) by the command.  A pattern or a folder that gives nothing is
+    reported (exit 2)."""
+    import glob  # noqa: PLC0415 - keep `--help` fast
+
+    found: list[str] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            inside = sorted(str(p) for p in path.iterdir()
+                            if p.name.endswith(suffixes) and p.is_file())
+            if not inside:
+                report.fail("no_profiles", paths=name)
+            found.extend(inside)
+        elif not path.exists() and glob.has_magic(name):
+            matches = sorted(glob.glob(name))  # noqa: PTH207 - a pattern given as text
+            if not matches:
+                report.fail("no_match", pattern=name)
+            found.extend(matches)
+        else:
+            found.append(name)
+    return found
+
+
 def clean_tenant(profile: str, core: str | None, cores: Cores, report: Report) -> Tenant | None:
     """The tenant of ``profile`` if it and its core are clean, or ``None`` after a message."""
     path = core_path(profile, core)
@@ -245,16 +339,15 @@ def tenant_and_date(profile: str, core: str | None, on: str | None, cores: Cores
                     report: Report) -> tuple[Tenant, dt.date] | None:
     """The clean tenant of ``profile`` and the ``--on`` date (default: today in Japan), or
     ``None`` after a message."""
-    import datetime as dt  # noqa: PLC0415 - keep `--help` fast
 
     path = core_path(profile, core)
     if path is None:
         report.fail("no_core", path=profile)
         return None
     try:
-        date = dt.date.fromisoformat(on) if on else today_in_japan()
-    except ValueError:
-        report.fail("bad_date", text=on)
+        date = read_date(on) if on else today_in_japan()
+    except BadDateError as exc:
+        report.fail("bad_date", text=on, detail=exc.detail, detail_ja=exc.detail_ja)
         return None
     tenant = _load_clean(profile, path, cores, report)
     return None if tenant is None else (tenant, date)
@@ -267,7 +360,7 @@ def _load_clean(profile: str, path: Path, cores: Cores, report: Report) -> Tenan
         core = cores.load(path)
         result = check_profile(profile, core)
     except OSError as exc:
-        report.fail("unreadable", path=profile, error=exc.strerror or exc)
+        report.fail("unreadable", path=profile, error=exc)
         return None
     if not core.ok or not result.ok or result.profile is None:
         report.out.write(render_text(list(core.diagnostics or result.diagnostics),
@@ -283,8 +376,9 @@ CORE_HELP: Final = (
     "folder at or above the profile"),
     ("パッケージコア（.pcore ファイルかそのフォルダ）。既定: プロファイルのあるフォルダかその上に"
     "ある package_core/"))
-ON_HELP: Final = ("as of this date, e.g. 2024-06-01 (default: today)",
-                  "この日付時点で（例: 2024-06-01、既定: 今日）")
+ON_HELP: Final = (("as of this date, e.g. 2024-06-01, 2024/6/1 or 令和6年6月1日 (default: today "
+                   "in Japan)"),
+                  "この日付時点で（例: 2024-06-01、2024/6/1、令和6年6月1日。既定: 日本時間の今日）")
 PROJECTION_HELP: Final = (
     ("allow a date after the core's law horizon (law through …): compute with the law as of the "
     "horizon, marked as a projection"),

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import argparse
 
     from paramcfg.cli.parsing import Subcommands
+    from paramcfg.engine import Tenant
 
 
 def add_parser(subparsers: Subcommands) -> None:
@@ -71,6 +72,38 @@ def read_inputs(args: argparse.Namespace, report: Report) -> dict[str, object] |
     return raw
 
 
+def _all_given(args: argparse.Namespace, tenant: Tenant, inputs: dict[str, object],
+               rule_args: dict[str, object], report: Report) -> bool:
+    """Whether every argument and input the rule needs was given; if not, all the missing ones
+    are listed at once (type, label, example) with the command that gives them, never one per
+    run (and a missing argument is never passed on as Python's ``None``)."""
+    from paramcfg.cli.rules import describe, eval_command, inputs_json, needed  # noqa: PLC0415
+
+    items = needed(tenant.rules, tenant.core.inputs, args.rule)
+    missing = [i for i in items if i.name not in (rule_args if i.argument else inputs)]
+    if not missing:
+        return True
+    report.fail("missing_inputs", rule=args.rule, count=len(missing))
+    for item in missing:
+        print(describe(item, report.lang), file=report.err)
+    report.fail("missing_fix")
+    command = eval_command(args.profile, args.rule, items, _given_text(args))
+    print(printable("  " + command), file=report.err)
+    if command.endswith("--inputs inputs.json"):  # a record or a list: a JSON file it is
+        for line in inputs_json(items).splitlines():
+            print(printable("  " + line), file=report.err)
+    return False
+
+
+def _given_text(args: argparse.Namespace) -> dict[str, str]:
+    """The ``--input`` values as typed, to be repeated in the suggested command."""
+    given: dict[str, str] = {}
+    for item in args.input:
+        name, _, value = item.partition("=")
+        given[name.strip()] = value.strip()
+    return given
+
+
 def run(args: argparse.Namespace) -> int:
     from paramcfg.errors import EvaluationError  # noqa: PLC0415 - keep `--help` fast
     from paramcfg.export import parse_input, unstructure_value  # noqa: PLC0415
@@ -116,7 +149,9 @@ def run(args: argparse.Namespace) -> int:
                         expected_ja=ty.name_ja)
             return report.exit_code
         (rule_args if name in params else inputs)[name] = parsed
-    ordered = tuple(rule_args.get(p) for p in params)
+    if not _all_given(args, tenant, inputs, rule_args, report):
+        return report.exit_code
+    ordered = tuple(rule_args[p] for p in params)
     projection = args.projection
     try:
         value = tenant.evaluate(args.rule, inputs, on, ordered, projection=projection)

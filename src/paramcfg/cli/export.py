@@ -66,5 +66,5 @@ def run(args: argparse.Namespace) -> int:
     try:
         write_atomic(args.output, text)
     except OSError as exc:
-        report.fail("unwritable", path=args.output, error=exc.strerror or exc)
+        report.fail("unwritable", path=args.output, error=exc)
     return report.exit_code

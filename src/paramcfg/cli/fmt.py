@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from paramcfg.cli.common import report_for
+from paramcfg.cli.common import expand_paths, report_for
 from paramcfg.diagnostics import Severity, render_text
 
 if TYPE_CHECKING:
@@ -18,7 +18,9 @@ def add_parser(subparsers: Subcommands) -> None:
     p = subparsers.add_command(
         "fmt", "lay files out canonically (aligned grids, grouped amounts; comments kept)",
         "ファイルを標準の書式に整えます（表の桁揃え、金額の桁区切り。コメントは残します）")
-    p.add_argument("files", nargs="+", metavar="FILE", help=p.text("files", "ファイル"))
+    p.add_argument("files", nargs="+", metavar="FILE", help=p.text(
+        "files, or folders of them (their *.pcfg)",
+        "ファイル、またはそのフォルダ（中の *.pcfg）"))
     p.add_argument("--check", action="store_true", help=p.text(
         "change nothing; exit 1 if a file would be reformatted",
         "何も変更せず、整形が必要なファイルがあれば終了コード 1"))
@@ -30,13 +32,14 @@ def run(args: argparse.Namespace) -> int:
     from paramcfg.source import read_source  # noqa: PLC0415
 
     report = report_for(args)
-    for name in args.files:
+    names = expand_paths(args.files, (".pcfg",), report)
+    for name in names:
         path = Path(name)
         try:
             src = read_source(path)
             original = path.read_bytes()
         except OSError as exc:
-            report.fail("unreadable", path=name, error=exc.strerror or exc)
+            report.fail("unreadable", path=name, error=exc)
             continue
         if not src.ok or any(d.level is Severity.ERROR for d in src.diagnostics):
             # What check's source stage refuses (a control character, an undecodable file) is
@@ -63,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             write_atomic(path, result.text)
         except OSError as exc:
-            report.fail("unwritable", path=name, error=exc.strerror or exc)
+            report.fail("unwritable", path=name, error=exc)
             continue
         report.say("fmt_done", path=name)
     return report.exit_code

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         src = read_source(args.source)
     except OSError as exc:
-        report.fail("unreadable", path=args.source, error=exc.strerror or exc)
+        report.fail("unreadable", path=args.source, error=exc)
         return report.exit_code
     result = init_profile(src.text, src.path, args.name, args.code)
     if result.diagnostics:
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         write_atomic(args.output, result.text)
     except OSError as exc:
-        report.fail("unwritable", path=args.output, error=exc.strerror or exc)
+        report.fail("unwritable", path=args.output, error=exc)
         return report.exit_code
     report.say("init_done", path=args.output, count=result.reviewed)
     return report.exit_code

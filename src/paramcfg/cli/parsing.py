@@ -1,8 +1,9 @@
 """argparse in the reader's language: usage, section titles, ``--help`` and argparse's own errors.
 
-This is the one place that knows how the command line is made Japanese.  For now argparse's
-English errors are rewritten with regular expressions (its English comes through gettext, which
-has no Japanese catalogue here); issue 14 replaces that with a gettext catalogue, here only.
+This is the one place that knows how the command line is made Japanese: argparse's own messages
+come from the gettext catalogue in :mod:`paramcfg.cli.translations` (installed while the command
+line is parsed), paramcfg's help texts are given in both languages, and Japanese help is wrapped
+by display width (a kanji takes two columns of the terminal), never beyond the terminal's width.
 
 A command module adds itself with :meth:`Subcommands.add_command` and writes its help with
 :meth:`Parser.text`; a plain ``subparsers.add_parser(NAME, help=...)`` works too and still gets
@@ -13,26 +14,16 @@ from __future__ import annotations
 
 import argparse
 import functools
-import re
 import sys
 from typing import TYPE_CHECKING, Any, ClassVar, Final, NoReturn, cast
 
 from paramcfg.cli.common import EXIT_USAGE
+from paramcfg.diagnostics import display_width
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["CommandParser", "Parser", "Subcommands", "argv_lang", "make_parser"]
-
-# argparse's own messages, in Japanese.
-_ARGPARSE_JA: Final = (
-    (re.compile(r"the following arguments are required: (.*)"), r"次の引数が必要です: \1"),
-    (re.compile(r"unrecognized arguments: (.*)"), r"解釈できない引数です: \1"),
-    (re.compile(r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)"),
-     r"引数 \1 に \2 は指定できません（選べるもの: \3）"),
-    (re.compile(r"argument (\S+): expected one argument"), r"引数 \1 には値を一つ指定します"),
-)
-
+__all__ = ["CommandParser", "Parser", "Subcommands", "argv_lang", "make_parser", "wrap_display"]
 
 class _Formatter(argparse.HelpFormatter):
     lang: ClassVar[str] = "en"
@@ -43,6 +34,66 @@ class _Formatter(argparse.HelpFormatter):
         if prefix is None and self.lang == "ja":
             prefix = "使い方: "
         super().add_usage(usage, actions, groups, prefix)
+
+    def _format_usage(self, usage: str | None, actions: Any, groups: Any,  # noqa: ANN401
+                      prefix: str | None) -> str:
+        # argparse wraps the usage line by len(): a kanji of the prefix takes two columns.
+        extra = display_width(prefix or "") - len(prefix or "")
+        self._width -= extra
+        try:
+            return super()._format_usage(usage, actions, groups, prefix)
+        finally:
+            self._width += extra
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        # English help may name a Japanese term (地方公共団体コード): wrapped by width too.
+        if display_width(text) == len(text):
+            return super()._split_lines(text, width)
+        return wrap_display(" ".join(text.split()), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if display_width(text) == len(text):
+            return super()._fill_text(text, width, indent)
+        lines = wrap_display(" ".join(text.split()), width - display_width(indent))
+        return "\n".join(indent + line for line in lines)
+
+
+# Characters a Japanese line must not start with (行頭禁則): they stay with the one before.
+_NO_LINE_START: Final = frozenset("、。，．,.）)」』】〕！？!?：:；;ー・％%")
+# Characters a Japanese line must not end with (行末禁則): they stay with the one after.
+_NO_LINE_END: Final = frozenset("（「『【〔")
+
+
+def _units(text: str) -> list[str]:
+    """``text`` cut where a line may break: around spaces, between wide characters, never
+    inside a run of narrow ones (a word, an option, a number)."""
+    units: list[str] = []
+    for ch in text:
+        last = units[-1][-1:] if units else ""
+        in_word = display_width(ch) == 1 and not ch.isspace() and last.isascii() \
+            and last != "" and not last.isspace()
+        if last and (ch in _NO_LINE_START or last in _NO_LINE_END or in_word):
+            units[-1] += ch
+        else:
+            units.append(ch)
+    return units
+
+
+def wrap_display(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal columns (a wide character takes two);
+    a single unit wider than ``width`` (a long path) gets a line of its own."""
+    width = max(width, 10)
+    lines: list[str] = []
+    line = ""
+    for unit in _units(text):
+        if display_width(line + unit) <= width or not line.strip():
+            line += unit
+            continue
+        lines.append(line.rstrip())
+        line = unit.lstrip()
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
 
 
 class Parser(argparse.ArgumentParser):
@@ -65,22 +116,39 @@ class Parser(argparse.ArgumentParser):
         return ja if self.lang == "ja" else en
 
     def error(self, message: str) -> NoReturn:
-        if self.lang == "ja":
-            for pattern, replacement in _ARGPARSE_JA:
-                message = pattern.sub(replacement, message)
+        # argparse's own wording, from the catalogue argparse_language() installed.
         self.print_usage(sys.stderr)
-        label = "エラー" if self.lang == "ja" else "error"
-        self.exit(EXIT_USAGE, f"{self.prog}: {label}: {message}\n")
+        translate = vars(argparse)["_"]
+        self.exit(EXIT_USAGE, translate("%(prog)s: error: %(message)s\n") % {
+            "prog": self.prog, "message": message})
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: None = None) -> argparse.Namespace:
+        """Parse ``args`` with argparse speaking the reader's language."""
+        from paramcfg.cli.translations import argparse_language  # noqa: PLC0415
+
+        with argparse_language(self.lang):
+            return super().parse_args(args, namespace)
+
+    def format_help(self) -> str:
+        from paramcfg.cli.translations import argparse_language  # noqa: PLC0415
+
+        with argparse_language(self.lang):
+            return super().format_help()
+
+
+LANG_HELP: Final = ("language of messages (default: PARAMCFG_LANG, else the locale)",
+                    "メッセージの言語（既定: PARAMCFG_LANG、なければロケール）")
 
 
 class CommandParser(Parser):
-    """A command's parser: also takes ``--lang`` (after the command's name)."""
+    """A command's parser: also takes ``--lang`` (after the command's name, as before it)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - argparse's own
         super().__init__(*args, **kwargs)
-        self.add_argument("--lang", choices=("ja", "en"), help=self.text(
-            "language of messages (default: PARAMCFG_LANG, else the locale)",
-            "メッセージの言語（既定: PARAMCFG_LANG、なければロケール）"))
+        # SUPPRESS: `paramcfg --lang ja check …` is not undone by the command's own default.
+        self.add_argument("--lang", choices=("ja", "en"), default=argparse.SUPPRESS,
+                          help=self.text(*LANG_HELP))
 
 
 if TYPE_CHECKING:
@@ -116,7 +184,14 @@ def make_parser(lang: str, description: tuple[str, str]) -> tuple[Parser, Subcom
     parser_class, command_class = _classes(lang)
     en, ja = description
     parser = parser_class(prog="paramcfg", description=ja if lang == "ja" else en)
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+    from paramcfg import __version__  # noqa: PLC0415 - a constant of the package
+
+    parser.add_argument("--version", action="version", version=f"paramcfg {__version__}",
+                        help=parser.text("show paramcfg's version and exit",
+                                         "paramcfg のバージョンを表示して終了します"))
+    parser.add_argument("--lang", choices=("ja", "en"), help=parser.text(*LANG_HELP))
+    # Not required: a bare `paramcfg` prints the help (main() does) rather than an error.
+    sub = parser.add_subparsers(dest="command", required=False, metavar="COMMAND",
                                 parser_class=command_class, action=Subcommands)
     return parser, cast("Subcommands", sub)
 

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             core = loaded.load(path)
         except OSError as exc:
-            report.fail("unreadable", path=path, error=exc.strerror or exc)
+            report.fail("unreadable", path=path, error=exc)
             return report.exit_code
         if not core.ok:
             report.err.write(render_text(list(core.diagnostics), core.sources, report.lang))
@@ -57,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
         return report.exit_code
     profiles, missing = find_profiles(args.profiles)
     for path in missing:
-        report.fail("unreadable", path=path, error="no such file or folder")
+        report.fail("unreadable", path=path, error=report.text(
+            "no such file or folder", "そのようなファイルやフォルダはありません"))
     if not profiles:
         if not missing:
             report.fail("no_profiles", paths=", ".join(args.profiles))

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, TextIO
 
+from paramcfg.cli.common import read_date
 from paramcfg.diagnostics import printable, render_text
 
 if TYPE_CHECKING:
@@ -177,7 +178,7 @@ def run_import_table(args: argparse.Namespace, out: TextIO | None = None,
 
     o = _Out(_lang(args), out or sys.stdout, err or sys.stderr)
     try:
-        date = dt.date.fromisoformat(args.date)
+        date = read_date(args.date)  # 2024-04-01, 2024/4/1 or 令和6年4月1日, as --on takes
     except ValueError:
         return o.fail("bad_date", text=args.date)
     skip = _rows(args.skip_rows)
@@ -273,7 +274,7 @@ def run_report(args: argparse.Namespace, out: TextIO | None = None,
 
     o = _Out(_lang(args), out or sys.stdout, err or sys.stderr)
     try:
-        on = dt.date.fromisoformat(args.on) if args.on else _today_in_japan()
+        on = read_date(args.on) if args.on else _today_in_japan()
     except ValueError:
         return o.fail("bad_date", text=args.on)
     several = len(args.profiles) > 1
