@@ -35,6 +35,14 @@ _NUMERIC = ("yen", "percent", "number")
 class FormatError(Exception):
     """The formatter's output failed its own check (a bug in fmt; the file is left alone)."""
 
+    def __init__(self, reason: str, reason_ja: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.reason_ja = reason_ja
+
+    def text(self, lang: str) -> str:
+        return self.reason_ja if lang == "ja" else self.reason
+
 
 @attrs.frozen
 class FormatResult:
@@ -189,9 +197,9 @@ def format_text(text: str, path: str) -> FormatResult:
     out = _format(parsed.file)
     check = parse_text(out, path)
     if check.diagnostics or not same_tree(parsed.file.statements, check.file.statements):
-        raise FormatError(f"fmt changed the meaning of {path}; the file was left alone")
+        raise FormatError("the result means something else", "結果の意味が元と異なります")
     if _format(check.file) != out:
-        raise FormatError(f"fmt is not stable on {path}; the file was left alone")
+        raise FormatError("formatting the result again changes it", "結果をもう一度整形すると変わります")
     return FormatResult(out, parsed.diagnostics)
 
 
@@ -234,7 +242,8 @@ def _format(file: n.SourceFile) -> str:
     _comments_before(w, src, own, prev_end, len(src) + 1, "")
     missing = set(trailing) - w.used
     if missing:  # a trailing comment on a line we did not reproduce: never drop it
-        raise FormatError(f"fmt could not place the comment on line {min(missing)}")
+        raise FormatError(f"the comment on line {min(missing)} has no place",
+                          f"{min(missing)} 行目のコメントの置き場所がありません")
     return w.text()
 
 

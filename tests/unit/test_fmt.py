@@ -124,3 +124,22 @@ def test_a_core_keeps_its_law_horizon_when_formatted():
     out = format_text(text, str(core)).text
     header = next(line for line in out.splitlines() if line.startswith("core "))
     assert header.split("#")[0].rstrip().endswith("law through 2027-03-31")
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "This is a bug in paramcfg"),
+                                             ("ja", "paramcfg の不具合です")])
+def test_a_failed_self_check_leaves_the_file_and_says_so_without_a_traceback(
+        tmp_path, capsys, monkeypatch, lang, words):
+    # fmt checks its own output; when that check fails (a bug in fmt), the CLI reports it for
+    # that file in the reader's language, leaves the file byte for byte and exits 3.
+    import paramcfg.fmt  # noqa: PLC0415
+
+    town = tmp_path / "町.pcfg"
+    original = PROFILES[0].read_bytes().replace(b"\n", b"\n\n", 3)
+    town.write_bytes(original)
+    monkeypatch.setattr(paramcfg.fmt, "_format", lambda _file: 'tenant "別の町" code 085421\n')
+    assert main(["fmt", "--lang", lang, str(town)]) == 3
+    err = capsys.readouterr().err
+    assert words in err
+    assert "Traceback" not in err
+    assert town.read_bytes() == original

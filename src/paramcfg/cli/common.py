@@ -107,6 +107,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
                    "paramcfg check {path} で一つずつ確認してください")),
     "fmt_skipped": ("{path}: not formatted: fix the errors above first",
                     "{path}: 整形していません。先に上のエラーを直してください"),
+    "fmt_bug": (("{path}: not formatted: fmt's own check refused its result ({detail}); the file "
+                 "was left alone. This is a bug in paramcfg: please report it with the file"),
+                ("{path}: 整形していません。整形結果が fmt 自身の検査に通りませんでした（{detail}）。"
+                 "ファイルは元のままです。paramcfg の不具合ですので、ファイルを添えて報告してください")),
     "fmt_would": ("would reformat {path}", "{path} は整形されます"),
     "fmt_done": ("reformatted {path}", "{path} を整形しました"),
     "no_tests": ("no acceptance tests found (files named NAME.test.toml beside NAME.pcfg)",
@@ -170,6 +174,8 @@ class Report:
         self.err = err
         self.findings = False
         self.usage_error = False
+        #: A bug of paramcfg met on one file (the others were still done): exit 3.
+        self.internal_error = False
 
     def msg(self, key: str, **args: object) -> str:
         en, ja = MESSAGES[key]
@@ -204,6 +210,8 @@ class Report:
 
     @property
     def exit_code(self) -> int:
+        if self.internal_error:
+            return EXIT_INTERNAL
         if self.usage_error:
             return EXIT_USAGE
         return EXIT_FINDINGS if self.findings else EXIT_OK

@@ -28,7 +28,7 @@ def add_parser(subparsers: Subcommands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from paramcfg.fileio import write_atomic  # noqa: PLC0415 - keep `--help` fast
-    from paramcfg.fmt import format_text  # noqa: PLC0415
+    from paramcfg.fmt import FormatError, format_text  # noqa: PLC0415
     from paramcfg.source import read_source  # noqa: PLC0415
 
     report = report_for(args)
@@ -50,7 +50,12 @@ def run(args: argparse.Namespace) -> int:
             report.say("fmt_skipped", path=name)
             report.findings = True
             continue
-        result = format_text(src.text, src.path)
+        try:
+            result = format_text(src.text, src.path)
+        except FormatError as exc:  # fmt's self-check: a bug, never a reason to touch the file
+            print(report.msg("fmt_bug", path=name, detail=exc.text(report.lang)), file=report.err)
+            report.internal_error = True
+            continue
         if not result.ok:
             report.out.write(render_text(list(result.diagnostics), {src.path: src.shown},
                                          report.lang))
