@@ -362,7 +362,11 @@ def tenant_and_date(profile: str, core: str | None, on: str | None, cores: Cores
 
 
 def _load_clean(profile: str, path: Path, cores: Cores, report: Report) -> Tenant | None:
-    from paramcfg.engine import Tenant, check_profile  # noqa: PLC0415 - keep `--help` fast
+    from paramcfg.engine import (  # noqa: PLC0415 - keep `--help` fast
+        Tenant,
+        check_profile,
+        shown_diagnostics,
+    )
 
     try:
         core = cores.load(path)
@@ -371,7 +375,7 @@ def _load_clean(profile: str, path: Path, cores: Cores, report: Report) -> Tenan
         report.fail("unreadable", path=profile, error=exc)
         return None
     if not core.ok or not result.ok or result.profile is None:
-        report.out.write(render_text(list(core.diagnostics or result.diagnostics),
+        report.out.write(render_text(shown_diagnostics(core, result),
                                      result.sources, report.lang))
         report.fail("not_clean", path=profile)
         return None
