@@ -121,12 +121,12 @@ def unknown_inputs(rule: str, names: Sequence[str], hint: str, hint_ja: str,
     listed = ", ".join(names)
     if field:
         return EvaluationError(
-            f"{listed} given to rule {rule} is no field of the record{hint}; an unknown field "
-            "is refused, not ignored", span, rule=rule, name=names[0],
+            f"{listed} given to rule {rule} is no field of the record (an unknown field is "
+            f"refused, not ignored){hint}", span, rule=rule, name=names[0],
             msg_ja=f"ルール「{rule}」に渡した「{'」「'.join(names)}」は、レコードにない項目です"
                    f"{hint_ja}（知らない項目は無視せずに拒否します）")
     return EvaluationError(
-        f"rule {rule} has no input {listed}{hint}; an unknown input is refused, not ignored",
+        f"rule {rule} has no input {listed} (an unknown input is refused, not ignored){hint}",
         span, rule=rule, name=names[0],
         msg_ja=f"ルール「{rule}」には入力「{'」「'.join(names)}」がありません{hint_ja}"
                "（知らない入力は無視せずに拒否します）")
