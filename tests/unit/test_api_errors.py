@@ -275,3 +275,46 @@ def test_dir_in_a_fresh_interpreter_lists_lazy_names() -> None:
                          capture_output=True, text=True, check=True, cwd=ROOT).stdout
     assert "'load_tenant'" in out
     assert "'render_explanation'" in out
+
+
+# -- paramcfg eval: a core warning must not hide a profile error ------------------------------
+
+WARNED_CORE = """core "warned" version 1.0
+  law through 2024-03-31
+input 所得 : yen
+param 率 : rate
+  required
+param 上限 : yen
+  fixed
+  default 1,000円
+rule 税 : yen = min(floor(所得 * 率, 100), 上限)
+from 2024-04-01
+  上限 = 2,000円
+"""
+
+BAD_PROFILE = """tenant "五霞町" code 085421
+uses "warned"
+from 2023-04-01
+  率 = abc
+"""
+
+
+def test_eval_shows_the_profile_error_under_a_core_warning(
+        tmp_path: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    from paramcfg.cli import main  # noqa: PLC0415
+
+    folder = tmp_path / "package_core"  # type: ignore[operator]
+    folder.mkdir()
+    (folder / "warned.pcore").write_text(WARNED_CORE, encoding="utf-8")
+    core = load_core(folder)
+    assert core.ok
+    assert [d.code for d in core.diagnostics] == ["PC0413"]  # a warning only
+    profile = tmp_path / "goka.pcfg"  # type: ignore[operator]
+    profile.write_text(BAD_PROFILE, encoding="utf-8")
+    code = main(["eval", str(profile), "税", "--input", "所得=1円", "--on", "2023-06-01",
+                 "--core", str(folder), "--lang", "en"])
+    out = capsys.readouterr()
+    assert code != 0
+    text = out.out + out.err
+    assert "PC0413" in text  # the core's warning …
+    assert "goka.pcfg:4:" in text  # … and the profile's error, at its line
