@@ -522,9 +522,9 @@ class Tenant:
         :raises EvaluationError: at the first bad row, with its index in ``row`` (and the
             message); :meth:`evaluate_rows` keeps going instead.
         """
-        self._no_arguments(rule)
+        self._rule(rule)
         self._guard(on, projection)
-        fn = self._entry(rule, on)
+        fn = self._batch_entry(rule, on)
         out: list[object] = []
         append = out.append
         try:
@@ -543,9 +543,9 @@ class Tenant:
         """
         from paramcfg.batch import run_rows  # noqa: PLC0415 - only batches need it
 
-        self._no_arguments(rule)
+        self._rule(rule)
         self._guard(on, projection)
-        return run_rows(self._entry(rule, on), rows, on)
+        return run_rows(self._batch_entry(rule, on), rows, on)
 
     def interpret(self, rule: str, inputs: Mapping[str, object], on: dt.date,
                   args: Sequence[object] = (), *, projection: bool = False) -> object:
@@ -605,11 +605,18 @@ class Tenant:
             return found
         return wrong_arguments(typed.name, [p for p, _ in typed.params], len(args), typed.span)
 
-    def _no_arguments(self, rule: str) -> None:
-        """A batch gives no arguments: a rule that takes some cannot be run (checked once)."""
-        typed = self._rule(rule)
-        if typed.params:
-            raise wrong_arguments(typed.name, [p for p, _ in typed.params], 0, typed.span)
+    def _batch_entry(self, rule: str, on: dt.date) -> Callable[[object, dt.date], object]:
+        """The compiled entry for a batch, which gives no arguments: for a rule that takes
+        some (checked once per batch), a function that refuses each row as :meth:`evaluate`
+        would (an empty batch is still an empty list)."""
+        if not self._rule(rule).params:
+            return self._entry(rule, on)
+
+        def refuse(inputs: object, on: dt.date) -> object:
+            del on
+            raise self._call_error(rule, inputs, ())
+
+        return refuse
 
     def _inputs_needed(self) -> tuple[dict[str, list[str]], dict[str, Type]]:
         if self._needed is None:

@@ -318,3 +318,15 @@ def test_eval_shows_the_profile_error_under_a_core_warning(
     text = out.out + out.err
     assert "PC0413" in text  # the core's warning …
     assert "goka.pcfg:4:" in text  # … and the profile's error, at its line
+
+
+def test_a_batch_of_a_rule_with_arguments_fails_each_row_as_evaluate_does(town: Tenant) -> None:
+    assert town.evaluate_many("加算", [], ON) == []  # no row, nothing to refuse
+    with pytest.raises(EvaluationError) as info:
+        town.evaluate_many("加算", [{}, {}], ON)
+    assert info.value.row == 0
+    assert "takes 2 argument(s)" in info.value.msg
+    results = town.evaluate_rows("加算", [{}, {"額": 1}], ON)
+    assert [type(r.error).__name__ for r in results] == ["EvaluationError", "EvaluationError"]
+    assert results[1].error is not None
+    assert "額 is an argument" in results[1].error.msg
