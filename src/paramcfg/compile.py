@@ -557,6 +557,10 @@ def compile_rules(
     namespace: dict[str, Any] = {"__builtins__": builtins}
     line_map = tuple(gen.spans)
     spans = [rule.span for rule in gen.rules.values()]
+    # What a call of each rule takes, for the errors of a bad call (errors.bad_call).
+    params_of = {name: [p for p, _ in rule.params] for name, rule in gen.rules.items()}
+    own_of = {name: [i for i, _ in rule.inputs if i != r.AS_OF_KEY]
+              for name, rule in gen.rules.items()}
 
     def located(exc: Exception, name: str, index: int, inputs: object) -> Exception:
         """An error raised inside generated code, as one that names the DSL rule and line."""
@@ -564,7 +568,8 @@ def compile_rules(
                 and exc.__traceback__.tb_next is None and isinstance(inputs, Mapping):
             # Raised by the entry itself: an input was not given.
             # Every missing input at once (or the misspelt key that explains one).
-            found = bad_call(gen.rules[name], known, inputs)
+            found = bad_call(name, params_of[name], own_of[name], known, inputs,
+                             span=spans[index])
             if found is not None:
                 return found
         if isinstance(exc, EvaluationError):
@@ -586,7 +591,8 @@ def compile_rules(
         """Raise if an input key is unknown or an argument (see the entry's length test)."""
         if isinstance(inputs, Mapping) and known.issuperset(inputs):
             return  # inputs of the core that this rule does not read: one household, many rules
-        found = bad_call(gen.rules[name], known, inputs)
+        found = bad_call(name, params_of[name], own_of[name], known, inputs,
+                         span=gen.rules[name].span)
         if found is not None:
             raise found
 

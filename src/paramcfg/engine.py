@@ -30,7 +30,7 @@ from paramcfg.errors import (
     wrong_arguments,
 )
 from paramcfg.names import suggest
-from paramcfg.rules import TypedRule, input_types, transitive_inputs, type_rules
+from paramcfg.rules import AS_OF_KEY, TypedRule, input_types, transitive_inputs, type_rules
 from paramcfg.source import Source, decode, read_source
 from paramcfg.syntax import parse_text
 from paramcfg.types import YenType
@@ -592,17 +592,24 @@ class Tenant:
         """
         self._check_call(rule, inputs, args)
 
+    def _bad_call(self, rule: str, inputs: object,
+                  args: Sequence[object]) -> EvaluationError | None:
+        typed = self._rule(rule)
+        own = [i for i, _ in typed.inputs if i != AS_OF_KEY]
+        return bad_call(typed.name, [p for p, _ in typed.params], own, self.known_inputs,
+                        inputs, len(args), typed.span)
+
     def _check_call(self, rule: str, inputs: object, args: Sequence[object]) -> None:
-        found = bad_call(self._rule(rule), self.known_inputs, inputs, len(args))
+        found = self._bad_call(rule, inputs, args)
         if found is not None:
             raise found
 
     def _call_error(self, rule: str, inputs: object, args: Sequence[object]) -> EvaluationError:
         """Compiled entries take exactly the rule's arguments: a call with others raised."""
-        typed = self._rule(rule)
-        found = bad_call(typed, self.known_inputs, inputs, len(args))
+        found = self._bad_call(rule, inputs, args)
         if found is not None:
             return found
+        typed = self._rule(rule)
         return wrong_arguments(typed.name, [p for p, _ in typed.params], len(args), typed.span)
 
     def _batch_entry(self, rule: str, on: dt.date) -> Callable[[object, dt.date], object]:

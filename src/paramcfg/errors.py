@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from collections.abc import Container, Sequence
 
     from paramcfg.diagnostics import Diagnostic, Span
-    from paramcfg.ir import TypedRule
 
 __all__ = ["CheckFailed", "EvaluationError", "LawHorizonError", "ParamcfgError",
            "argument_as_input", "bad_call", "horizon_error", "missing_input", "missing_inputs",
@@ -143,48 +142,45 @@ def argument_as_input(rule: str, name: str, params: Sequence[str],
                f"args=({', '.join(params)}) の順に渡してください")
 
 
-def bad_call(rule: TypedRule, known: Container[str], inputs: object,
-             args: int | None = None) -> EvaluationError | None:
-    """What is wrong with calling ``rule`` with ``inputs`` (and ``args`` arguments, when the
-    call gives them), or ``None`` if nothing is: the one place that decides it, for
-    ``evaluate``, ``evaluate_many``, ``interpret``, ``explain`` and ``paramcfg eval``.
+def bad_call(rule: str, params: Sequence[str], own: Sequence[str], known: Container[str],
+             inputs: object, args: int | None = None,
+             span: Span | None = None) -> EvaluationError | None:
+    """What is wrong with calling ``rule`` (arguments ``params``, inputs ``own``: every input
+    it or a rule it calls may read) with ``inputs`` (and ``args`` arguments, when the call
+    gives them), or ``None`` if nothing is: the one place that decides it, for ``evaluate``,
+    ``evaluate_many``, ``evaluate_rows``, ``interpret``, ``explain`` and ``paramcfg eval``.
 
     In this order: inputs that are not a mapping; an argument of the rule given by name among
     the inputs; the wrong number of arguments; input names that are no input of the core
     (``known``; a did-you-mean from the rule's own inputs); every missing input at once.
     Record fields are checked with the values (``runtime.check_input``).
     """
-    from paramcfg.ir import AS_OF_KEY  # noqa: PLC0415 - errors is imported by everything
-    from paramcfg.names import suggest  # noqa: PLC0415
+    from paramcfg.names import suggest  # noqa: PLC0415 - only on the error path
 
-    params = [p for p, _ in rule.params]
-    own = [i for i, _ in rule.inputs if i != AS_OF_KEY]
     if not isinstance(inputs, Mapping):
         if own:
-            return not_a_mapping(rule.name, inputs, rule.span)
+            return not_a_mapping(rule, inputs, span)
         inputs = {}
     for key in inputs:
         if key in params and key not in known:
-            return argument_as_input(rule.name, key, params, rule.span)
+            return argument_as_input(rule, key, params, span)
     if args is not None and args != len(params):
-        return wrong_arguments(rule.name, params, args, rule.span)
+        return wrong_arguments(rule, params, args, span)
     unknown = [key if isinstance(key, str) else repr(key) for key in inputs
                if not (isinstance(key, str) and key in known)]
     if unknown:
         hint, hint_ja = suggest(unknown[0], own)
-        return unknown_inputs(rule.name, unknown, hint, hint_ja, rule.span)
-    missing = missing_of(rule, inputs)
+        return unknown_inputs(rule, unknown, hint, hint_ja, span)
+    missing = missing_of(own, inputs)
     if missing:
-        return missing_inputs(rule.name, missing, rule.span)
+        return missing_inputs(rule, missing, span)
     return None
 
 
-def missing_of(rule: TypedRule, inputs: Mapping[str, object]) -> list[str]:
-    """The inputs ``rule`` (or a rule it calls) may read that ``inputs`` does not give, in
-    the rule's order: what :func:`bad_call` and ``paramcfg eval`` list, all at once."""
-    from paramcfg.ir import AS_OF_KEY  # noqa: PLC0415 - errors is imported by everything
-
-    return [i for i, _ in rule.inputs if i != AS_OF_KEY and i not in inputs]
+def missing_of(own: Sequence[str], inputs: Mapping[str, object]) -> list[str]:
+    """The inputs of ``own`` that ``inputs`` does not give, in order: what :func:`bad_call`
+    and ``paramcfg eval`` list, all at once."""
+    return [i for i in own if i not in inputs]
 
 
 def wrong_arguments(rule: str, params: Sequence[str], given: int,

@@ -81,7 +81,7 @@ def _all_given(args: argparse.Namespace, tenant: Tenant, inputs: dict[str, objec
     from paramcfg.errors import missing_of  # noqa: PLC0415 - the API's own list
 
     items = needed(tenant.rules, tenant.core.inputs, args.rule)
-    absent = set(missing_of(tenant.rules[args.rule], inputs))
+    absent = set(missing_of([i.name for i in items if not i.argument], inputs))
     missing = [i for i in items if (i.name not in rule_args if i.argument else i.name in absent)]
     if not missing:
         return True
