@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from paramcfg import nodes as n
 from paramcfg import runtime as rt
 from paramcfg import types as t
-from paramcfg.diagnostics import Diagnostic, Related, Span
+from paramcfg.diagnostics import Diagnostic, Related, Span, printable
 from paramcfg.model import Block, Constraint, Core, Param, Profile, Resolved, Timeline, resolve
 from paramcfg.tables import Table, check_monotone, compare_cells
 from paramcfg.values import describe_range, format_typed
@@ -38,7 +38,16 @@ def code_check_digit(first5: str) -> int:
 
 
 def check_code(code: str, span: Span, diags: list[Diagnostic]) -> None:
-    if len(code) != 6 or not code.isascii() or not code.isdigit():
+    others = [ch for ch in code if not ("0" <= ch <= "9")]
+    if others:
+        shown = " ".join(dict.fromkeys(printable(repr(ch)) for ch in others))
+        diags.append(Diagnostic("PC0601", span, {
+            "code": code, "detail": f"it contains {shown}, which is not a digit 0-9",
+            "detail_ja": f"数字 0〜9 以外の {shown} が含まれています",
+            "fix": "write the 6-digit code in half-width digits only (e.g. 085421)",
+            "fix_ja": "半角数字だけの 6 桁で書いてください（例: 085421）"}))
+        return
+    if len(code) != 6:
         diags.append(Diagnostic("PC0601", span, {
             "code": code, "detail": f"it has {len(code)} digits, not 6",
             "detail_ja": f"{len(code)} 桁です（6 桁が必要）",

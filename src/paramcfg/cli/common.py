@@ -79,6 +79,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
                  "--on には 2024-04-01 のような日付を指定します（{text!r} ではなく）"),
     "not_clean": ("{path} has errors; run paramcfg check {path}",
                   "{path} にエラーがあります。paramcfg check {path} で確認してください"),
+    "review_marks": (("note: {path} has {count} value(s) still marked review (copied, not yet "
+                      "confirmed); they are compared as written"),
+                     ("注: {path} には review の付いた（写したままで未確認の）値が {count} 件あります。"
+                      "書かれたとおりの値で比べます")),
     "eval_error": ("cannot evaluate: {error}", "評価できません: {error}"),
     "result": ("{rule} = {value}   ({tenant}, as of {on})",
                "{rule} = {value}  （{tenant}、{on} 時点）"),
@@ -232,13 +236,18 @@ def today_in_japan() -> dt.date:
     return dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date()
 
 
-def clean_tenant(profile: str, core: str | None, cores: Cores, report: Report) -> Tenant | None:
-    """The tenant of ``profile`` if it and its core are clean, or ``None`` after a message."""
+def clean_tenant(profile: str, core: str | None, cores: Cores, report: Report, *,
+                 review_ok: bool = False) -> Tenant | None:
+    """The tenant of ``profile`` if it and its core are clean, or ``None`` after a message.
+
+    ``review_ok``: values still marked ``review`` (PC0411, a late joiner's copied values) do not
+    stop it; they are counted in a note on the error stream.
+    """
     path = core_path(profile, core)
     if path is None:
         report.fail("no_core", path=profile)
         return None
-    return _load_clean(profile, path, cores, report)
+    return _load_clean(profile, path, cores, report, review_ok=review_ok)
 
 
 def tenant_and_date(profile: str, core: str | None, on: str | None, cores: Cores,
@@ -260,7 +269,9 @@ def tenant_and_date(profile: str, core: str | None, on: str | None, cores: Cores
     return None if tenant is None else (tenant, date)
 
 
-def _load_clean(profile: str, path: Path, cores: Cores, report: Report) -> Tenant | None:
+def _load_clean(profile: str, path: Path, cores: Cores, report: Report, *,
+                review_ok: bool = False) -> Tenant | None:
+    from paramcfg.diagnostics import Severity  # noqa: PLC0415 - keep `--help` fast
     from paramcfg.engine import Tenant, check_profile  # noqa: PLC0415 - keep `--help` fast
 
     try:
@@ -269,6 +280,11 @@ def _load_clean(profile: str, path: Path, cores: Cores, report: Report) -> Tenan
     except OSError as exc:
         report.fail("unreadable", path=profile, error=exc.strerror or exc)
         return None
+    marked = [d for d in result.diagnostics if d.code == "PC0411"]
+    if review_ok and marked and core.ok and result.profile is not None and not any(
+            d.level is Severity.ERROR and d.code != "PC0411" for d in result.diagnostics):
+        report.err.write(report.msg("review_marks", path=profile, count=len(marked)) + "\n")
+        return Tenant(core, result.profile, result)
     if not core.ok or not result.ok or result.profile is None:
         report.out.write(render_text(list(core.diagnostics or result.diagnostics),
                                      result.sources, report.lang))
