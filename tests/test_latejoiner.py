@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from helpers import ROOT
 
 from paramcfg.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, main
+from paramcfg.engine import check_profile_text
 from paramcfg.fmt import format_text
 from paramcfg.scaffold import init_profile
 
@@ -73,3 +77,65 @@ def test_fmt_keeps_assignments_after_a_rule_in_their_block():
     result = format_text(text, "t.pcfg")
     assert result.text.endswith("  rule 税額(x: yen) : yen = x\n  住民税.均等割 = 3,000円\n")
     assert format_text(result.text, "t.pcfg").text == result.text
+
+
+# ---- a cell over several ceiling brackets ---------------------------------------------------
+
+_FEES = """tenant "新町" code 085430
+uses "ibaraki-cloud" >= 2024.4
+
+from 2024-04-01
+  保育料.月額 =
+    | 所得割額                | 3号 標準 | 3号 短時間 | 2号 標準 | 2号 短時間 |
+    | < 48,600円              |  5,800円 |    5,700円 |  5,600円 |    5,500円 |
+    | < 97,000円              |  9,000円 |    8,800円 |  8,700円 |    8,500円 |
+    | < 169,000円             | 20,000円 |   19,000円 | 19,000円 |   18,000円 |
+    | < 300,000円             | 40,000円 |   39,000円 | 38,000円 |   37,000円 |
+{row}
+    | >= 397,000円            | 90,000円 |   89,000円 | 88,000円 |   87,000円 |
+"""
+_ROW = "    | 300,000円 ..< 397,000円 | {v} |   60,000円 | 57,000円 |   57,000円 |"
+
+
+def _ceiling_errors(core, row: str):
+    result = check_profile_text(_FEES.format(row=row), core, "新町.pcfg")
+    return [d for d in result.diagnostics if d.code == "PC0507"]
+
+
+def _yen(n: int) -> str:
+    return f"{n:,}円"
+
+
+def test_a_cell_over_two_ceiling_brackets_is_reported_per_bracket(core):
+    # 国基準 3号 標準: 61,000円 below 301,000円, 80,000円 from 301,000円 to below 397,000円.
+    first, second = _ceiling_errors(core, _ROW.format(v="81,000円"))
+    assert (first.args["range"], first.args["bound"]) == (
+        "from 300,000円 to below 301,000円", "61,000円")
+    assert (second.args["range"], second.args["bound"]) == (
+        "from 301,000円 to below 397,000円", "80,000円")
+    for d in (first, second):
+        assert d.hint("en") == (
+            "lower this cell to at most 61,000円, or split the row at 301,000円: "
+            "`300,000円 ..< 301,000円` at most 61,000円, `301,000円 ..< 397,000円` at most 80,000円")
+
+
+@pytest.mark.parametrize("value", [81_000, 70_000, 100_000])
+def test_the_suggested_split_fixes_the_cell(core, value):
+    ex = _excess(core, value)[0]
+    rows = []
+    for low, high, v in ex.parts:
+        key = f"{_yen(low)} ..< {_yen(high)}" if high is not None else f">= {_yen(low)}"
+        rows.append(f"    | {key} | {_yen(v)} |   60,000円 | 57,000円 |   57,000円 |")
+    assert len(rows) == 2
+    assert _ceiling_errors(core, "\n".join(rows)) == []
+
+
+def _excess(core, value: int):
+    from paramcfg.model import resolve  # noqa: PLC0415
+    from paramcfg.tables import compare_cells  # noqa: PLC0415
+
+    result = check_profile_text(_FEES.format(row=_ROW.format(v=_yen(value))), core, "新町.pcfg")
+    values = resolve(core.core, result.profile, dt.date(2024, 4, 1))
+    out = compare_cells(values["保育料.月額"].value, values["保育料.国基準"].value)
+    assert out
+    return out

@@ -307,8 +307,8 @@ CODES: Final[dict[str, Code]] = {
               ("{name}[{cell}] = {value} is above {bound_name} {bound} for {axis} {range}",
                ("「{name}」の {cell} の値 {value} が、「{axis}」{range_ja}で"
                 "「{bound_name}」の {bound} を超えています")),
-              ("lower this cell to at most {bound}, or split the bracket at {split}",
-               "このセルを {bound} 以下にするか、{split} で区分を分けてください")),
+              ("lower this cell to at most {lowest}{or_split}",
+               "このセルを {lowest} 以下にしてください{or_split_ja}")),
         _code("PC0508", "table-not-monotone", E,
               (("{name}[{cell}] = {value} for {axis} {range} is {relation} the row above "
                 "({previous}); it must never {verb} as {axis} rises"),
