@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import pytest
 from helpers import ROOT
 
 from paramcfg.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, main
-from paramcfg.engine import check_profile_text
+from paramcfg.engine import CORE_ENV, CoreSettingError, check_profile_text, find_core
 from paramcfg.fmt import format_text
 from paramcfg.scaffold import init_profile
 
@@ -139,3 +141,61 @@ def _excess(core, value: int):
     out = compare_cells(values["保育料.月額"].value, values["保育料.国基準"].value)
     assert out
     return out
+
+
+# ---- finding the core from a folder outside the repository ----------------------------------
+
+
+def _town(tmp_path, monkeypatch):
+    """A vendor's delivery in tmp/paramcfg, and the late joiner's own folder tmp/town (cwd)."""
+    vendor = tmp_path / "paramcfg"
+    shutil.copytree(ROOT / "package_core", vendor / "package_core")
+    shutil.copytree(ROOT / "tenant_profiles", vendor / "tenant_profiles")
+    town = tmp_path / "town"
+    town.mkdir()
+    monkeypatch.chdir(town)
+    monkeypatch.delenv(CORE_ENV, raising=False)
+    return town
+
+
+def test_init_then_check_works_as_printed_outside_the_repository(tmp_path, monkeypatch, capsys):
+    town = _town(tmp_path, monkeypatch)
+    assert find_core(town / "shinmachi.pcfg") is None
+    assert main(["init", "新町", "--code", "085430", "--from",
+                 "../paramcfg/tenant_profiles/goka.pcfg", "-o", "shinmachi.pcfg",
+                 "--lang", "en"]) == EXIT_OK
+    out = capsys.readouterr().out
+    line = 'first write the file paramcfg.toml with the line: core = "../paramcfg/package_core"'
+    assert line in out
+    (town / "paramcfg.toml").write_text('core = "../paramcfg/package_core"\n', encoding="utf-8")
+    assert find_core("shinmachi.pcfg") == Path("../paramcfg/package_core")
+    assert main(["check", "shinmachi.pcfg", "--lang", "en"]) == EXIT_FINDINGS  # review marks
+    assert "PC0411" in capsys.readouterr().out
+    # In a folder below, the same setting is found by walking up.
+    (town / "sub").mkdir()
+    assert find_core(town / "sub" / "x.pcfg") == Path("../paramcfg/package_core")
+
+
+def test_the_environment_names_the_core_when_nothing_nearer_does(tmp_path, monkeypatch):
+    town = _town(tmp_path, monkeypatch)
+    monkeypatch.setenv(CORE_ENV, "../paramcfg/package_core")
+    assert find_core(town / "shinmachi.pcfg") == Path("../paramcfg/package_core")
+    (town / "package_core").mkdir()  # nearer than the environment: it wins
+    assert find_core(town / "shinmachi.pcfg") == Path("package_core")
+
+
+@pytest.mark.parametrize(("setting", "en"), [
+    ('core = "../nothere"\n', "core = '../nothere' names ../nothere, which does not exist"),
+    ("core = \n", "cannot read the settings (Invalid value (at line 1, column 8))"),
+    ('kore = "../paramcfg/package_core"\n', "no `core` setting"),
+])
+def test_a_bad_setting_says_what_is_wrong(tmp_path, monkeypatch, capsys, setting, en):
+    town = _town(tmp_path, monkeypatch)
+    (town / "paramcfg.toml").write_text(setting, encoding="utf-8")
+    (town / "x.pcfg").write_text('tenant "新町" code 085430\n', encoding="utf-8")
+    with pytest.raises(CoreSettingError):
+        find_core(town / "x.pcfg")
+    assert main(["check", "x.pcfg", "--lang", "en"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith(f"paramcfg.toml: {en}")
+    assert "Traceback" not in err

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     shown_core_errors: set[Path] = set()
     json_out: list[dict[str, object]] = []
     for name in args.profiles:
-        path = core_path(name, args.core)
+        path = core_path(name, args.core, report)
         if path is None:
             report.fail("no_core", path=name)
             continue

@@ -52,8 +52,16 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
               "{files} 件のプロファイルを確認: 問題なし {clean} 件、エラーあり {bad} 件"),
     "core_bad": ("the package core {path} has errors; fix them first",
                  "パッケージコア {path} にエラーがあります。先に修正してください"),
-    "no_core": ("no package core found for {path}: give one with --core DIR",
-                "{path} に対応するパッケージコアが見つかりません。--core DIR で指定してください"),
+    "no_core": (("no package core found for {path}: give one with --core DIR, or name it once "
+                 'in a paramcfg.toml beside the profiles (core = "DIR") or in PARAMCFG_CORE'),
+                ("{path} に対応するパッケージコアが見つかりません。--core DIR で指定するか、"
+                 'プロファイルと同じフォルダの paramcfg.toml（core = "DIR"）か環境変数 '
+                 "PARAMCFG_CORE で一度だけ指定してください")),
+    "core_setting": ("{error}", "{error}（パッケージコアの設定）"),
+    "init_no_core": (("no package core is found for {path} yet: first write the file {settings} "
+                      'with the line: core = "{core}"'),
+                     ("{path} のパッケージコアがまだ見つかりません。先に {settings} というファイルを"
+                      '作り、次の 1 行を書いてください: core = "{core}"')),
     "unreadable": ("cannot read {path}: {error}", "{path} を読み込めません: {error}"),
     "unwritable": ("cannot write {path}: {error} (nothing was changed)",
                    "{path} に書き込めません: {error}（ファイルは変更していません）"),
@@ -221,11 +229,20 @@ class Cores:
         return self._loaded[key]
 
 
-def core_path(profile: str, core: str | None) -> Path | None:
-    """The core named by ``--core``, else the nearest ``package_core/`` at or above ``profile``."""
-    from paramcfg.engine import find_core  # noqa: PLC0415 - keep `--help` fast
+def core_path(profile: str, core: str | None, report: Report | None = None) -> Path | None:
+    """The core named by ``--core``, else the one :func:`paramcfg.engine.find_core` finds for
+    ``profile`` (a ``paramcfg.toml`` or ``package_core/`` at or above it, or ``PARAMCFG_CORE``).
+    A bad ``paramcfg.toml`` is reported on ``report`` (and gives ``None``)."""
+    from paramcfg.engine import CoreSettingError, find_core  # noqa: PLC0415 - `--help` fast
 
-    return Path(core) if core else find_core(profile)
+    if core:
+        return Path(core)
+    try:
+        return find_core(profile)
+    except CoreSettingError as exc:
+        if report is not None:
+            report.fail("core_setting", error=exc.message(report.lang))
+        return None
 
 
 def today_in_japan() -> dt.date:
@@ -243,7 +260,7 @@ def clean_tenant(profile: str, core: str | None, cores: Cores, report: Report, *
     ``review_ok``: values still marked ``review`` (PC0411, a late joiner's copied values) do not
     stop it; they are counted in a note on the error stream.
     """
-    path = core_path(profile, core)
+    path = core_path(profile, core, report)
     if path is None:
         report.fail("no_core", path=profile)
         return None
@@ -256,7 +273,7 @@ def tenant_and_date(profile: str, core: str | None, on: str | None, cores: Cores
     ``None`` after a message."""
     import datetime as dt  # noqa: PLC0415 - keep `--help` fast
 
-    path = core_path(profile, core)
+    path = core_path(profile, core, report)
     if path is None:
         report.fail("no_core", path=profile)
         return None
