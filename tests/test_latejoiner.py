@@ -199,3 +199,30 @@ def test_a_bad_setting_says_what_is_wrong(tmp_path, monkeypatch, capsys, setting
     err = capsys.readouterr().err
     assert err.startswith(f"paramcfg.toml: {en}")
     assert "Traceback" not in err
+
+
+# ---- one problem never hides the others -----------------------------------------------------
+
+
+def test_eighteen_mistakes_in_one_run(golden_core):
+    # tests/golden/profiles/one_run.pcfg pins each one (code, line, column); here: the count,
+    # and that the table with a misspelt header and the table with a gap still had their cells
+    # checked against the ceiling and for falling values.
+    from paramcfg.engine import check_profile  # noqa: PLC0415
+
+    result = check_profile(ROOT / "tests" / "golden" / "profiles" / "one_run.pcfg", golden_core)
+    assert result.errors == 18
+    codes = [d.code for d in result.diagnostics]
+    assert codes.count("PC0507") == 2
+    assert codes.count("PC0508") == 2
+    assert "PC0502" in codes
+    assert "PC0201" in codes
+
+
+def test_a_partial_table_is_never_a_value(golden_core):
+    text = (ROOT / "tests" / "golden" / "profiles" / "one_run.pcfg").read_text(encoding="utf-8")
+    result = check_profile_text(text, golden_core, "one_run.pcfg")
+    assert result.profile is not None
+    assert not result.ok
+    assert [a.name for _, a in result.profile.partial] == ["料金", "料金"]
+    assert all(a.name != "料金" for b in result.profile.blocks for a in b.assignments)

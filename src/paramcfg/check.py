@@ -383,6 +383,13 @@ def check_profile_values(core: Core, profile: Profile, diags: list[Diagnostic]) 
             checker.check(p, r, values)
         for p in switched:
             _check_used(core, p, values, on, checker, unused)
+    # Tables that could not be read whole: the cells that could be are checked too, with the
+    # values in force on their block's date (one problem never hides the others).
+    for on, a in profile.partial:
+        param = core.params.get(a.name)
+        if param is not None:
+            checker.check(param, Resolved(a.value, "profile", a.span, on),
+                          resolve(core, profile, on))
 
 
 def _check_used(core: Core, p: Param, values: Mapping[str, Resolved], on: dt.date,

@@ -48,6 +48,8 @@ from paramcfg.values import (
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from paramcfg.tables import Table
+
 __all__ = ["Converter"]
 
 
@@ -87,6 +89,9 @@ class Converter:
     def __init__(self, diags: list[Diagnostic], enums: Mapping[str, EnumType]) -> None:
         self.diags = diags
         self.enums = enums
+        #: Tables that could not be read whole, by their grid's span: the cells that could be
+        #: read (the others ``None``), for the value checks only (see grids.build_table).
+        self.partial: dict[Span, Table] = {}
 
     def wrong(self, name: str, t: Type, node: n.Value) -> None:
         kind_en, kind_ja = _kind_of(node)

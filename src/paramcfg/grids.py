@@ -40,7 +40,14 @@ def _single_member(cell: n.Cell) -> str | None:
 
 
 def build_table(name: str, t: TableType | ScaleType, grid: n.Grid, conv: Converter) -> Table | None:
-    """Read ``grid`` as a value of ``t``; diagnostics go to ``conv.diags``."""
+    """Read ``grid`` as a value of ``t``; diagnostics go to ``conv.diags``.
+
+    One problem never hides the others (issue 14): with a misspelt column header, the cells of
+    the other columns are still read; with a gap between brackets, the rows are still read. When
+    the table cannot be made whole but its rows are in order, the cells that could be read are
+    kept in ``conv.partial`` (by the grid's span; the rest are ``None``) so that the value
+    checks (ceilings, monotony) still run on them.
+    """
     diags = conv.diags
     before = len(diags)
     header, *rows = grid.rows
@@ -83,7 +90,8 @@ def build_table(name: str, t: TableType | ScaleType, grid: n.Grid, conv: Convert
     cat_rows: list[tuple[tuple[int, ...], Span]] = []
     values: dict[tuple[int, ...], tuple[Any, Span]] = {}
     prev_high: Number | None = 0
-    for r, row in enumerate(rows):
+    rows_whole = True  # every row has its key: the rows' order and coverage can be judged
+    for row in rows:
         if len(row.cells) != len(row_axes) + ncols:
             diags.append(_grid_problem(
                 row.span,
@@ -92,18 +100,20 @@ def build_table(name: str, t: TableType | ScaleType, grid: n.Grid, conv: Convert
                 f"この行のセルは {len(row.cells)} 個ですが、見出し行は {len(row_axes) + ncols} 個です",
                 "give every row as many cells as the header row",
                 "すべての行のセル数を見出し行と同じにしてください"))
+            rows_whole = False
             continue
         if bracket is not None:
             key = _bracket_key(row.cells[0], prev_high, axes[bracket], conv)
             if key is None:
                 prev_high = None
+                rows_whole = False
                 continue
             low, high = key
             lows.append(low)
             highs.append(high)
             key_spans.append(row.cells[0].span)
             prev_high = high
-            row_key: tuple[int, ...] = (r,)
+            row_key: tuple[int, ...] = (len(lows) - 1,)
         else:
             keys: list[int] = []
             for k, ax in enumerate(row_axes):
@@ -112,32 +122,54 @@ def build_table(name: str, t: TableType | ScaleType, grid: n.Grid, conv: Convert
                     break
                 keys.append(found)
             if len(keys) != len(row_axes):
+                rows_whole = False
                 continue
             row_key = tuple(keys)
             cat_rows.append((row_key, row.cells[0].span))
         for c, col in enumerate(columns):
             cell = row.cells[len(row_axes) + c]
             value = _cell_value(name, t.value, cell, conv)
-            if value is not None:
+            if value is not None and col is not None:
                 values[(*row_key, *col)] = (value, cell.span)
-    if len(diags) > before:
-        return None
+    whole = len(diags) == before
     if bracket is not None:
         brackets = Brackets(tuple(lows), tuple(highs), tuple(key_spans))
-        if not verify_brackets(brackets, axes[bracket], grid, diags):
+        if not rows_whole:
             return None
-        # Row r of the grid is bracket r: map (r, *col) keys to (bracket index, *col).
+        checked = len(diags)
+        if not verify_brackets(brackets, axes[bracket], grid, diags):
+            whole = False
+        if not whole:
+            # In order and without overlap (a gap or a missing end is fine): the rows that are
+            # there are checked against the core's limits.
+            if not any(d.code in {"PC0501", "PC0503"} for d in diags[checked:]):
+                conv.partial[grid.span] = _partial(t, axes, row_axes, values, brackets)
+            return None
         cells, spans = _flatten(axes, row_axes, values, len(lows))
         return Table(t, brackets, cells, spans)
-    if not _verify_categories(axes, row_axes, cat_rows, diags, grid):
+    if not rows_whole:
+        return None
+    if not _verify_categories(axes, row_axes, cat_rows, diags, grid) or not whole:
+        if not any(d.code == "PC0506" for d in diags[before:]):
+            conv.partial[grid.span] = _partial(t, axes, row_axes, values, None)
         return None
     cells, spans = _flatten(axes, row_axes, values, 0)
     return Table(t, None, cells, spans)
 
 
+def _partial(t: TableType | ScaleType, axes: tuple[Axis, ...], row_axes: list[int],
+             values: dict[tuple[int, ...], tuple[Any, Span]], brackets: Brackets | None) -> Table:
+    """The cells that could be read, ``None`` for the others (for the value checks only)."""
+    cells, spans = _flatten(axes, row_axes, values, len(brackets.lows) if brackets else 0,
+                            partial=True)
+    return Table(t, brackets, cells, spans)
+
+
 def _read_columns(
     header: n.Row, nrow: int, col_axes: list[Axis], conv: Converter
-) -> list[tuple[int, ...]] | None:
+) -> list[tuple[int, ...] | None] | None:
+    """The columns' member indices, ``None`` for a column whose header is wrong (reported);
+    ``None`` for all when the value columns cannot be told at all."""
     diags = conv.diags
     cells = header.cells[nrow:]
     if not col_axes:
@@ -150,9 +182,8 @@ def _read_columns(
                 "値の列を一つにしてください（例: | 税額 |）"))
             return None
         return [()]
-    columns: list[tuple[int, ...]] = []
+    columns: list[tuple[int, ...] | None] = []
     seen: dict[tuple[int, ...], Span] = {}
-    ok = True
     for cell in cells:
         names = [i.name for i in cell.items if isinstance(i, n.Member)]
         if len(names) != len(cell.items) or len(names) != len(col_axes):
@@ -163,14 +194,13 @@ def _read_columns(
                 f"列の見出しには「{'」「'.join(a.name for a in col_axes)}」の区分を一つずつ書きます",
                 f"write the members separated by spaces, e.g. | {want} |",
                 f"区分を空白で区切って書いてください（例: | {want} |）"))
-            ok = False
+            columns.append(None)
             continue
         idx = []
         for name_, axis, item in zip(names, col_axes, cell.items, strict=True):
             enum = axis_enum(axis)
             if name_ not in enum.members:
                 conv.unknown_member(enum, name_, item.span)
-                ok = False
                 break
             idx.append(enum.members.index(name_))
         else:
@@ -179,21 +209,25 @@ def _read_columns(
                 diags.append(Diagnostic("PC0506", cell.span, {
                     "axis": "/".join(a.name for a in col_axes), "member": " ".join(names),
                     "where": "column", "where_ja": "列"}))
-                ok = False
+                columns.append(None)
+                continue
             seen[key] = cell.span
             columns.append(key)
-    if not ok:
-        return None
-    missing = (combo for combo in itertools.product(*(range(len(axis_enum(a).members))
-                                                      for a in col_axes)) if combo not in seen)
-    for combo in itertools.islice(missing, MAX_MISSING_REPORTED):
-        member = " ".join(axis_enum(a).members[i] for a, i in zip(col_axes, combo, strict=True))
-        diags.append(Diagnostic("PC0505", header.span, {
-            "axis": "/".join(a.name for a in col_axes), "member": member,
-            "where": "column", "where_ja": "列"}))
-        ok = False
-    _count_the_rest(missing, diags, header.span, "columns", "列")
-    return columns if ok else None
+            continue
+        columns.append(None)
+    if len(seen) == len(cells):
+        # Every header cell is a column: a missing column is a column the table lacks. (With
+        # a misspelt header, the missing one is most likely the misspelt one: not repeated.)
+        missing = (combo for combo in itertools.product(
+            *(range(len(axis_enum(a).members)) for a in col_axes)) if combo not in seen)
+        for combo in itertools.islice(missing, MAX_MISSING_REPORTED):
+            member = " ".join(axis_enum(a).members[i]
+                              for a, i in zip(col_axes, combo, strict=True))
+            diags.append(Diagnostic("PC0505", header.span, {
+                "axis": "/".join(a.name for a in col_axes), "member": member,
+                "where": "column", "where_ja": "列"}))
+        _count_the_rest(missing, diags, header.span, "columns", "列")
+    return columns
 
 
 #: Missing rows (or columns) of one table reported one by one, as many as a file shows; the rest
@@ -368,15 +402,16 @@ def _verify_categories(
 
 def _flatten(
     axes: tuple[Axis, ...], row_axes: list[int],
-    values: dict[tuple[int, ...], tuple[Any, Span]], nbrackets: int,
+    values: dict[tuple[int, ...], tuple[Any, Span]], nbrackets: int, *, partial: bool = False,
 ) -> tuple[tuple[Any, ...], tuple[Span, ...]]:
     sizes = [nbrackets if a.is_bracket else len(axis_enum(a).members) for a in axes]
     col_axes = [i for i in range(len(axes)) if i not in row_axes]
     cells: list[Any] = []
     spans: list[Span] = []
+    nowhere = Span.point("")
     for idx in itertools.product(*(range(s) for s in sizes)):
         key = tuple(idx[i] for i in row_axes) + tuple(idx[i] for i in col_axes)
-        value, span = values[key]
+        value, span = values[key] if not partial else values.get(key, (None, nowhere))
         cells.append(value)
         spans.append(span)
     return tuple(cells), tuple(spans)

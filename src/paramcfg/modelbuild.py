@@ -423,6 +423,7 @@ def _blocks(
     files: Iterable[n.SourceFile], params: Mapping[str, Param], conv: Converter,
     diags: list[Diagnostic], *, in_core: bool, core_name: str = "",
     rejected: set[str] | None = None,
+    partial: list[tuple[dt.date, Assigned]] | None = None,
 ) -> list[Block]:
     blocks: list[Block] = []
     current: tuple[dt.date | None, Span, list[Assigned], dict[str, Span]] | None = None
@@ -469,6 +470,10 @@ def _blocks(
                     current[2].append(a)
                 elif rejected is not None:
                     rejected.add(s.name)
+                if a is None and partial is not None and isinstance(s.value, n.Grid):
+                    table = conv.partial.pop(s.value.span, None)
+                    if table is not None and current[0] is not None:
+                        partial.append((current[0], Assigned(s.name, table, s.span)))
     close()
     return blocks
 
@@ -551,13 +556,14 @@ def build_profile(
         return None
     conv = Converter(diags, core.enums)
     rejected: set[str] = set(file.broken)
+    partial: list[tuple[dt.date, Assigned]] = []
     blocks = _blocks([file], core.params, conv, diags, in_core=False, core_name=core.name,
-                     rejected=rejected)
+                     rejected=rejected, partial=partial)
     dropped = sum(isinstance(s, n.FromDecl) for s in file.statements) - len(blocks)
     return Profile(
         file.path, header.name, header.code,
         uses.core if uses else None, uses.op if uses else None,
         parse_version(uses.version) if uses and uses.version else None,
         tuple(blocks), header.span, header.code_span, uses.span if uses else None,
-        frozenset(rejected), dropped,
+        frozenset(rejected), dropped, tuple(partial),
     )

@@ -53,9 +53,11 @@ class Brackets:
 def merged_brackets(a: Brackets, b: Brackets) -> list[tuple[Number, Number | None, int, int]]:
     """The bracket merger: the key ranges on which neither side's bracket changes, each as
     ``(low, high, i, j)`` with ``a``'s bracket ``i`` and ``b``'s bracket ``j`` (-1 below a side's
-    first bracket; ``high`` ``None`` for no end).  Brackets are contiguous (verified tables), so
-    the breakpoints are the lower bounds of both; O((n + m) log(n + m))."""
-    points = sorted(set(a.lows) | set(b.lows))
+    first bracket, or in a gap); ``high`` ``None`` for no end).  The breakpoints are the lower
+    bounds of both, and the ends of brackets followed by a gap; O((n + m) log(n + m))."""
+    ends = {h for x in (a, b) for k, h in enumerate(x.highs)
+            if h is not None and (k + 1 == len(x.lows) or x.lows[k + 1] != h)}
+    points = sorted(set(a.lows) | set(b.lows) | ends)
     out: list[tuple[Number, Number | None, int, int]] = []
     i = j = -1
     for k, low in enumerate(points):
@@ -63,8 +65,16 @@ def merged_brackets(a: Brackets, b: Brackets) -> list[tuple[Number, Number | Non
             i += 1
         while j + 1 < len(b.lows) and b.lows[j + 1] <= low:
             j += 1
-        out.append((low, points[k + 1] if k + 1 < len(points) else None, i, j))
+        out.append((low, points[k + 1] if k + 1 < len(points) else None,
+                    _within(a, i, low), _within(b, j, low)))
     return out
+
+
+def _within(b: Brackets, i: int, key: Number) -> int:
+    """``i`` if ``key`` is below the end of bracket ``i``, else -1 (in a gap after it: only a
+    partial table, one read for its checks though a bracket is missing, has gaps)."""
+    high = b.highs[i] if i >= 0 else None
+    return -1 if high is not None and key >= high else i
 
 
 @attrs.frozen
@@ -201,6 +211,8 @@ def compare_cells(
                 segments.setdefault(i, []).append((seg_low, seg_high, j))
     for idx, flat in table.positions():
         v = table.cells[flat]
+        if v is None:
+            continue  # a cell that could not be read (a partial table: see grids.build_table)
         low, high = _cell_range(table, idx)
         if not isinstance(bound, Table):
             if worse(v, bound):
@@ -275,6 +287,8 @@ def check_monotone(table: Table, axis_name: str, direction: str) -> list[tuple[i
             continue
         prev = flat - stride
         v, p = table.cells[flat], table.cells[prev]
+        if v is None or p is None:
+            continue  # a cell that could not be read (a partial table)
         if (direction == "increasing" and v < p) or (direction == "decreasing" and v > p):
             out.append((flat, prev))
     return out
