@@ -226,3 +226,53 @@ def test_a_partial_table_is_never_a_value(golden_core):
     assert not result.ok
     assert [a.name for _, a in result.profile.partial] == ["料金", "料金"]
     assert all(a.name != "料金" for b in result.profile.blocks for a in b.assignments)
+
+
+# ---- help lines that say what to write ------------------------------------------------------
+
+_ONE = 'tenant "新町" code 085430\nuses "ibaraki-cloud" >= 2024.4\n\nfrom 2024-04-01\n  {line}\n'
+
+
+def _hint(core, line: str, code: str, lang: str = "en") -> str:
+    result = check_profile_text(_ONE.format(line=line), core, "新町.pcfg")
+    (d,) = [d for d in result.diagnostics if d.code == code]
+    return d.hint(lang)
+
+
+@pytest.mark.parametrize(("line", "en", "ja"), [
+    ("住民税.均等割.市町村民税 = 72千円",
+     "72千円 is 72,000円: write 72,000円 (amounts are written in yen, without 千)",
+     "72千円 は 72,000円 です。72,000円 と書いてください（金額は千を使わず円で書きます）"),
+    ("住民税.均等割.市町村民税 = 3000", "write 3,000円 (an amount takes 円)",
+     "3,000円 と書いてください（金額には円を付けます）"),
+    # The parameter's own default (0.3%), not the type's 1.4%; and the help does not repeat
+    # the message.
+    ("都市計画税.税率 = 1.4",
+     "a rate is written with %: if 1.4 is the rate, write 1.4% (this parameter's default: 0.3%)",
+     "率には % を付けます。1.4 が率なら 1.4% と書いてください（この値の既定値: 0.3%）"),
+    ('都市計画税.税率 = "0.3"', "write a rate (this parameter's default: 0.3%)",
+     "率を書いてください（この値の既定値: 0.3%）"),
+])
+def test_pc0301_says_what_to_write(core, line, en, ja):
+    assert _hint(core, line, "PC0301") == en
+    assert _hint(core, line, "PC0301", "ja") == ja
+
+
+def test_pc0301_message_shows_the_parameters_own_example(core):
+    result = check_profile_text(_ONE.format(line="都市計画税.税率 = 1.4"), core, "新町.pcfg")
+    (d,) = [d for d in result.diagnostics if d.code == "PC0301"]
+    assert d.message("en") == "都市計画税.税率 expects a rate such as 0.3%, but 1.4 is a number"
+    assert "1.4%" not in d.hint("en").replace("write 1.4%", "")
+
+
+@pytest.mark.parametrize(("key", "meant"), [
+    ("48,600円未満", "< 48,600円"),
+    ("48,600円以上 97,000円未満", "48,600円 ..< 97,000円"),
+    ("397,000円以上", ">= 397,000円"),
+])
+def test_an_ordinances_bracket_is_rewritten_in_the_help(core, key, meant):
+    line = ("保育料.月額 =\n    | 所得割額 | 3号 標準 | 3号 短時間 | 2号 標準 | 2号 短時間 |\n"
+            f"    | {key} | 5,800円 | 5,700円 | 5,600円 | 5,500円 |")
+    result = check_profile_text(_ONE.format(line=line), core, "新町.pcfg")
+    hints = [d.hint("en") for d in result.diagnostics if d.span.line == 7]
+    assert any(h.startswith(f"write `{meant}`: an ordinance's 以上") for h in hints), hints

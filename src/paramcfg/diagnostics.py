@@ -189,7 +189,7 @@ CODES: Final[dict[str, Code]] = {
         _code("PC0301", "wrong-type", E,
               ("{name} expects {expected}, but {found} is {found_kind}",
                "「{name}」には {expected_ja} を書きます。{found} は{found_kind_ja}です"),
-              ("write {expected}, e.g. {example}", "{expected_ja} を書いてください（例: {example}）")),
+              ("{fix}", "{fix_ja}")),
         _code("PC0302", "out-of-range", E,
               ("{name} = {value} is {relation} the {bound_kind} {bound}",
                "「{name}」の値 {value} は{bound_kind_ja} {bound} を{relation_ja}います"),

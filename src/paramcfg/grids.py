@@ -293,12 +293,35 @@ def _bracket_key(
         low = _key_number(items[0], axis, conv)
         high = _key_number(items[2], axis, conv)
         return None if low is None or high is None else (low, high)
+    written = " ".join(node_text(i) for i in items)
+    meant = _ordinance_bracket(items)
+    if meant is not None:
+        fix = (f"write `{meant}`: an ordinance's 以上 (from) … 未満 (below) is written `>=`, `..<` "
+               "or `<`")
+        fix_ja = (f"「{meant}」と書いてください（条例の「以上」「未満」は「>=」「..<」「<」で"
+                  "書きます）")
+    else:
+        fix = "write `< 48,600円`, `48,600円 ..< 97,000円`, or `>= 397,000円` for the last row"
+        fix_ja = "「< 48,600円」「48,600円 ..< 97,000円」、最後の行は「>= 397,000円」のように書いてください"
     conv.diags.append(_grid_problem(
         cell.span,
-        f"`{' '.join(node_text(i) for i in items)}` is not a bracket of {axis.name}",
-        f"「{' '.join(node_text(i) for i in items)}」は「{axis.name}」の区分の書き方ではありません",
-        "write `< 48,600円`, `48,600円 ..< 97,000円`, or `>= 397,000円` for the last row",
-        "「< 48,600円」「48,600円 ..< 97,000円」、最後の行は「>= 397,000円」のように書いてください"))
+        f"`{written}` is not a bracket of {axis.name}",
+        f"「{written}」は「{axis.name}」の区分の書き方ではありません",
+        fix, fix_ja))
+    return None
+
+
+def _ordinance_bracket(items: tuple[n.CellItem, ...]) -> str | None:
+    """An ordinance's ``48,600円以上 97,000円未満`` (or ``…未満``, ``…以上``) as a bracket key
+    (``48,600円 ..< 97,000円``, ``< …``, ``>= …``); ``None`` if it is not one."""
+    words = [i.name if isinstance(i, n.Member) else None for i in items]
+    lits = [node_text(i) for i in items if isinstance(i, n.Lit)]
+    if words == [None, "未満"]:
+        return f"< {lits[0]}"
+    if words == [None, "以上"]:
+        return f">= {lits[0]}"
+    if words == [None, "以上", None, "未満"]:
+        return f"{lits[0]} ..< {lits[1]}"
     return None
 
 

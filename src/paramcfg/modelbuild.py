@@ -554,7 +554,8 @@ def build_profile(
             diags.append(Diagnostic("PC0204", Span.point(file.path), {
                 "header": "tenant", "example": 'tenant "町名" code 085421'}))
         return None
-    conv = Converter(diags, core.enums)
+    conv = Converter(diags, core.enums,
+                     {p.name: p.default for p in core.params.values() if p.default is not None})
     rejected: set[str] = set(file.broken)
     partial: list[tuple[dt.date, Assigned]] = []
     blocks = _blocks([file], core.params, conv, diags, in_core=False, core_name=core.name,
