@@ -28,9 +28,14 @@ if TYPE_CHECKING:
 __all__ = ["MAX_MISSING_REPORTED", "build_table", "verify_brackets"]
 
 
-def _grid_problem(span: Span, en: str, ja: str, fix: str, fix_ja: str) -> Diagnostic:
-    return Diagnostic("PC0509", span, {"problem": en, "problem_ja": ja, "fix": fix,
-                                       "fix_ja": fix_ja})
+# Each grid problem has its own code (issue 14; PC0509 was all of them): PC0509 a row's cell
+# count, PC0510 the header's row axis, PC0511 the value column, PC0512 a column header, PC0513 a
+# row's member key, PC0514 a bracket key, PC0515 a cell's value.
+
+
+def node_text_of(cell: n.Cell) -> str:
+    """A cell's items as written, separated by spaces."""
+    return " ".join(node_text(i) for i in cell.items)
 
 
 def _single_member(cell: n.Cell) -> str | None:
@@ -63,20 +68,13 @@ def build_table(name: str, t: TableType | ScaleType, grid: n.Grid, conv: Convert
     bracket = next((i for i, a in enumerate(axes) if a.is_bracket), None)
     if not row_axes:
         first = header.cells[0] if header.cells else None
-        diags.append(_grid_problem(
-            first.span if first else header.span,
-            f"the header row must start with the row axis name: {axes[0].name}",
-            f"見出し行の先頭には行の軸の名前「{axes[0].name}」を書きます",
-            f"write | {axes[0].name} | … as the first row",
-            f"1行目を | {axes[0].name} | … としてください"))
+        diags.append(Diagnostic("PC0510", first.span if first else header.span, {
+            "axis": axes[0].name, "found": node_text_of(first) if first else ""}))
         return None
     if bracket is not None and row_axes != [bracket]:
-        diags.append(_grid_problem(
-            header.span,
-            f"the rows of this table are keyed by {axes[bracket].name} alone",
-            f"この表の行は「{axes[bracket].name}」だけで区分します",
-            f"start the header with | {axes[bracket].name} |",
-            f"見出し行を | {axes[bracket].name} | で始めてください"))
+        diags.append(Diagnostic("PC0510", header.span, {
+            "axis": axes[bracket].name,
+            "found": " | ".join(node_text_of(c) for c in header.cells[:len(row_axes)])}))
         return None
     col_axes = [i for i in range(len(axes)) if i not in row_axes]
     columns = _read_columns(header, len(row_axes), [axes[i] for i in col_axes], conv)
@@ -93,13 +91,8 @@ def build_table(name: str, t: TableType | ScaleType, grid: n.Grid, conv: Convert
     rows_whole = True  # every row has its key: the rows' order and coverage can be judged
     for row in rows:
         if len(row.cells) != len(row_axes) + ncols:
-            diags.append(_grid_problem(
-                row.span,
-                f"this row has {len(row.cells)} cells but the header has "
-                f"{len(row_axes) + ncols}",
-                f"この行のセルは {len(row.cells)} 個ですが、見出し行は {len(row_axes) + ncols} 個です",
-                "give every row as many cells as the header row",
-                "すべての行のセル数を見出し行と同じにしてください"))
+            diags.append(Diagnostic("PC0509", row.span, {
+                "found": str(len(row.cells)), "expected": str(len(row_axes) + ncols)}))
             rows_whole = False
             continue
         if bracket is not None:
@@ -174,12 +167,7 @@ def _read_columns(
     cells = header.cells[nrow:]
     if not col_axes:
         if len(cells) != 1:
-            diags.append(_grid_problem(
-                header.span,
-                "this table has one value column after the key columns",
-                "この表はキーの列の後に値の列が一つだけです",
-                "keep exactly one value column, e.g. | 税額 |",
-                "値の列を一つにしてください（例: | 税額 |）"))
+            diags.append(Diagnostic("PC0511", header.span, {"found": str(len(cells))}))
             return None
         return [()]
     columns: list[tuple[int, ...] | None] = []
@@ -188,12 +176,9 @@ def _read_columns(
         names = [i.name for i in cell.items if isinstance(i, n.Member)]
         if len(names) != len(cell.items) or len(names) != len(col_axes):
             want = " ".join(axis_enum(a).members[0] for a in col_axes)
-            diags.append(_grid_problem(
-                cell.span,
-                f"a column header names one member of each of {', '.join(a.name for a in col_axes)}",
-                f"列の見出しには「{'」「'.join(a.name for a in col_axes)}」の区分を一つずつ書きます",
-                f"write the members separated by spaces, e.g. | {want} |",
-                f"区分を空白で区切って書いてください（例: | {want} |）"))
+            diags.append(Diagnostic("PC0512", cell.span, {
+                "found": node_text_of(cell), "axes": ", ".join(a.name for a in col_axes),
+                "axes_ja": "」「".join(a.name for a in col_axes), "example": want}))
             columns.append(None)
             continue
         idx = []
@@ -249,11 +234,9 @@ def _member_of(cell: n.Cell, axis: Axis, conv: Converter) -> int | None:
     enum = axis_enum(axis)
     member = _single_member(cell)
     if member is None:
-        conv.diags.append(_grid_problem(
-            cell.span, f"this cell must name one member of {enum.name}",
-            f"このセルには「{enum.name}」の区分を一つ書きます",
-            f"write one of {', '.join(enum.members)}",
-            f"{'、'.join(enum.members)} のいずれかを書いてください"))
+        conv.diags.append(Diagnostic("PC0513", cell.span, {
+            "found": node_text_of(cell), "enum": enum.name, "members": ", ".join(enum.members),
+            "members_ja": "、".join(enum.members)}))
         return None
     if member not in enum.members:
         conv.unknown_member(enum, member, cell.span)
@@ -303,11 +286,8 @@ def _bracket_key(
     else:
         fix = "write `< 48,600円`, `48,600円 ..< 97,000円`, or `>= 397,000円` for the last row"
         fix_ja = "「< 48,600円」「48,600円 ..< 97,000円」、最後の行は「>= 397,000円」のように書いてください"
-    conv.diags.append(_grid_problem(
-        cell.span,
-        f"`{written}` is not a bracket of {axis.name}",
-        f"「{written}」は「{axis.name}」の区分の書き方ではありません",
-        fix, fix_ja))
+    conv.diags.append(Diagnostic("PC0514", cell.span, {
+        "key": written, "axis": axis.name, "fix": fix, "fix_ja": fix_ja}))
     return None
 
 
@@ -327,11 +307,9 @@ def _ordinance_bracket(items: tuple[n.CellItem, ...]) -> str | None:
 
 def _cell_value(name: str, t: Type, cell: n.Cell, conv: Converter) -> Any:  # noqa: ANN401
     if len(cell.items) != 1 or isinstance(cell.items[0], n.KeyOp):
-        conv.diags.append(_grid_problem(
-            cell.span,
-            "each cell holds exactly one value" if cell.items else "this cell is empty",
-            "セルには値を一つだけ書きます" if cell.items else "このセルが空です",
-            "write one value such as 16,000円", "16,000円 のように値を一つ書いてください"))
+        conv.diags.append(Diagnostic("PC0515", cell.span, {
+            "found": node_text_of(cell) or "(empty)", "found_ja": node_text_of(cell) or "（空）",
+            "count": str(len(cell.items)), "example": conv.example(name, t)}))
         return None
     return conv.convert(name, t, cell.items[0])
 
