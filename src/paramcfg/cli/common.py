@@ -312,10 +312,10 @@ def _load_clean(profile: str, path: Path, cores: Cores, report: Report, *,
 
 # Help texts that several commands share, as (English, Japanese) for Parser.text.
 CORE_HELP: Final = (
-    ("the package core (a .pcore file or a folder of them); default: the nearest package_core/ "
-    "folder at or above the profile"),
+    ("the package core (a .pcore file or a folder of them); default: the nearest paramcfg.toml "
+    '(core = "DIR") or package_core/ folder at or above the profile, else PARAMCFG_CORE'),
     ("パッケージコア（.pcore ファイルかそのフォルダ）。既定: プロファイルのあるフォルダかその上に"
-    "ある package_core/"))
+    'ある paramcfg.toml（core = "DIR"）か package_core/、なければ環境変数 PARAMCFG_CORE'))
 ON_HELP: Final = ("as of this date, e.g. 2024-06-01 (default: today)",
                   "この日付時点で（例: 2024-06-01、既定: 今日）")
 PROJECTION_HELP: Final = (
