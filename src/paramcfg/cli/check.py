@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     json_out: list[dict[str, object]] = []
     every: list[Diagnostic] = []  # for sarif
     for name in names:
-        path = core_path(name, args.core)
+        path = core_path(name, args.core, report)
         if path is None:
             report.fail("no_core", path=name)
             continue
