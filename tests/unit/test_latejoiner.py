@@ -134,11 +134,14 @@ def test_the_suggested_split_fixes_the_cell(core, value):
 
 def _excess(core, value: int):
     from paramcfg.model import resolve  # noqa: PLC0415
-    from paramcfg.tables import compare_cells  # noqa: PLC0415
+    from paramcfg.tables import Table, compare_cells  # noqa: PLC0415
 
     result = check_profile_text(_FEES.format(row=_ROW.format(v=_yen(value))), core, "新町.pcfg")
     values = resolve(core.core, result.profile, dt.date(2024, 4, 1))
-    out = compare_cells(values["保育料.月額"].value, values["保育料.国基準"].value)
+    fees, ceiling = values["保育料.月額"].value, values["保育料.国基準"].value
+    assert isinstance(fees, Table)
+    assert isinstance(ceiling, Table)
+    out = compare_cells(fees, ceiling)
     assert out
     return out
 
