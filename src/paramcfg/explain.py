@@ -17,7 +17,8 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
-from paramcfg.diagnostics import CODES, display_width, render_text
+from paramcfg.codes import CODES
+from paramcfg.diagnostics import display_width, render_text
 
 __all__ = ["diagnostics_doc", "explain_code", "normalise_code", "render_markdown"]
 

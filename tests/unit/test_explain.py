@@ -53,7 +53,7 @@ def _blocks(section: str) -> dict[str, str]:
 
 def _reported_in_src(code: str) -> bool:
     return any(f'"{code}"' in p.read_text(encoding="utf-8")
-               for p in SRC.glob("*.py") if p.name != "diagnostics.py")
+               for p in SRC.rglob("*.py") if p.name != "codes.py")  # codes.py registers them
 
 
 # ---- the file's shape ----------------------------------------------------------------------

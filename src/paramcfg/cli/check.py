@@ -61,7 +61,7 @@ class CodeFilter:
 
     @staticmethod
     def _codes(values: Sequence[str], report: Report) -> tuple[str, ...]:
-        from paramcfg.diagnostics import CODES  # noqa: PLC0415 - keep `--help` fast
+        from paramcfg.codes import CODES  # noqa: PLC0415 - keep `--help` fast
 
         codes: list[str] = []
         for value in values:
