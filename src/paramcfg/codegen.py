@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final, TypeGuard
+from typing import TYPE_CHECKING, Any, Final, TypeGuard
+
+import attrs
 
 from paramcfg import ir as r
 from paramcfg import types as t
@@ -110,3 +112,42 @@ def nest(table: Table, order: Sequence[int]) -> object:
         return {m: level(depth + 1, offset + j * strides[i]) for j, m in enumerate(axis.key.members)}
 
     return level(0, 0)
+
+
+#: Nodes that bind a name: a shared operand is never looked for below them (the name may hide
+#: one the operand reads).
+_BINDERS: Final = (r.LetIn, r.Aggregate)
+_LEAVES: Final = (r.Const, r.LocalRef, r.InputRef, r.ParamRef, r.AsOf)
+_OPAQUE: Final = (*_BINDERS, *_LEAVES)
+
+
+def shared_operand(operands: Sequence[r.IR], key: str) -> tuple[r.IR, list[r.IR]] | None:
+    """In ``a op b and c op d …`` (operands in evaluation order), the left side ``x`` of the
+    first comparison, when it recurs in a later operand: ``(x, later operands with x read from
+    the local ``key``)``.  ``x`` is evaluated first of all, unconditionally, so a later
+    occurrence (evaluated after it, if at all, in the same scope) has the same value and
+    cannot raise: reading it back is exact.  ``None`` when there is nothing to share."""
+    first = operands[0]
+    if not isinstance(first, r.Compare) or isinstance(first.left, _LEAVES):
+        return None
+    shared = first.left
+    found = [False]
+
+    def swap(node: r.IR) -> r.IR:
+        if node == shared:
+            found[0] = True
+            return r.LocalRef(key, node.type, node.span)
+        if isinstance(node, _OPAQUE):
+            return node
+        changes: dict[str, Any] = {}
+        for field in attrs.fields(type(node)):
+            value = getattr(node, field.name)
+            if isinstance(value, tuple) and all(attrs.has(type(x)) and hasattr(x, "type")
+                                                and not isinstance(x, t.Type) for x in value):
+                changes[field.name] = tuple(swap(x) for x in value)
+            elif attrs.has(type(value)) and hasattr(value, "type") and not isinstance(value, t.Type):
+                changes[field.name] = swap(value)
+        return attrs.evolve(node, **changes) if changes else node
+
+    later = [swap(x) for x in operands[1:]]
+    return (shared, later) if found[0] else None

@@ -29,7 +29,7 @@ from paramcfg import runtime as rt
 from paramcfg import types as t
 from paramcfg import values as v
 from paramcfg.builtins import BUILTINS
-from paramcfg.codegen import PRECEDENCE, memo_key, nest, pool_key, whole_chain
+from paramcfg.codegen import PRECEDENCE, memo_key, nest, pool_key, shared_operand, whole_chain
 from paramcfg.diagnostics import Span
 from paramcfg.errors import EvaluationError, missing_input, not_a_mapping, raw_error
 from paramcfg.fold import fold_rules
@@ -88,8 +88,9 @@ class _Gen:
 
     def __init__(self, rules: Mapping[str, r.TypedRule], values: Mapping[str, Resolved],
                  on: dt.date, inputs: Mapping[str, list[str]],
-                 input_types: Mapping[str, t.Type]) -> None:
+                 input_types: Mapping[str, t.Type], *, share: bool = True) -> None:
         self.rules = rules
+        self.share = share  # operands shared by a local (`:=`), see :meth:`expr`
         self.values = values
         self.on = on
         self.lines: list[str] = []
@@ -371,7 +372,17 @@ class _Gen:
                 operands.append(node.right)
                 node = node.left
             operands.append(node)
-            return "(" + f" {logic} ".join(self.expr(x, env) for x in reversed(operands)) + ")"
+            operands.reverse()
+            found = shared_operand(operands, key := f"\0{next(self.locals)}") if self.share else None
+            if found is None:
+                return "(" + f" {logic} ".join(self.expr(x, env) for x in operands) + ")"
+            # `f(x) >= a and f(x) < b`: f(x) once, kept in a local (see codegen.shared_operand).
+            shared, later = found
+            first, local = operands[0], self.fresh("_s")
+            assert isinstance(first, r.Compare)  # noqa: S101 - as shared_operand found
+            head = f"(({local} := {self.expr(shared, env)}) {first.op} {self.expr(first.right, env)})"
+            env = {**env, key: local}
+            return "(" + f" {logic} ".join([head, *(self.expr(x, env) for x in later)]) + ")"
         if isinstance(node, r.Not):
             return f"(not {self.expr(node.operand, env)})"
         if isinstance(node, r.Cond):
@@ -487,19 +498,27 @@ def compile_rules(
     # Inputs are the rules' own (TypedRule.inputs, from the rules as written, kept by
     # folding), so that an input that folding made unreachable is still required, exactly as
     # the interpreter requires it.
-    gen = _Gen(fold_rules(rules, values), values, on, r.transitive_inputs(rules),
-               r.input_types(rules))
-    for name, rule in gen.rules.items():
-        gen.rule(name, rule)
-    for i, (name, rule) in enumerate(gen.rules.items()):
-        gen.entry(name, rule, i)
-    for text in gen.helpers:
-        gen.line(text)
-    source = "\n".join(gen.lines) + "\n"
     with _counter_lock:
         serial = next(_counter)
     filename = f"<paramcfg rule {label}#{serial}>"
-    code = compile(source, filename, "exec")
+    folded = fold_rules(rules, values)
+    for share in (True, False):
+        gen = _Gen(folded, values, on, r.transitive_inputs(rules), r.input_types(rules),
+                   share=share)
+        for name, rule in gen.rules.items():
+            gen.rule(name, rule)
+        for i, (name, rule) in enumerate(gen.rules.items()):
+            gen.entry(name, rule, i)
+        for text in gen.helpers:
+            gen.line(text)
+        source = "\n".join(gen.lines) + "\n"
+        try:
+            code = compile(source, filename, "exec")
+            break
+        except SyntaxError:
+            # Python refuses `:=` in a comprehension's iterable: generate without sharing.
+            if not share:
+                raise
     # The generated code sees only the builtins it uses.
     builtins = {"min": min, "max": max, "sum": sum, "len": len, "any": any, "all": all,
                 "type": type, "int": int, "bool": bool, "str": str, "Exception": Exception,

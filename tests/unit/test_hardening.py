@@ -507,6 +507,8 @@ rule 守る : yen = if x == 0 then 0円 else 割 + 割
 rule 一人分(p : 人, r : rate) : yen = floor(p.所得 * r, 1) + p.年齢 * 1円
 rule 合計 : yen = sum(人々, m -> 一人分(m, 率) + 一人分(m, 率)) + 一人分(一人, 率) + 一人分(一人, 率)
 rule 深さ0 : int = x
+rule 間 : bool = x * 2 > 1 and x * 2 < 9 or x * 2 == 20
+rule 影 : bool = x + 1 > 0 and any(人々, x -> x.年齢 + 1 > 0)
 """
 
 
@@ -541,6 +543,25 @@ def test_calls_with_records_and_rates_are_shared_exactly(shared):
         assert shared.evaluate("合計", inputs, on) == shared.interpret("合計", inputs, on)
     inputs = {"x": 1, "人々": people[1:2], "率": Decimal("0.5"), "一人": people[0]}
     assert shared.evaluate("合計", inputs, on) == 2 * (499 + 40) + 2 * (500 + 30)
+
+
+def test_an_operand_shared_within_a_condition_reads_the_same_value(shared, tmp_path):
+    """`x * 2 > 1 and x * 2 < 9`: x * 2 is computed once (a local); not below a name that
+    hides another (影), and not where Python refuses `:=` (源, a list's source)."""
+    on = dt.date(2024, 5, 1)
+    people = [{"年齢": 30, "所得": 1}, {"年齢": -1, "所得": 1}]
+    assert "(_s" in shared.compiled(on).source  # `((_sN := (x * 2)) > 1) and …`
+    source_core = load_core_text(tmp_path, "src.pcore", SHARED_CORE.replace(
+        "rule 深さ0", "rule 源 : int =\n"
+        "  count(if x * 2 > 1 and x * 2 < 9 then 人々 else 人々, m -> m.年齢 > 0)\nrule 深さ0"))
+    assert source_core.ok, [d.message() for d in source_core.diagnostics]
+    other = load_tenant_text('tenant "五霞町" code 085421\nuses "shared"\nfrom 2024-04-01\n',
+                             source_core)
+    assert "(_s" not in other.compiled(on).source  # generated again without sharing
+    for x in (-1, 0, 1, 4, 5, 10):
+        inputs = {"x": x, "人々": people[x % 2:], "率": 1, "一人": people[0]}
+        for town, rule in ((shared, "間"), (shared, "影"), (other, "源"), (other, "間")):
+            assert town.evaluate(rule, inputs, on) == town.interpret(rule, inputs, on), rule
 
 
 def test_a_rule_using_its_sub_rule_twice_is_linear_in_depth(shared):
