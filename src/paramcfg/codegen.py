@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from paramcfg.tables import Table
 
-__all__ = ["PRECEDENCE", "memo_key", "nest", "pool_key", "whole_chain"]
+__all__ = ["PRECEDENCE", "closed", "memo_key", "nest", "pool_key", "shared_operand", "whole_chain"]
 
 #: Parameter types whose equal values are interchangeable: a memo key holds them by value.
 _BY_VALUE: Final = (t.YenType, t.IntType, t.BoolType, t.TextType, t.DateType, t.EnumType)
@@ -151,3 +151,11 @@ def shared_operand(operands: Sequence[r.IR], key: str) -> tuple[r.IR, list[r.IR]
 
     later = [swap(x) for x in operands[1:]]
     return (shared, later) if found[0] else None
+
+
+def closed(node: r.IR) -> bool:
+    """``node`` reads no local name (only inputs, parameters, constants and the date): within
+    one evaluation it always has the same value."""
+    found = []
+    r.walk(node, lambda x: found.append(x) if isinstance(x, r.LocalRef) else None)
+    return not found

@@ -29,7 +29,15 @@ from paramcfg import runtime as rt
 from paramcfg import types as t
 from paramcfg import values as v
 from paramcfg.builtins import BUILTINS
-from paramcfg.codegen import PRECEDENCE, memo_key, nest, pool_key, shared_operand, whole_chain
+from paramcfg.codegen import (
+    PRECEDENCE,
+    closed,
+    memo_key,
+    nest,
+    pool_key,
+    shared_operand,
+    whole_chain,
+)
 from paramcfg.diagnostics import Span
 from paramcfg.errors import EvaluationError, missing_input, not_a_mapping, raw_error
 from paramcfg.fold import fold_rules
@@ -111,6 +119,7 @@ class _Gen:
         self.memo: dict[object, Any] = {}  # for the builtins' code templates
         self.rule_names = {name: f"_r{i}" for i, name in enumerate(rules)}
         self.rule_index = {name: i for i, name in enumerate(rules)}
+        self.once: list[tuple[r.IR, str]] = []  # expressions computed once an evaluation
         self.inputs = inputs
         all_inputs = sorted({i for names in self.inputs.values() for i in names})
         self.input_names = {name: f"_i{i}" for i, name in enumerate(all_inputs)}
@@ -412,6 +421,16 @@ class _Gen:
         if isinstance(node, r.ScaleCalc):
             table = self.table_value(node.param)
             return f"_scale({self.const(table)}, {self.expr(node.key, env)})"
+        if isinstance(node, r.DateFunc) and closed(node):
+            # Reads no local (`fiscal_months(fiscal_year(as_of))`): the same all through the
+            # evaluation, so computed once, when first reached, in a lazy cell of the memo.
+            once = next((name for seen, name in self.once if seen == node), None)
+            if once is None:
+                once = f"_o{len(self.once)}"
+                self.ns[once] = object()
+                self.once.append((node, once))
+            text = BUILTINS[node.builtin].template(self, node, env)
+            return f"(_m[{once}] if {once} in _m else _m.setdefault({once}, {text}))"
         if isinstance(node, r.RoundTo | r.FloorQuotient | r.Extremum | r.Clamp | r.Aggregate
                       | r.DateFunc):
             return BUILTINS[node.builtin].template(self, node, env)

@@ -508,6 +508,7 @@ rule 一人分(p : 人, r : rate) : yen = floor(p.所得 * r, 1) + p.年齢 * 1�
 rule 合計 : yen = sum(人々, m -> 一人分(m, 率) + 一人分(m, 率)) + 一人分(一人, 率) + 一人分(一人, 率)
 rule 深さ0 : int = x
 rule 間 : bool = x * 2 > 1 and x * 2 < 9 or x * 2 == 20
+rule 遠 : bool = x < 1000 or add_months(as_of, x) > as_of and add_months(as_of, x) < as_of
 rule 影 : bool = x + 1 > 0 and any(人々, x -> x.年齢 + 1 > 0)
 """
 
@@ -562,6 +563,25 @@ def test_an_operand_shared_within_a_condition_reads_the_same_value(shared, tmp_p
         inputs = {"x": x, "人々": people[x % 2:], "率": 1, "一人": people[0]}
         for town, rule in ((shared, "間"), (shared, "影"), (other, "源"), (other, "間")):
             assert town.evaluate(rule, inputs, on) == town.interpret(rule, inputs, on), rule
+
+
+def test_an_expression_without_locals_is_computed_once_and_only_when_reached(shared):
+    """add_months(as_of, x) reads no local: one lazy cell an evaluation; never computed (so
+    never failing) when the branch is not taken, and failing as the interpreter does."""
+    on = dt.date(2024, 5, 1)
+    assert "_m.setdefault(_o" in shared.compiled(on).source
+    for x in (0, 999, 1000, 10**6, 10**9):
+        inputs = {"x": x, "人々": [], "率": 1, "一人": {"年齢": 1, "所得": 1}}
+        outcome = []
+        for how in ("evaluate", "interpret"):
+            try:
+                outcome.append(getattr(shared, how)("遠", inputs, on))
+            except paramcfg.EvaluationError as exc:
+                # The compiled code locates an error by its generated line (the column of
+                # the rule's line, as before this sharing); the interpreter by the call.
+                outcome.append((exc.message("en").split(": ", 1)[1], exc.span and exc.span.line))
+        assert outcome[0] == outcome[1], x
+        assert (x >= 10**6) == isinstance(outcome[0], tuple), (x, outcome)
 
 
 def test_a_rule_using_its_sub_rule_twice_is_linear_in_depth(shared):
