@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 from paramcfg import nodes as n
 from paramcfg import runtime as rt
 from paramcfg import types as t
-from paramcfg.diagnostics import Diagnostic, Related, Span
+from paramcfg.diagnostics import Diagnostic, Related, Span, printable
 from paramcfg.model import Block, Constraint, Core, Param, Profile, Resolved, Timeline, resolve
-from paramcfg.tables import Table, check_monotone, compare_cells
+from paramcfg.tables import Excess, Table, check_monotone, compare_cells
 from paramcfg.values import describe_range, format_typed
 
 if TYPE_CHECKING:
@@ -38,7 +38,16 @@ def code_check_digit(first5: str) -> int:
 
 
 def check_code(code: str, span: Span, diags: list[Diagnostic]) -> None:
-    if len(code) != 6 or not code.isascii() or not code.isdigit():
+    others = [ch for ch in code if not ("0" <= ch <= "9")]
+    if others:
+        shown = " ".join(dict.fromkeys(printable(repr(ch)) for ch in others))
+        diags.append(Diagnostic("PC0601", span, {
+            "code": code, "detail": f"it contains {shown}, which is not a digit 0-9",
+            "detail_ja": f"数字 0〜9 以外の {shown} が含まれています",
+            "fix": "write the 6-digit code in half-width digits only (e.g. 085421)",
+            "fix_ja": "半角数字だけの 6 桁で書いてください（例: 085421）"}))
+        return
+    if len(code) != 6:
         diags.append(Diagnostic("PC0601", span, {
             "code": code, "detail": f"it has {len(code)} digits, not 6",
             "detail_ja": f"{len(code)} 桁です（6 桁が必要）",
@@ -248,7 +257,7 @@ class _ValueChecker:
                 "value": format_typed(ex.value, ty),
                 "bound_name": c.text, "bound": format_typed(ex.bound, ty),
                 "axis": bracket.name if bracket else "", "range": rng_en, "range_ja": rng_ja,
-                "split": split,
+                "split": split, **_split_fix(ex, bracket.key, ty),
             }, related=self.related(p, c)))
 
     def _monotone(self, p: Param, table: Table, direction: str, axis: str) -> None:
@@ -267,6 +276,30 @@ class _ValueChecker:
                 "verb_ja": "下がる" if rising else "上がる",
                 "axis": axis,
             }, related=self.related(p)))
+
+
+def _split_fix(ex: Excess, key: t.Type, ty: t.Type) -> dict[str, str]:
+    """The hint's second way out of PC0507: the row cut where its ceiling changes, each part
+    with the value that fits (the part's own ceiling where the cell is too high, the cell's
+    value where it is not): applied as written, the cell is within its ceiling everywhere."""
+    lowest = format_typed(min((v for _, _, v in ex.parts), default=ex.bound), ty)
+    if len(ex.parts) < 2:
+        return {"lowest": lowest, "or_split": "", "or_split_ja": ""}
+    cuts = ", ".join(format_typed(low, key) for low, _, _ in ex.parts[1:])
+    en: list[str] = []
+    ja: list[str] = []
+    for low, high, v in ex.parts:
+        row = (f"{format_typed(low, key)} ..< {format_typed(high, key)}" if high is not None
+               else f">= {format_typed(low, key)}")
+        shown = format_typed(v, ty)
+        if v == ex.value:
+            en.append(f"`{row}` {shown} as now")
+            ja.append(f"「{row}」は今の {shown} のまま")
+        else:
+            en.append(f"`{row}` at most {shown}")
+            ja.append(f"「{row}」は {shown} 以下")
+    return {"lowest": lowest, "or_split": f", or split the row at {cuts}: {', '.join(en)}",
+            "or_split_ja": f"。または {cuts} で行を分けてください: {'、'.join(ja)}"}
 
 
 def _cell_ref(name: str, table: Table, idx: tuple[int, ...]) -> str:
@@ -350,6 +383,13 @@ def check_profile_values(core: Core, profile: Profile, diags: list[Diagnostic]) 
             checker.check(p, r, values)
         for p in switched:
             _check_used(core, p, values, on, checker, unused)
+    # Tables that could not be read whole: the cells that could be are checked too, with the
+    # values in force on their block's date (one problem never hides the others).
+    for on, a in profile.partial:
+        param = core.params.get(a.name)
+        if param is not None:
+            checker.check(param, Resolved(a.value, "profile", a.span, on),
+                          resolve(core, profile, on))
 
 
 def _check_used(core: Core, p: Param, values: Mapping[str, Resolved], on: dt.date,

@@ -18,9 +18,9 @@ import linecache
 import os
 import threading
 import weakref
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, TypeGuard
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -29,6 +29,15 @@ from paramcfg import runtime as rt
 from paramcfg import types as t
 from paramcfg import values as v
 from paramcfg.builtins import BUILTINS
+from paramcfg.codegen import (
+    PRECEDENCE,
+    closed,
+    memo_key,
+    nest,
+    pool_key,
+    shared_operand,
+    whole_chain,
+)
 from paramcfg.diagnostics import Span
 from paramcfg.errors import EvaluationError, bad_call, not_a_mapping, raw_error
 from paramcfg.fold import fold_rules
@@ -87,8 +96,9 @@ class _Gen:
 
     def __init__(self, rules: Mapping[str, r.TypedRule], values: Mapping[str, Resolved],
                  on: dt.date, inputs: Mapping[str, list[str]],
-                 input_types: Mapping[str, t.Type]) -> None:
+                 input_types: Mapping[str, t.Type], *, share: bool = True) -> None:
         self.rules = rules
+        self.share = share  # operands shared by a local (`:=`), see :meth:`expr`
         self.values = values
         self.on = on
         self.lines: list[str] = []
@@ -108,6 +118,8 @@ class _Gen:
         self.helpers: list[str] = []  # the checkers' lines, written after the entries
         self.memo: dict[object, Any] = {}  # for the builtins' code templates
         self.rule_names = {name: f"_r{i}" for i, name in enumerate(rules)}
+        self.rule_index = {name: i for i, name in enumerate(rules)}
+        self.once: list[tuple[r.IR, str]] = []  # expressions computed once an evaluation
         self.inputs = inputs
         all_inputs = sorted({i for names in self.inputs.values() for i in names})
         self.input_names = {name: f"_i{i}" for i, name in enumerate(all_inputs)}
@@ -125,7 +137,7 @@ class _Gen:
 
     def const(self, value: object) -> str:
         """A generated name bound to ``value`` in the namespace (never its text)."""
-        key = _pool_key(value)
+        key = pool_key(value)
         name = self.consts.get(key)
         if name is None:
             name = f"_c{len(self.consts)}"
@@ -137,9 +149,17 @@ class _Gen:
     def rule(self, name: str, rule: r.TypedRule) -> None:
         params = [f"_a{i}" for i in range(len(rule.params))]
         inputs = [self.input_names[i] for i in self.inputs[name]]
-        self.line(f"def {self.rule_names[name]}({', '.join(params + inputs)}):", rule.span)
+        self.line(f"def {self.rule_names[name]}({', '.join([*params, *inputs, '_m'])}):", rule.span)
         env = {p: a for (p, _), a in zip(rule.params, params, strict=True)}
-        self.statements(rule.body, env, 1, "return ", [_INLINE_CALLS])
+        # Shared within the evaluation (see paramcfg.codegen): looked up, else run and stored.
+        key, kept = memo_key(self.rule_index[name], rule.params, params)
+        self.line(f"_k = {key}", rule.span, 1)
+        self.line("_v = _m.get(_k, _missing)", rule.span, 1)
+        self.line("if _v is not _missing:", rule.span, 1)
+        self.line("return _v" if kept is None else "return _v[0]", rule.span, 2)
+        self.statements(rule.body, env, 1, "_v = ", [_INLINE_CALLS])
+        self.line("_m[_k] = _v" if kept is None else f"_m[_k] = (_v, {kept})", rule.span, 1)
+        self.line("return _v", rule.span, 1)
         self.line("")
 
     def statements(self, body: r.IR, env: Mapping[str, str], indent: int, target: str,
@@ -166,12 +186,25 @@ class _Gen:
         if isinstance(node, r.RuleCall) and budget[0] > 0:
             budget[0] -= 1
             callee = self.rules[node.rule]
-            callee_env = {}
+            callee_env, args = {}, []
             for (pname, _), arg in zip(callee.params, node.args, strict=True):
                 local = f"_l{next(self.locals)}"
                 self.line(f"{local} = {self.expr(arg, env)}", node.span, indent)
                 callee_env[pname] = local
-            self.statements(callee.body, callee_env, indent, target, budget)
+                args.append(local)
+            # The call's result is shared within the evaluation, as the callee's function does.
+            key, kept = memo_key(self.rule_index[node.rule], callee.params, args)
+            k, res = (key if key.isdigit() else self.fresh("_k")), self.fresh("_l")
+            got = key if k == key else f"({k} := {key})"
+            self.line(f"{res} = _m.get({got}, _missing)", node.span, indent)
+            self.line(f"if {res} is _missing:", node.span, indent)
+            self.statements(callee.body, callee_env, indent + 1, f"{res} = ", budget)
+            self.line(f"_m[{k}] = {res}" if kept is None else f"_m[{k}] = ({res}, {kept})",
+                      node.span, indent + 1)
+            if kept is not None:
+                self.line("else:", node.span, indent)
+                self.line(f"{res} = {res}[0]", node.span, indent + 1)
+            self.line(f"{target}{res}", node.span, indent)
             return
         self.line(f"{target}{self.expr(node, env)}", node.span, indent)
 
@@ -205,6 +238,7 @@ class _Gen:
         # The rule's own statements follow (no call to its function), with its inputs and
         # arguments under the names its function would give them.
         env = {p: a for (p, _), a in zip(rule.params, params, strict=True)}
+        self.line("_m = {}", rule.span, 2)  # the rule-call results of this evaluation
         self.statements(rule.body, env, 2, "return ", [_INLINE_CALLS])
         self.line("except Exception as _exc:", rule.span, 1)
         self.line(f"raise _located(_exc, {rule_c}, {index}, _inp) from _exc", rule.span, 2)
@@ -330,11 +364,11 @@ class _Gen:
             return self.input_names[r.AS_OF_KEY]
         if isinstance(node, r.FieldGet):
             return f"{self.expr(node.obj, env)}[{self.const(node.field)}]"
-        if isinstance(node, r.Arith) and _whole_chain(node):
+        if isinstance(node, r.Arith) and whole_chain(node):
             # `a + b - c` on ints as Python writes it, without a bracket per operator: the
             # generated code nests no deeper than the rule does (Python refuses 200 brackets).
-            group, rights = _PRECEDENCE[node.op], []
-            while _whole_chain(node) and _PRECEDENCE[node.op] == group:
+            group, rights = PRECEDENCE[node.op], []
+            while whole_chain(node) and PRECEDENCE[node.op] == group:
                 rights.append((node.op, node.right))
                 node = node.left
             text = self.expr(node, env)
@@ -360,7 +394,17 @@ class _Gen:
                 operands.append(node.right)
                 node = node.left
             operands.append(node)
-            return "(" + f" {logic} ".join(self.expr(x, env) for x in reversed(operands)) + ")"
+            operands.reverse()
+            found = shared_operand(operands, key := f"\0{next(self.locals)}") if self.share else None
+            if found is None:
+                return "(" + f" {logic} ".join(self.expr(x, env) for x in operands) + ")"
+            # `f(x) >= a and f(x) < b`: f(x) once, kept in a local (see codegen.shared_operand).
+            shared, later = found
+            first, local = operands[0], self.fresh("_s")
+            assert isinstance(first, r.Compare)  # noqa: S101 - as shared_operand found
+            head = f"(({local} := {self.expr(shared, env)}) {first.op} {self.expr(first.right, env)})"
+            env = {**env, key: local}
+            return "(" + f" {logic} ".join([head, *(self.expr(x, env) for x in later)]) + ")"
         if isinstance(node, r.Not):
             return f"(not {self.expr(node.operand, env)})"
         if isinstance(node, r.Cond):
@@ -378,7 +422,7 @@ class _Gen:
             return f"(({local} := {value}), {body})[1]"
         if isinstance(node, r.RuleCall):
             call = [self.expr(a, env) for a in node.args]
-            call += [self.input_names[i] for i in self.inputs[node.rule]]
+            call += [self.input_names[i] for i in self.inputs[node.rule]] + ["_m"]
             return f"{self.rule_names[node.rule]}({', '.join(call)})"
         if isinstance(node, r.TableLookup | r.ScaleCalc) and self.missing_table(node.param):
             # A table with no value on this date (one `required from` a later date): the rule
@@ -390,6 +434,16 @@ class _Gen:
         if isinstance(node, r.ScaleCalc):
             table = self.table_value(node.param)
             return f"_scale({self.const(table)}, {self.expr(node.key, env)})"
+        if isinstance(node, r.DateFunc) and closed(node):
+            # Reads no local (`fiscal_months(fiscal_year(as_of))`): the same all through the
+            # evaluation, so computed once, when first reached, in a lazy cell of the memo.
+            once = next((name for seen, name in self.once if seen == node), None)
+            if once is None:
+                once = f"_o{len(self.once)}"
+                self.ns[once] = object()
+                self.once.append((node, once))
+            text = BUILTINS[node.builtin].template(self, node, env)
+            return f"(_m[{once}] if {once} in _m else _m.setdefault({once}, {text}))"
         if isinstance(node, r.RoundTo | r.FloorQuotient | r.Extremum | r.Clamp | r.Aggregate
                       | r.DateFunc):
             return BUILTINS[node.builtin].template(self, node, env)
@@ -429,7 +483,7 @@ class _Gen:
             order.sort(key=lambda i: table.axes[i].is_bracket)
         name = self.nested.get((node.param, tuple(order)))
         if name is None:
-            name = self.const(_nest(table, order))
+            name = self.const(nest(table, order))
             self.nested[node.param, tuple(order)] = name
         subscripts = []
         for i in order:
@@ -441,63 +495,6 @@ class _Gen:
                 key = f"(_bisect({lows}, {key}) - 1 if {key} >= 0 else _bracket_error({where}, {key}))"
             subscripts.append(f"[{key}]")
         return name + "".join(subscripts)
-
-
-#: Types whose equal values are interchangeable (same type, same text): pooled by value.
-_PLAIN: Final = frozenset({int, str, bool, dt.date, t.MonthDay, type(None)})
-
-
-_PRECEDENCE: Final = {"+": 1, "-": 1, "*": 2}
-
-
-def _whole_chain(node: r.IR) -> TypeGuard[r.Arith]:
-    """An int ``+``, ``-`` or ``*`` written inline (see :meth:`_Gen.expr`)."""
-    return (isinstance(node, r.Arith) and node.op in _PRECEDENCE and r.whole(node.left.type)
-            and r.whole(node.right.type))
-
-
-def _pool_key(value: object) -> object:
-    """Constants share one name only if they are of the same types and exact representation
-    all the way down: ``(Decimal("0"),) == (0,)`` in Python, but a rate table's cells are not
-    its lows, and a record ``{x = 1.00}`` is not ``{x = 1.0}`` (``Decimal`` by its text)."""
-    kind = type(value)
-    if kind is tuple:
-        assert isinstance(value, tuple)  # noqa: S101 - for mypy
-        return (tuple, tuple(_pool_key(v) for v in value))
-    if kind is Decimal:
-        return (Decimal, str(value))
-    if kind is t.RecordValue:
-        assert isinstance(value, t.RecordValue)  # noqa: S101 - for mypy
-        return (t.RecordValue, value.type_name, _pool_key(value.fields))
-    if kind is frozenset:
-        assert isinstance(value, frozenset)  # noqa: S101 - for mypy
-        return (frozenset, frozenset(_pool_key(v) for v in value))
-    if kind in _PLAIN:
-        return (kind, value)
-    return (kind, id(value))  # anything else is shared only with itself
-
-
-def _nest(table: Table, order: Sequence[int]) -> object:
-    """``table``'s cells nested along the axes in ``order``: a tuple for a bracket axis, a dict
-    from member to the next level for a category axis."""
-    sizes = [len(table.brackets.lows) if axis.is_bracket and table.brackets is not None
-             else len(axis.key.members) if isinstance(axis.key, t.EnumType) else 0
-             for axis in table.axes]
-    strides = [1] * len(sizes)
-    for i in range(len(sizes) - 2, -1, -1):
-        strides[i] = strides[i + 1] * sizes[i + 1]
-
-    def level(depth: int, offset: int) -> object:
-        if depth == len(order):
-            return table.cells[offset]
-        i = order[depth]
-        axis = table.axes[i]
-        if axis.is_bracket:
-            return tuple(level(depth + 1, offset + j * strides[i]) for j in range(sizes[i]))
-        assert isinstance(axis.key, t.EnumType)  # noqa: S101 - a category axis
-        return {m: level(depth + 1, offset + j * strides[i]) for j, m in enumerate(axis.key.members)}
-
-    return level(0, 0)
 
 
 #: What a generated record checker reads for a field that is not given: no check passes it.
@@ -537,23 +534,31 @@ def compile_rules(
     # Inputs are the rules' own (TypedRule.inputs, from the rules as written, kept by
     # folding), so that an input that folding made unreachable is still required, exactly as
     # the interpreter requires it.
-    gen = _Gen(fold_rules(rules, values), values, on, r.transitive_inputs(rules),
-               r.input_types(rules))
-    for name, rule in gen.rules.items():
-        gen.rule(name, rule)
-    for i, (name, rule) in enumerate(gen.rules.items()):
-        gen.entry(name, rule, i)
-    for text in gen.helpers:
-        gen.line(text)
-    source = "\n".join(gen.lines) + "\n"
     with _counter_lock:
         serial = next(_counter)
     filename = f"<paramcfg rule {label}#{serial}>"
-    code = compile(source, filename, "exec")
+    folded = fold_rules(rules, values)
+    for share in (True, False):
+        gen = _Gen(folded, values, on, r.transitive_inputs(rules), r.input_types(rules),
+                   share=share)
+        for name, rule in gen.rules.items():
+            gen.rule(name, rule)
+        for i, (name, rule) in enumerate(gen.rules.items()):
+            gen.entry(name, rule, i)
+        for text in gen.helpers:
+            gen.line(text)
+        source = "\n".join(gen.lines) + "\n"
+        try:
+            code = compile(source, filename, "exec")
+            break
+        except SyntaxError:
+            # Python refuses `:=` in a comprehension's iterable: generate without sharing.
+            if not share:
+                raise
     # The generated code sees only the builtins it uses.
     builtins = {"min": min, "max": max, "sum": sum, "len": len, "any": any, "all": all,
                 "type": type, "int": int, "bool": bool, "str": str, "Exception": Exception,
-                "list": list, "tuple": tuple, "dict": dict}
+                "list": list, "tuple": tuple, "dict": dict, "id": id}
     namespace: dict[str, Any] = {"__builtins__": builtins}
     line_map = tuple(gen.spans)
     spans = [rule.span for rule in gen.rules.values()]

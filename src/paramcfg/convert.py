@@ -10,8 +10,9 @@ diagnostics, never exceptions.
 from __future__ import annotations
 
 import contextlib
+import re
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from paramcfg import nodes as n
 from paramcfg.diagnostics import Diagnostic, Span, display_width
@@ -38,6 +39,7 @@ from paramcfg.types import (
 from paramcfg.values import (
     bad_literal,
     era_to_iso,
+    format_typed,
     node_text,
     parse_date,
     parse_monthday,
@@ -47,6 +49,8 @@ from paramcfg.values import (
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from paramcfg.tables import Table
 
 __all__ = ["Converter"]
 
@@ -81,31 +85,121 @@ def _example(t: Type) -> str:
 
 
 
+_SCALED_YEN: Final = re.compile(r"([0-9][0-9,]*(?:\.[0-9]+)?)(千|万|百万|億)円")
+_SCALE: Final = {"千": 1_000, "万": 10_000, "百万": 1_000_000, "億": 100_000_000}
+
+
+def _short(t: Type) -> tuple[str, str]:
+    """The type's name without its built-in example (``a rate``, ``率``)."""
+    return t.name_en.split(" such as ")[0], t.name_ja.split("（例")[0]
+
+
+def _fits(value: object, t: Type) -> bool:
+    if isinstance(t, YenType):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(t, RateType | DecimalType):
+        return isinstance(value, Decimal)
+    if isinstance(t, IntType):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(t, BoolType):
+        return isinstance(value, bool)
+    if isinstance(t, DateType | MonthDayType | TextType | EnumType):
+        return not isinstance(value, bool | int | Decimal)
+    return False
+
+
+def _fix(t: Type, node: n.Value, example: str, short_en: str, short_ja: str, *,
+         own: bool) -> tuple[str, str]:
+    """What to write instead of ``node``, where the mistake is recognisable; else the type
+    with the parameter's own example."""
+    text = node_text(node)
+    whose_en = "this parameter's default" if own else "for example"
+    whose_ja = "この値の既定値" if own else "例"
+    if isinstance(t, DateType):
+        iso = era_to_iso(text)
+        if iso is not None:
+            return f"write {iso}", f"{iso} と書いてください"
+    if isinstance(t, YenType):
+        m = _SCALED_YEN.fullmatch(text)
+        if m is not None:
+            amount = Decimal(m.group(1).replace(",", "")) * _SCALE[m.group(2)]
+            if amount == amount.to_integral_value():
+                yen = f"{int(amount):,}円"
+                return ((f"{text} is {yen}: write {yen} (amounts are written in yen, without "
+                         f"{m.group(2)})"),
+                        (f"{text} は {yen} です。{yen} と書いてください（金額は{m.group(2)}を使わず円で"
+                         "書きます）"))
+        if isinstance(node, n.Lit) and node.kind == "number" and isinstance(node.value, int):
+            yen = f"{node.value:,}円"
+            return (f"write {yen} (an amount takes 円)", f"{yen} と書いてください（金額には円を付けます）")
+    if isinstance(t, RateType) and isinstance(node, n.Lit) and node.kind == "number":
+        return ((f"a rate is written with %: if {text} is the rate, write {text}% "
+                 f"({whose_en}: {example})"),
+                f"率には % を付けます。{text} が率なら {text}% と書いてください（{whose_ja}: {example}）")
+    if isinstance(t, BoolType) and isinstance(node, n.Lit) and node.kind == "number":
+        return ("write true or false (not 1 or 0)", "true か false と書いてください（1 や 0 ではなく）")
+    if isinstance(t, IntType) and isinstance(node, n.Lit) and node.kind == "yen":
+        return (f"write the number without 円, e.g. {example}",
+                f"円を付けずに数だけを書いてください（例: {example}）")
+    return (f"write {short_en}, {whose_en} {example}" if not own else
+            f"write {short_en} ({whose_en}: {example})",
+            f"{short_ja}を書いてください（{whose_ja}: {example}）")
+
+
 class Converter:
     """Turns value nodes into exact values of a type, collecting diagnostics."""
 
-    def __init__(self, diags: list[Diagnostic], enums: Mapping[str, EnumType]) -> None:
+    def __init__(self, diags: list[Diagnostic], enums: Mapping[str, EnumType],
+                 defaults: Mapping[str, object] | None = None) -> None:
         self.diags = diags
         self.enums = enums
+        #: The parameters' defaults, for examples in messages (a profile's converter).
+        self.defaults: Mapping[str, object] = defaults or {}
+        #: Tables that could not be read whole, by their grid's span: the cells that could be
+        #: read (the others ``None``), for the value checks only (see grids.build_table).
+        self.partial: dict[Span, Table] = {}
 
     def wrong(self, name: str, t: Type, node: n.Value) -> None:
         kind_en, kind_ja = _kind_of(node)
-        iso = era_to_iso(node_text(node)) if isinstance(t, DateType) else None
+        example = self.example(name, t)
+        short_en, short_ja = _short(t)
+        fix_en, fix_ja = _fix(t, node, example, short_en, short_ja,
+                              own=example != _example(t))
         self.diags.append(
             Diagnostic(
                 "PC0301",
                 node.span,
                 {
                     "name": name,
-                    "expected": t.name_en,
-                    "expected_ja": t.name_ja,
+                    "expected": short_en if isinstance(t, BoolType) else
+                    f"{short_en} such as {example}",
+                    "expected_ja": short_ja if isinstance(t, BoolType) else
+                    f"{short_ja}（例: {example}）",
                     "found": node_text(node),
                     "found_kind": kind_en,
                     "found_kind_ja": kind_ja,
-                    "example": iso or _example(t),
+                    "example": example,
+                    "fix": fix_en,
+                    "fix_ja": fix_ja,
                 },
             )
         )
+
+    def example(self, name: str, t: Type) -> str:
+        """An example value for ``name`` of type ``t``: the parameter's own default where it has
+        a scalar one (0.3% for a rate whose default is 0.3%), else one of the type."""
+        base, _, index = name.partition("[")
+        value = self.defaults.get(base)
+        if index and isinstance(value, tuple) and value:
+            value = value[0]  # an element of a list: the default list's first element
+        elif index:
+            value = None
+        if value is not None and not isinstance(value, tuple | RecordValue | dict) and (
+                not isinstance(value, bool) or isinstance(t, BoolType)):
+            shown = format_typed(value, t)
+            if _fits(value, t):
+                return shown
+        return _example(t)
 
     def convert(self, name: str, t: Type, node: n.Value) -> object | None:
         """The exact value of ``node`` as type ``t``, or ``None`` after a diagnostic."""

@@ -45,8 +45,11 @@ if TYPE_CHECKING:
     from paramcfg.types import Type
 
 __all__ = [
+    "CORE_ENV",
+    "SETTINGS_FILE",
     "CheckResult",
     "CoreResult",
+    "CoreSettingError",
     "Tenant",
     "check_profile",
     "check_profile_each",
@@ -259,16 +262,89 @@ def check_profile_text(text: str, core: CoreResult, path: str = "<profile>") -> 
     return _check(decode(text.encode("utf-8"), path), core)
 
 
+#: The settings file that names the core for the profiles in its folder and below it.
+SETTINGS_FILE = "paramcfg.toml"
+#: The environment variable that names the core when nothing at or above a profile does.
+CORE_ENV = "PARAMCFG_CORE"
+
+
+class CoreSettingError(ValueError):
+    """A ``paramcfg.toml`` that does not name a core that exists: where, what, and what to do
+    (en + ja); raised by :func:`find_core`."""
+
+    def __init__(self, where: str, en: str, ja: str) -> None:
+        super().__init__(f"{where}: {en}")
+        self.where = where
+        self.en = en
+        self.ja = ja
+
+    def message(self, lang: str = "en") -> str:
+        return f"{self.where}: {self.ja if lang == 'ja' else self.en}"
+
+
 def find_core(start: str | os.PathLike[str]) -> Path | None:
-    """The ``package_core`` folder in the folder of ``start`` or the nearest one above it."""
+    """The core for the profile (or folder) ``start``, found once for every command:
+
+    1. walking up from the folder of ``start``, in each folder: a settings file
+       ``paramcfg.toml`` with ``core = "PATH"`` (PATH relative to that file's folder), else a
+       ``package_core`` folder; the nearest wins;
+    2. else the environment variable ``PARAMCFG_CORE`` (a ``.pcore`` file or a folder);
+    3. else ``None``.
+
+    A ``--core`` option given to a command comes before all of these (the CLI's business).
+    A ``package_core`` folder is shown relative to the working folder when it is below it; a
+    core named by a settings file relative to the working folder (``../paramcfg/package_core``).
+
+    :raises CoreSettingError: a ``paramcfg.toml`` on the way that cannot be read, has no
+        ``core`` string, or names a path that does not exist.
+    """
     here = Path(start).resolve()
-    cwd = Path.cwd()
     for folder in (here if here.is_dir() else here.parent, *here.parents):
+        settings = folder / SETTINGS_FILE
+        if settings.is_file():
+            return _shown(_core_from_settings(settings))
         candidate = folder / "package_core"
         if candidate.is_dir():
-            # Shown in messages: relative to the working folder when it is below it.
+            cwd = Path.cwd()
             return candidate.relative_to(cwd) if candidate.is_relative_to(cwd) else candidate
+    named = os.environ.get(CORE_ENV, "").strip()
+    if named:
+        return Path(named).expanduser()
     return None
+
+
+def _shown(path: Path) -> Path:
+    """``path`` as messages show it: relative to the working folder where it can be."""
+    try:
+        return Path(os.path.relpath(path))
+    except ValueError:  # another drive (Windows)
+        return path
+
+
+def _core_from_settings(settings: Path) -> Path:
+    import tomllib  # noqa: PLC0415 - only when a settings file is there
+
+    where = str(_shown(settings))
+    example = 'core = "../paramcfg/package_core"'
+    try:
+        data = tomllib.loads(settings.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise CoreSettingError(
+            where, f"cannot read the settings ({exc}); write one line such as {example}",
+            f"設定を読み込めません（{exc}）。{example} のような 1 行を書いてください") from exc
+    core = data.get("core")
+    if not isinstance(core, str) or not core.strip():
+        raise CoreSettingError(
+            where, f"no `core` setting: name the package core with a line such as {example}",
+            f"core の設定がありません。{example} のような行でパッケージコアを指定してください")
+    path = Path(os.path.normpath(settings.parent / Path(core).expanduser()))
+    if not path.exists():
+        raise CoreSettingError(
+            where, f"core = {core!r} names {_shown(path)}, which does not exist; give the folder "
+                   "of the package core (or its .pcore file), relative to this file",
+            f"core = {core!r} が指す {_shown(path)} がありません。パッケージコアのフォルダ"
+            "（か .pcore ファイル）を、このファイルのある場所からの相対パスで指定してください")
+    return path
 
 
 # ---- evaluation -------------------------------------------------------------------------------

@@ -217,8 +217,10 @@ def _format(file: n.SourceFile) -> str:
         first, last = s.span.line, s.span.end_line
         if isinstance(s, n.FromDecl):
             in_block = True
-        elif not isinstance(s, n.Assignment):
+        elif isinstance(s, n.TenantHeader | n.CoreHeader | n.Uses):
             in_block = False
+        # Anything else (a rule or a declaration, kept as written) does not end a block: the
+        # assignments after it still belong to the block above, and stay indented.
         indent = _INDENT if in_block and isinstance(s, n.Assignment) else ""
         _comments_before(w, src, own, prev_end, first, indent)
         inner = [ln for ln in range(first, last + 1) if ln in own]

@@ -28,9 +28,14 @@ if TYPE_CHECKING:
 __all__ = ["MAX_MISSING_REPORTED", "build_table", "verify_brackets"]
 
 
-def _grid_problem(span: Span, en: str, ja: str, fix: str, fix_ja: str) -> Diagnostic:
-    return Diagnostic("PC0509", span, {"problem": en, "problem_ja": ja, "fix": fix,
-                                       "fix_ja": fix_ja})
+# Each grid problem has its own code (issue 14; PC0509 was all of them): PC0509 a row's cell
+# count, PC0510 the header's row axis, PC0511 the value column, PC0512 a column header, PC0513 a
+# row's member key, PC0514 a bracket key, PC0515 a cell's value.
+
+
+def node_text_of(cell: n.Cell) -> str:
+    """A cell's items as written, separated by spaces."""
+    return " ".join(node_text(i) for i in cell.items)
 
 
 def _single_member(cell: n.Cell) -> str | None:
@@ -40,7 +45,14 @@ def _single_member(cell: n.Cell) -> str | None:
 
 
 def build_table(name: str, t: TableType | ScaleType, grid: n.Grid, conv: Converter) -> Table | None:
-    """Read ``grid`` as a value of ``t``; diagnostics go to ``conv.diags``."""
+    """Read ``grid`` as a value of ``t``; diagnostics go to ``conv.diags``.
+
+    One problem never hides the others (issue 14): with a misspelt column header, the cells of
+    the other columns are still read; with a gap between brackets, the rows are still read. When
+    the table cannot be made whole but its rows are in order, the cells that could be read are
+    kept in ``conv.partial`` (by the grid's span; the rest are ``None``) so that the value
+    checks (ceilings, monotony) still run on them.
+    """
     diags = conv.diags
     before = len(diags)
     header, *rows = grid.rows
@@ -56,20 +68,13 @@ def build_table(name: str, t: TableType | ScaleType, grid: n.Grid, conv: Convert
     bracket = next((i for i, a in enumerate(axes) if a.is_bracket), None)
     if not row_axes:
         first = header.cells[0] if header.cells else None
-        diags.append(_grid_problem(
-            first.span if first else header.span,
-            f"the header row must start with the row axis name: {axes[0].name}",
-            f"見出し行の先頭には行の軸の名前「{axes[0].name}」を書きます",
-            f"write | {axes[0].name} | … as the first row",
-            f"1行目を | {axes[0].name} | … としてください"))
+        diags.append(Diagnostic("PC0510", first.span if first else header.span, {
+            "axis": axes[0].name, "found": node_text_of(first) if first else ""}))
         return None
     if bracket is not None and row_axes != [bracket]:
-        diags.append(_grid_problem(
-            header.span,
-            f"the rows of this table are keyed by {axes[bracket].name} alone",
-            f"この表の行は「{axes[bracket].name}」だけで区分します",
-            f"start the header with | {axes[bracket].name} |",
-            f"見出し行を | {axes[bracket].name} | で始めてください"))
+        diags.append(Diagnostic("PC0510", header.span, {
+            "axis": axes[bracket].name,
+            "found": " | ".join(node_text_of(c) for c in header.cells[:len(row_axes)])}))
         return None
     col_axes = [i for i in range(len(axes)) if i not in row_axes]
     columns = _read_columns(header, len(row_axes), [axes[i] for i in col_axes], conv)
@@ -83,27 +88,25 @@ def build_table(name: str, t: TableType | ScaleType, grid: n.Grid, conv: Convert
     cat_rows: list[tuple[tuple[int, ...], Span]] = []
     values: dict[tuple[int, ...], tuple[Any, Span]] = {}
     prev_high: Number | None = 0
-    for r, row in enumerate(rows):
+    rows_whole = True  # every row has its key: the rows' order and coverage can be judged
+    for row in rows:
         if len(row.cells) != len(row_axes) + ncols:
-            diags.append(_grid_problem(
-                row.span,
-                f"this row has {len(row.cells)} cells but the header has "
-                f"{len(row_axes) + ncols}",
-                f"この行のセルは {len(row.cells)} 個ですが、見出し行は {len(row_axes) + ncols} 個です",
-                "give every row as many cells as the header row",
-                "すべての行のセル数を見出し行と同じにしてください"))
+            diags.append(Diagnostic("PC0509", row.span, {
+                "found": str(len(row.cells)), "expected": str(len(row_axes) + ncols)}))
+            rows_whole = False
             continue
         if bracket is not None:
             key = _bracket_key(row.cells[0], prev_high, axes[bracket], conv)
             if key is None:
                 prev_high = None
+                rows_whole = False
                 continue
             low, high = key
             lows.append(low)
             highs.append(high)
             key_spans.append(row.cells[0].span)
             prev_high = high
-            row_key: tuple[int, ...] = (r,)
+            row_key: tuple[int, ...] = (len(lows) - 1,)
         else:
             keys: list[int] = []
             for k, ax in enumerate(row_axes):
@@ -112,65 +115,77 @@ def build_table(name: str, t: TableType | ScaleType, grid: n.Grid, conv: Convert
                     break
                 keys.append(found)
             if len(keys) != len(row_axes):
+                rows_whole = False
                 continue
             row_key = tuple(keys)
             cat_rows.append((row_key, row.cells[0].span))
         for c, col in enumerate(columns):
             cell = row.cells[len(row_axes) + c]
             value = _cell_value(name, t.value, cell, conv)
-            if value is not None:
+            if value is not None and col is not None:
                 values[(*row_key, *col)] = (value, cell.span)
-    if len(diags) > before:
-        return None
+    whole = len(diags) == before
     if bracket is not None:
         brackets = Brackets(tuple(lows), tuple(highs), tuple(key_spans))
-        if not verify_brackets(brackets, axes[bracket], grid, diags):
+        if not rows_whole:
             return None
-        # Row r of the grid is bracket r: map (r, *col) keys to (bracket index, *col).
+        checked = len(diags)
+        if not verify_brackets(brackets, axes[bracket], grid, diags):
+            whole = False
+        if not whole:
+            # In order and without overlap (a gap or a missing end is fine): the rows that are
+            # there are checked against the core's limits.
+            if not any(d.code in {"PC0501", "PC0503"} for d in diags[checked:]):
+                conv.partial[grid.span] = _partial(t, axes, row_axes, values, brackets)
+            return None
         cells, spans = _flatten(axes, row_axes, values, len(lows))
         return Table(t, brackets, cells, spans)
-    if not _verify_categories(axes, row_axes, cat_rows, diags, grid):
+    if not rows_whole:
+        return None
+    if not _verify_categories(axes, row_axes, cat_rows, diags, grid) or not whole:
+        if not any(d.code == "PC0506" for d in diags[before:]):
+            conv.partial[grid.span] = _partial(t, axes, row_axes, values, None)
         return None
     cells, spans = _flatten(axes, row_axes, values, 0)
     return Table(t, None, cells, spans)
 
 
+def _partial(t: TableType | ScaleType, axes: tuple[Axis, ...], row_axes: list[int],
+             values: dict[tuple[int, ...], tuple[Any, Span]], brackets: Brackets | None) -> Table:
+    """The cells that could be read, ``None`` for the others (for the value checks only)."""
+    cells, spans = _flatten(axes, row_axes, values, len(brackets.lows) if brackets else 0,
+                            partial=True)
+    return Table(t, brackets, cells, spans)
+
+
 def _read_columns(
     header: n.Row, nrow: int, col_axes: list[Axis], conv: Converter
-) -> list[tuple[int, ...]] | None:
+) -> list[tuple[int, ...] | None] | None:
+    """The columns' member indices, ``None`` for a column whose header is wrong (reported);
+    ``None`` for all when the value columns cannot be told at all."""
     diags = conv.diags
     cells = header.cells[nrow:]
     if not col_axes:
         if len(cells) != 1:
-            diags.append(_grid_problem(
-                header.span,
-                "this table has one value column after the key columns",
-                "この表はキーの列の後に値の列が一つだけです",
-                "keep exactly one value column, e.g. | 税額 |",
-                "値の列を一つにしてください（例: | 税額 |）"))
+            diags.append(Diagnostic("PC0511", header.span, {"found": str(len(cells))}))
             return None
         return [()]
-    columns: list[tuple[int, ...]] = []
+    columns: list[tuple[int, ...] | None] = []
     seen: dict[tuple[int, ...], Span] = {}
-    ok = True
     for cell in cells:
         names = [i.name for i in cell.items if isinstance(i, n.Member)]
         if len(names) != len(cell.items) or len(names) != len(col_axes):
             want = " ".join(axis_enum(a).members[0] for a in col_axes)
-            diags.append(_grid_problem(
-                cell.span,
-                f"a column header names one member of each of {', '.join(a.name for a in col_axes)}",
-                f"列の見出しには「{'」「'.join(a.name for a in col_axes)}」の区分を一つずつ書きます",
-                f"write the members separated by spaces, e.g. | {want} |",
-                f"区分を空白で区切って書いてください（例: | {want} |）"))
-            ok = False
+            diags.append(Diagnostic("PC0512", cell.span, {
+                "found": node_text_of(cell), "axes": ", ".join(a.name for a in col_axes),
+                "axes_ja": "」「".join(a.name for a in col_axes), "example": want}))
+            columns.append(None)
             continue
         idx = []
         for name_, axis, item in zip(names, col_axes, cell.items, strict=True):
             enum = axis_enum(axis)
             if name_ not in enum.members:
                 conv.unknown_member(enum, name_, item.span)
-                ok = False
                 break
             idx.append(enum.members.index(name_))
         else:
@@ -179,21 +194,25 @@ def _read_columns(
                 diags.append(Diagnostic("PC0506", cell.span, {
                     "axis": "/".join(a.name for a in col_axes), "member": " ".join(names),
                     "where": "column", "where_ja": "列"}))
-                ok = False
+                columns.append(None)
+                continue
             seen[key] = cell.span
             columns.append(key)
-    if not ok:
-        return None
-    missing = (combo for combo in itertools.product(*(range(len(axis_enum(a).members))
-                                                      for a in col_axes)) if combo not in seen)
-    for combo in itertools.islice(missing, MAX_MISSING_REPORTED):
-        member = " ".join(axis_enum(a).members[i] for a, i in zip(col_axes, combo, strict=True))
-        diags.append(Diagnostic("PC0505", header.span, {
-            "axis": "/".join(a.name for a in col_axes), "member": member,
-            "where": "column", "where_ja": "列"}))
-        ok = False
-    _count_the_rest(missing, diags, header.span, "columns", "列")
-    return columns if ok else None
+            continue
+        columns.append(None)
+    if len(seen) == len(cells):
+        # Every header cell is a column: a missing column is a column the table lacks. (With
+        # a misspelt header, the missing one is most likely the misspelt one: not repeated.)
+        missing = (combo for combo in itertools.product(
+            *(range(len(axis_enum(a).members)) for a in col_axes)) if combo not in seen)
+        for combo in itertools.islice(missing, MAX_MISSING_REPORTED):
+            member = " ".join(axis_enum(a).members[i]
+                              for a, i in zip(col_axes, combo, strict=True))
+            diags.append(Diagnostic("PC0505", header.span, {
+                "axis": "/".join(a.name for a in col_axes), "member": member,
+                "where": "column", "where_ja": "列"}))
+        _count_the_rest(missing, diags, header.span, "columns", "列")
+    return columns
 
 
 #: Missing rows (or columns) of one table reported one by one, as many as a file shows; the rest
@@ -215,11 +234,9 @@ def _member_of(cell: n.Cell, axis: Axis, conv: Converter) -> int | None:
     enum = axis_enum(axis)
     member = _single_member(cell)
     if member is None:
-        conv.diags.append(_grid_problem(
-            cell.span, f"this cell must name one member of {enum.name}",
-            f"このセルには「{enum.name}」の区分を一つ書きます",
-            f"write one of {', '.join(enum.members)}",
-            f"{'、'.join(enum.members)} のいずれかを書いてください"))
+        conv.diags.append(Diagnostic("PC0513", cell.span, {
+            "found": node_text_of(cell), "enum": enum.name, "members": ", ".join(enum.members),
+            "members_ja": "、".join(enum.members)}))
         return None
     if member not in enum.members:
         conv.unknown_member(enum, member, cell.span)
@@ -259,22 +276,40 @@ def _bracket_key(
         low = _key_number(items[0], axis, conv)
         high = _key_number(items[2], axis, conv)
         return None if low is None or high is None else (low, high)
-    conv.diags.append(_grid_problem(
-        cell.span,
-        f"`{' '.join(node_text(i) for i in items)}` is not a bracket of {axis.name}",
-        f"「{' '.join(node_text(i) for i in items)}」は「{axis.name}」の区分の書き方ではありません",
-        "write `< 48,600円`, `48,600円 ..< 97,000円`, or `>= 397,000円` for the last row",
-        "「< 48,600円」「48,600円 ..< 97,000円」、最後の行は「>= 397,000円」のように書いてください"))
+    written = " ".join(node_text(i) for i in items)
+    meant = _ordinance_bracket(items)
+    if meant is not None:
+        fix = (f"write `{meant}`: an ordinance's 以上 (from) … 未満 (below) is written `>=`, `..<` "
+               "or `<`")
+        fix_ja = (f"「{meant}」と書いてください（条例の「以上」「未満」は「>=」「..<」「<」で"
+                  "書きます）")
+    else:
+        fix = "write `< 48,600円`, `48,600円 ..< 97,000円`, or `>= 397,000円` for the last row"
+        fix_ja = "「< 48,600円」「48,600円 ..< 97,000円」、最後の行は「>= 397,000円」のように書いてください"
+    conv.diags.append(Diagnostic("PC0514", cell.span, {
+        "key": written, "axis": axis.name, "fix": fix, "fix_ja": fix_ja}))
+    return None
+
+
+def _ordinance_bracket(items: tuple[n.CellItem, ...]) -> str | None:
+    """An ordinance's ``48,600円以上 97,000円未満`` (or ``…未満``, ``…以上``) as a bracket key
+    (``48,600円 ..< 97,000円``, ``< …``, ``>= …``); ``None`` if it is not one."""
+    words = [i.name if isinstance(i, n.Member) else None for i in items]
+    lits = [node_text(i) for i in items if isinstance(i, n.Lit)]
+    if words == [None, "未満"]:
+        return f"< {lits[0]}"
+    if words == [None, "以上"]:
+        return f">= {lits[0]}"
+    if words == [None, "以上", None, "未満"]:
+        return f"{lits[0]} ..< {lits[1]}"
     return None
 
 
 def _cell_value(name: str, t: Type, cell: n.Cell, conv: Converter) -> Any:  # noqa: ANN401
     if len(cell.items) != 1 or isinstance(cell.items[0], n.KeyOp):
-        conv.diags.append(_grid_problem(
-            cell.span,
-            "each cell holds exactly one value" if cell.items else "this cell is empty",
-            "セルには値を一つだけ書きます" if cell.items else "このセルが空です",
-            "write one value such as 16,000円", "16,000円 のように値を一つ書いてください"))
+        conv.diags.append(Diagnostic("PC0515", cell.span, {
+            "found": node_text_of(cell) or "(empty)", "found_ja": node_text_of(cell) or "（空）",
+            "count": str(len(cell.items)), "example": conv.example(name, t)}))
         return None
     return conv.convert(name, t, cell.items[0])
 
@@ -368,15 +403,16 @@ def _verify_categories(
 
 def _flatten(
     axes: tuple[Axis, ...], row_axes: list[int],
-    values: dict[tuple[int, ...], tuple[Any, Span]], nbrackets: int,
+    values: dict[tuple[int, ...], tuple[Any, Span]], nbrackets: int, *, partial: bool = False,
 ) -> tuple[tuple[Any, ...], tuple[Span, ...]]:
     sizes = [nbrackets if a.is_bracket else len(axis_enum(a).members) for a in axes]
     col_axes = [i for i in range(len(axes)) if i not in row_axes]
     cells: list[Any] = []
     spans: list[Span] = []
+    nowhere = Span.point("")
     for idx in itertools.product(*(range(s) for s in sizes)):
         key = tuple(idx[i] for i in row_axes) + tuple(idx[i] for i in col_axes)
-        value, span = values[key]
+        value, span = values[key] if not partial else values.get(key, (None, nowhere))
         cells.append(value)
         spans.append(span)
     return tuple(cells), tuple(spans)

@@ -155,6 +155,10 @@ class Profile:
     rejected: frozenset[str] = frozenset()
     #: Blocks left out for a bad or out-of-order date.
     dropped_blocks: int = 0
+    #: Tables written in a block that could not be read whole (each problem is reported): the
+    #: cells that could be read, the others ``None``, by the block's date. Only the checks read
+    #: them (one problem never hides the others); they are never a value in force.
+    partial: tuple[tuple[dt.date, Assigned], ...] = ()
 
 
 @attrs.frozen

@@ -40,9 +40,10 @@ class _CoreBuilder:
         self.resolving: set[str] = set()
         self.texts: dict[str, str] = {}
 
-    def bad(self, span: Span, en: str, ja: str, fix: str = "", fix_ja: str = "") -> None:
-        self.diags.append(Diagnostic("PC0701", span, {"detail": en, "detail_ja": ja,
-                                                      "fix": fix, "fix_ja": fix_ja or fix}))
+    def bad(self, code: str, span: Span, **args: str) -> None:
+        """A declaration of the core that contradicts itself: each kind has its own code
+        (PC0701–PC0712, issue 14; PC0701 was all of them)."""
+        self.diags.append(Diagnostic(code, span, args))
 
     def declare(self, name: str, span: Span) -> bool:
         if name in self.declared:
@@ -73,12 +74,14 @@ class _CoreBuilder:
             if key is None or value is None:
                 return None
             if not key.is_bracket:
-                self.bad(node.key.span, "a scale's key must be numeric (yen, int, decimal)",
-                         "税率表のキーは数値型（yen、int、decimal）です")
+                self.bad("PC0709", node.key.span, part="key", part_ja="キー",
+                         kind="numeric (yen, int, decimal)", kind_ja="数値型（yen、int、decimal）",
+                         found=str(key.key), example="scale[所得 : yen] of rate")
                 return None
             if not isinstance(value, t.RateType):
-                self.bad(node.value.span, "a scale's values must be rates",
-                         "税率表の値は率（rate）です")
+                self.bad("PC0709", node.value.span, part="values", part_ja="値",
+                         kind="rates", kind_ja="率（rate）", found=str(value),
+                         example="scale[所得 : yen] of rate")
                 return None
             return t.ScaleType(key, value)
         return self._named(node)
@@ -92,7 +95,7 @@ class _CoreBuilder:
         if name in self.aliases:
             return self.aliases[name]
         if name in self.resolving:
-            self.bad(node.span, f"type {name} refers to itself", f"型「{name}」が自分自身を参照しています")
+            self.bad("PC0710", node.span, name=name)
             return None
         if name in self.record_nodes:
             return self._record(self.record_nodes[name])
@@ -120,8 +123,7 @@ class _CoreBuilder:
         if key is None:
             return None
         if not isinstance(key, t.EnumType | t.IntType | t.DecimalType | t.YenType | t.RateType):
-            self.bad(node.span, f"axis {node.name} must be numeric (brackets) or an enum",
-                     f"軸「{node.name}」は数値型（区分）か列挙型です")
+            self.bad("PC0706", node.span, axis=node.name, found=str(key))
             return None
         return t.Axis(node.name, key)
 
@@ -132,14 +134,13 @@ class _CoreBuilder:
             return None
         real = tuple(a for a in axes if a is not None)
         if sum(a.is_bracket for a in real) > 1:
-            self.bad(node.span, "a table has at most one bracket axis",
-                     "表の区分（数値の範囲）の軸は一つまでです",
-                     "split it into several tables", "複数の表に分けてください")
+            self.bad("PC0707", node.span, axes=", ".join(a.name for a in real if a.is_bracket),
+                     axes_ja="」「".join(a.name for a in real if a.is_bracket))
             return None
         names = [a.name for a in real]
         if len(set(names)) != len(names):
-            self.bad(node.span, "two axes of this table have the same name",
-                     "この表に同じ名前の軸が二つあります")
+            self.bad("PC0708", node.span,
+                     axis=next(x for x in names if names.count(x) > 1))
             return None
         cells = 1
         for a in real:
@@ -330,18 +331,13 @@ def _check_when(params: Mapping[str, Param], diags: list[Diagnostic]) -> None:
                 "kind": "parameter", "kind_ja": "パラメータ", "name": name,
                 "suggestion": hint, "suggestion_ja": hint_ja}))
         elif not isinstance(switch.type, t.EnumType):
-            diags.append(Diagnostic("PC0701", p.when_span, {
-                "detail": f"`when {name} == …` needs a parameter of an enum type; {name} is "
-                          f"{switch.type}",
-                "detail_ja": f"when の「{name}」は列挙型のパラメータでなければなりません"
-                             f"（{switch.type} です）",
-                "fix": "", "fix_ja": ""}))
+            diags.append(Diagnostic("PC0711", p.when_span, {
+                "switch": name, "type": str(switch.type)}))
         elif member not in switch.type.members:
-            diags.append(Diagnostic("PC0701", p.when_span, {
-                "detail": f"{member} is not a member of {switch.type.name}, the type of {name}",
-                "detail_ja": f"「{member}」は「{name}」の型 {switch.type.name} の要素ではありません",
-                "fix": f"use one of: {', '.join(switch.type.members)}",
-                "fix_ja": f"次のどれかを書いてください: {'、'.join(switch.type.members)}"}))
+            diags.append(Diagnostic("PC0712", p.when_span, {
+                "switch": name, "member": member, "enum": switch.type.name,
+                "members": ", ".join(switch.type.members),
+                "members_ja": "、".join(switch.type.members)}))
 
 
 def _label(clauses: Iterable[n.Clause]) -> str | None:
@@ -356,21 +352,16 @@ def _param(b: _CoreBuilder, conv: Converter, f: n.SourceFile, s: n.ParamDecl) ->
     for k in ("default", "required", "fixed", "label", "basis", "when"):
         if kinds.count(k) > 1:
             dup = [c for c in s.clauses if c.kind == k][1]
-            b.bad(dup.span, f"`{k}` is given twice for {s.name}",
-                  f"「{s.name}」に {k} が二回あります")
+            b.bad("PC0704", dup.span, clause=k, name=s.name)
     required = "required" in kinds
     fixed = "fixed" in kinds
     default_clause = next((c for c in s.clauses if c.kind == "default"), None)
     if required and fixed:
-        b.bad(s.name_span, f"{s.name} cannot be both required and fixed",
-              f"「{s.name}」を required と fixed の両方にはできません")
+        b.bad("PC0702", s.name_span, name=s.name)
     if required and default_clause is not None:
-        b.bad(default_clause.span, f"{s.name} is required, so it has no default",
-              f"「{s.name}」は required なので既定値は書けません",
-              "remove `required` or the default", "required か既定値のどちらかを削除してください")
+        b.bad("PC0701", default_clause.span, name=s.name)
     if not required and default_clause is None:
-        b.bad(s.name_span, f"{s.name} needs a default value or `required`",
-              f"「{s.name}」には既定値（default）か required が必要です")
+        b.bad("PC0703", s.name_span, name=s.name)
     default = None
     if default_clause is not None and default_clause.arg is not None:
         default = conv.convert(s.name, ty, default_clause.arg)  # type: ignore[arg-type]
@@ -383,8 +374,7 @@ def _param(b: _CoreBuilder, conv: Converter, f: n.SourceFile, s: n.ParamDecl) ->
         if c.kind in {"increasing", "decreasing"}:
             axis = next((a for a in getattr(ty, "axes", ()) if a.name == c.arg), None)
             if axis is None or not axis.is_bracket:
-                b.bad(c.span, f"{c.kind} along {c.arg}: {s.name} has no bracket axis {c.arg}",
-                      f"「{s.name}」に数値の区分の軸「{c.arg}」がありません")
+                b.bad("PC0705", c.span, direction=c.kind, axis=str(c.arg), name=s.name)
             else:
                 monotone.append((c.kind, str(c.arg)))
     when = next((c for c in s.clauses if c.kind == "when"), None)
@@ -423,6 +413,7 @@ def _blocks(
     files: Iterable[n.SourceFile], params: Mapping[str, Param], conv: Converter,
     diags: list[Diagnostic], *, in_core: bool, core_name: str = "",
     rejected: set[str] | None = None,
+    partial: list[tuple[dt.date, Assigned]] | None = None,
 ) -> list[Block]:
     blocks: list[Block] = []
     current: tuple[dt.date | None, Span, list[Assigned], dict[str, Span]] | None = None
@@ -469,6 +460,10 @@ def _blocks(
                     current[2].append(a)
                 elif rejected is not None:
                     rejected.add(s.name)
+                if a is None and partial is not None and isinstance(s.value, n.Grid):
+                    table = conv.partial.pop(s.value.span, None)
+                    if table is not None and current[0] is not None:
+                        partial.append((current[0], Assigned(s.name, table, s.span)))
     close()
     return blocks
 
@@ -549,15 +544,17 @@ def build_profile(
             diags.append(Diagnostic("PC0204", Span.point(file.path), {
                 "header": "tenant", "example": 'tenant "町名" code 085421'}))
         return None
-    conv = Converter(diags, core.enums)
+    conv = Converter(diags, core.enums,
+                     {p.name: p.default for p in core.params.values() if p.default is not None})
     rejected: set[str] = set(file.broken)
+    partial: list[tuple[dt.date, Assigned]] = []
     blocks = _blocks([file], core.params, conv, diags, in_core=False, core_name=core.name,
-                     rejected=rejected)
+                     rejected=rejected, partial=partial)
     dropped = sum(isinstance(s, n.FromDecl) for s in file.statements) - len(blocks)
     return Profile(
         file.path, header.name, header.code,
         uses.core if uses else None, uses.op if uses else None,
         parse_version(uses.version) if uses and uses.version else None,
         tuple(blocks), header.span, header.code_span, uses.span if uses else None,
-        frozenset(rejected), dropped,
+        frozenset(rejected), dropped, tuple(partial),
     )

@@ -16,7 +16,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Final
 from urllib.parse import quote
 
-from paramcfg.diagnostics import CODES, Severity
+from paramcfg.codes import CODES, Severity
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -8,6 +8,8 @@ town's ordinance and deleted the mark.
 
 from __future__ import annotations
 
+import unicodedata
+
 import attrs
 
 from paramcfg import nodes as n
@@ -29,6 +31,9 @@ class InitResult:
 def init_profile(source: str, source_path: str, name: str, code: str) -> InitResult:
     """The new town's profile text, from the neighbour's ``source``."""
     diags: list[Diagnostic] = []
+    # Full-width digits (０８５４３０, typed with the IME on) are the same code: NFKC makes them
+    # half-width; anything else that is not a digit is still reported, exactly.
+    code = unicodedata.normalize("NFKC", code).strip()
     check_code(code, Span("--code", 1, 1, 1, len(code) + 1), diags)
     parsed = parse_text(source, source_path)
     diags.extend(d for d in parsed.diagnostics if d.level.value == "error")

@@ -53,9 +53,11 @@ class Brackets:
 def merged_brackets(a: Brackets, b: Brackets) -> list[tuple[Number, Number | None, int, int]]:
     """The bracket merger: the key ranges on which neither side's bracket changes, each as
     ``(low, high, i, j)`` with ``a``'s bracket ``i`` and ``b``'s bracket ``j`` (-1 below a side's
-    first bracket; ``high`` ``None`` for no end).  Brackets are contiguous (verified tables), so
-    the breakpoints are the lower bounds of both; O((n + m) log(n + m))."""
-    points = sorted(set(a.lows) | set(b.lows))
+    first bracket, or in a gap); ``high`` ``None`` for no end).  The breakpoints are the lower
+    bounds of both, and the ends of brackets followed by a gap; O((n + m) log(n + m))."""
+    ends = {h for x in (a, b) for k, h in enumerate(x.highs)
+            if h is not None and (k + 1 == len(x.lows) or x.lows[k + 1] != h)}
+    points = sorted(set(a.lows) | set(b.lows) | ends)
     out: list[tuple[Number, Number | None, int, int]] = []
     i = j = -1
     for k, low in enumerate(points):
@@ -63,8 +65,16 @@ def merged_brackets(a: Brackets, b: Brackets) -> list[tuple[Number, Number | Non
             i += 1
         while j + 1 < len(b.lows) and b.lows[j + 1] <= low:
             j += 1
-        out.append((low, points[k + 1] if k + 1 < len(points) else None, i, j))
+        out.append((low, points[k + 1] if k + 1 < len(points) else None,
+                    _within(a, i, low), _within(b, j, low)))
     return out
+
+
+def _within(b: Brackets, i: int, key: Number) -> int:
+    """``i`` if ``key`` is below the end of bracket ``i``, else -1 (in a gap after it: only a
+    partial table, one read for its checks though a bracket is missing, has gaps)."""
+    high = b.highs[i] if i >= 0 else None
+    return -1 if high is not None and key >= high else i
 
 
 @attrs.frozen
@@ -136,7 +146,12 @@ def axis_enum(axis: Axis) -> EnumType:
 @attrs.frozen
 class Excess:
     """A cell of ``table`` above ``bound`` over the key range [low, high) (whole cell if no
-    bracket axis)."""
+    bracket axis), where the bound is one figure.
+
+    A cell whose bracket spans several brackets of a bound table gives one Excess per key range
+    with its own bound (issue 14: 81,000円 over 300,000–397,000円 is above 61,000円 below
+    301,000円 and above 80,000円 from there), each with the same ``parts``.
+    """
 
     index: tuple[int, ...]
     flat: int
@@ -145,6 +160,10 @@ class Excess:
     low: Number | None
     high: Number | None
     split: Number | None  # where the bound changes inside the cell's bracket, if it does
+    #: The split that fixes the cell: the cell's bracket cut where the bound changes, each part
+    #: ``(low, high, value)`` with the cell's value or, where that is too high, the part's bound
+    #: (empty when the cell has no bracket of its own to split).
+    parts: tuple[tuple[Number, Number | None, Any], ...] = ()
 
 
 def _bound_flat(table: Table, bound: Table, idx: tuple[int, ...],
@@ -177,7 +196,8 @@ def compare_cells(
     ``bound`` is a number, or a table whose category axes are among ``table``'s (matched by
     axis name and member) with or without a bracket axis of its own.  When both have bracket
     axes, possibly with different breakpoints, the two bracket lists are merged and the
-    comparison runs over every merged interval, so the report names the exact key range.
+    comparison runs over every merged interval, so the report names the exact key range: one
+    :class:`Excess` per key range on which the bound is one figure, with that figure.
     """
     def worse(v: Any, b: Any) -> bool:  # noqa: ANN401
         return bool(v > b) if above else bool(v < b)
@@ -191,6 +211,8 @@ def compare_cells(
                 segments.setdefault(i, []).append((seg_low, seg_high, j))
     for idx, flat in table.positions():
         v = table.cells[flat]
+        if v is None:
+            continue  # a cell that could not be read (a partial table: see grids.build_table)
         low, high = _cell_range(table, idx)
         if not isinstance(bound, Table):
             if worse(v, bound):
@@ -204,25 +226,42 @@ def compare_cells(
         if low is None:
             continue  # a bracketed bound for a table without brackets: nothing to compare
         bi = next(i for a, i in zip(table.axes, idx, strict=True) if a.is_bracket)
-        first: tuple[Number, Any] | None = None
-        end: Number | None = None
-        split = None
+        # Runs of merged ranges with one bound figure: [low, high, bound].
+        runs: list[list[Any]] = []
         for seg_low, seg_high, j in segments.get(bi, ()):
             bflat = _bound_flat(table, bound, idx, j)
             if bflat is None:
+                runs = []
                 break
             b = bound.cells[bflat]
-            if worse(v, b):
-                if first is None:
-                    first = (seg_low, b)
-                    split = seg_low if seg_low > low else (
-                        seg_high if seg_high is not None and seg_high != high else None)
-                end = seg_high
-            elif first is not None:
-                break
-        if first is not None:
-            out.append(Excess(idx, flat, v, first[1], first[0], end, split))
+            if runs and runs[-1][2] == b:
+                runs[-1][1] = seg_high
+            else:
+                runs.append([seg_low, seg_high, b])
+        bad = [r for r in runs if worse(v, r[2])]
+        if not bad:
+            continue
+        parts = _fixing_parts(v, runs, worse)
+        for r_low, r_high, b in bad:
+            split = r_low if r_low > low else (
+                r_high if r_high is not None and r_high != high else None)
+            out.append(Excess(idx, flat, v, b, r_low, r_high, split, parts))
     return out
+
+
+def _fixing_parts(
+    v: Any, runs: list[list[Any]], worse: Callable[[Any, Any], bool],  # noqa: ANN401
+) -> tuple[tuple[Number, Number | None, Any], ...]:
+    """The cell's bracket cut where its allowed value changes: each part keeps ``v`` where ``v``
+    is allowed and takes the bound where it is not; neighbours with one value are one part."""
+    parts: list[tuple[Number, Number | None, Any]] = []
+    for r_low, r_high, b in runs:
+        value = b if worse(v, b) else v
+        if parts and parts[-1][2] == value:
+            parts[-1] = (parts[-1][0], r_high, value)
+        else:
+            parts.append((r_low, r_high, value))
+    return tuple(parts)
 
 
 def _cell_range(table: Table, idx: Sequence[int]) -> tuple[Number | None, Number | None]:
@@ -248,6 +287,8 @@ def check_monotone(table: Table, axis_name: str, direction: str) -> list[tuple[i
             continue
         prev = flat - stride
         v, p = table.cells[flat], table.cells[prev]
+        if v is None or p is None:
+            continue  # a cell that could not be read (a partial table)
         if (direction == "increasing" and v < p) or (direction == "decreasing" and v > p):
             out.append((flat, prev))
     return out

@@ -3,7 +3,8 @@
 docs/late-joiner-guide.md (Japanese, the main text) and docs/late-joiner-guide.en.md (its
 English twin) walk a fictional town, 新町, from ``paramcfg init`` to a clean ``check`` and a
 passing ``test``. This test copies package_core/ and tenant_profiles/ into a temporary folder
-and replays each guide there, in order, following the fenced blocks of the Markdown:
+``paramcfg/`` and replays each guide in the town's own folder ``shinmachi/`` beside it (a folder
+outside the repository), in order, following the fenced blocks of the Markdown:
 
 - A block whose info string is ``console`` is a terminal session. A line that starts with
   ``$ `` is a command (``paramcfg …``, split like a POSIX shell line). It may end with the
@@ -185,10 +186,15 @@ def _run(argv: tuple[str, ...]) -> tuple[int, str]:
 
 
 def _workspace(tmp_path: Path) -> Path:
-    work = tmp_path / "work"
-    shutil.copytree(ROOT / "package_core", work / "package_core")
-    shutil.copytree(ROOT / "tenant_profiles", work / "tenant_profiles",
+    """The town's own folder ``shinmachi/`` (the working folder, outside the repository) beside
+    ``paramcfg/``, the repository's package_core/ and tenant_profiles/ as the vendor delivers
+    them (issue 14: the walkthrough runs from a folder outside the repository)."""
+    vendor = tmp_path / "paramcfg"
+    shutil.copytree(ROOT / "package_core", vendor / "package_core")
+    shutil.copytree(ROOT / "tenant_profiles", vendor / "tenant_profiles",
                     ignore=shutil.ignore_patterns(TOWN_FILES))
+    work = tmp_path / "shinmachi"
+    work.mkdir()
     return work
 
 
@@ -222,6 +228,7 @@ def test_the_guide_replays_exactly(lang, tmp_path, monkeypatch):
     steps = parse_guide(guide.read_text(encoding="utf-8"))
     work = _workspace(tmp_path)
     monkeypatch.chdir(work)
+    monkeypatch.delenv("PARAMCFG_CORE", raising=False)
     for step in steps:
         if isinstance(step, Run):
             code, actual = _run(step.argv)
@@ -254,8 +261,8 @@ def test_the_walkthrough_ends_clean():
     steps = parse_guide(GUIDES["ja"].read_text(encoding="utf-8"))
     runs = [s for s in steps if isinstance(s, Run)]
     assert runs[0].argv[:2] == ("init", "新町")
-    last = {s.argv[0]: s for s in runs if "tenant_profiles/shinmachi.pcfg" in s.argv
-            or "tenant_profiles/shinmachi.test.toml" in s.argv}
+    last = {s.argv[0]: s for s in runs if "shinmachi.pcfg" in s.argv
+            or "shinmachi.test.toml" in s.argv}
     assert last["check"].exit_code == 0
     assert last["test"].exit_code == 0
 

@@ -271,7 +271,7 @@ def _profile_for_release_2024_4(town: str) -> str:
     """The town's profile as core 2024.4 reads it: `uses >= 2024.4`, no FY2026 block, no
     light-vehicle columns that 2026.4 added (not NHI, so the NHI comparison is unaffected)."""
     text = (ROOT / "tenant_profiles" / f"{town}.pcfg").read_text(encoding="utf-8")
-    text = text.replace('uses "ibaraki-cloud" >= 2026.4', 'uses "ibaraki-cloud" >= 2024.4')
+    text = text.replace('uses "ibaraki-cloud" >= 2026.5', 'uses "ibaraki-cloud" >= 2024.4')
     head, sep, _ = text.partition("\nfrom 2026-04-01\n")
     assert sep, town
     return _drop_new_light_vehicle_columns(head) + "\n"
@@ -335,7 +335,7 @@ def test_a_town_without_fy2026_levy_values_is_told_from_2026_04_01(core):
     # The rate, the per-member amount and the town's cap are `required from 2026-04-01`: a
     # profile that stops at FY2025 is complete up to 2026-03-31 and gets PC0401 for each.
     text = _profile_for_release_2024_4("naka").replace(
-        'uses "ibaraki-cloud" >= 2024.4', 'uses "ibaraki-cloud" >= 2026.4')
+        'uses "ibaraki-cloud" >= 2024.4', 'uses "ibaraki-cloud" >= 2026.5')
     result = paramcfg.check_profile_text(text, core, "naka-fy2025.pcfg")
     missing = sorted((str(d.args["name"]), d.args["date"])
                      for d in result.diagnostics if d.code == "PC0401")

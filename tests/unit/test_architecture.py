@@ -19,7 +19,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "paramcfg"
 
 #: Low → high.  A module may import from its own layer or any layer below, never above.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("base", {"diagnostics", "names", "fileio", "errors", "nodes", "lexicon", "source"}),
+    ("base", {"codes", "diagnostics", "names", "fileio", "errors", "nodes", "lexicon", "source"}),
     ("types", {"types"}),
     ("values", {"values", "runtime", "batch"}),
     ("tables", {"tables", "plain"}),
@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, set[str]]] = [
                 "grammar_tables", "syntax"}),
     ("model", {"model", "modelbuild"}),
     ("check", {"check"}),
-    ("rules", {"ir", "builtins", "rules", "fold", "compile", "interpret", "vector"}),
+    ("rules", {"ir", "builtins", "rules", "fold", "codegen", "compile", "interpret", "vector"}),
     ("engine", {"engine"}),
     ("tools", {"fmt", "diff", "export", "release", "scaffold", "acceptance", "explain", "sheets",
                "tablefile", "xlsx_export", "report", "columnar", "batchfiles", "sarif"}),
@@ -215,3 +215,14 @@ def test_every_module_imports_first_on_its_own():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,  # noqa: S603
                           check=False, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_architecture_page_lists_the_layers_of_this_test():
+    page = (SRC.parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in page.splitlines():
+        cells = [c.strip() for c in line.split("|")[1:-1]]
+        if len(cells) == 3 and cells[1].startswith("`"):
+            rows[cells[0]] = {m.strip("` ") for m in cells[1].split(",")}
+    assert rows == dict(LAYERS)
+    assert list(rows) == [layer for layer, _ in LAYERS]

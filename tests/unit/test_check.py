@@ -239,9 +239,9 @@ def test_switching_method_later_reports_the_value_left_behind_on_that_date(core)
 
 @pytest.mark.parametrize(("clause", "code", "line"), [
     ("when 国保.方式 == 三方式", "PC0201", 9),          # no such parameter
-    ("when 国保.税率 == 三方式", "PC0701", 9),          # not an enum parameter
-    ("when 国保.賦課方式 == 四方式", "PC0701", 9),      # not a member
-    ("when 国保.賦課方式 == 三方式\n  when 国保.賦課方式 == 二方式", "PC0701", 10),  # twice
+    ("when 国保.税率 == 三方式", "PC0711", 9),          # not an enum parameter
+    ("when 国保.賦課方式 == 四方式", "PC0712", 9),      # not a member
+    ("when 国保.賦課方式 == 三方式\n  when 国保.賦課方式 == 二方式", "PC0704", 10),  # twice
 ])
 def test_a_wrong_when_clause_is_a_core_error(tmp_path, clause, code, line):
     result = load_core_text(tmp_path, "c.pcore", (

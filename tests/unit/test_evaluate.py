@@ -292,7 +292,9 @@ def test_inlining_rule_calls_stays_bounded(tmp_path):
     assert core.ok, [d.message() for d in core.diagnostics]
     town = load_tenant_text('tenant "五霞町" code 085421\nuses "chain"\nfrom 2024-04-01\n', core)
     assert town.evaluate("r20", {"額": 3}, ON) == 3 * 2**20 == town.interpret("r20", {"額": 3}, ON)
-    assert len(town.compiled(ON).source.splitlines()) < 2000  # 42 functions
+    # 42 functions, each with at most 16 inlined calls; an inlined call is a few lines since it
+    # looks its result up in the evaluation's memo first (about 88 lines a function).
+    assert len(town.compiled(ON).source.splitlines()) < 4000
 
 
 def test_evaluate_reports_the_same_errors_once_a_date_is_cached(tenant):

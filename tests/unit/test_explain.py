@@ -53,7 +53,7 @@ def _blocks(section: str) -> dict[str, str]:
 
 def _reported_in_src(code: str) -> bool:
     return any(f'"{code}"' in p.read_text(encoding="utf-8")
-               for p in SRC.glob("*.py") if p.name != "diagnostics.py")
+               for p in SRC.rglob("*.py") if p.name != "codes.py")  # codes.py registers them
 
 
 # ---- the file's shape ----------------------------------------------------------------------
@@ -171,8 +171,8 @@ def test_explain_the_last_section(capsys):
     last = max(CODES)
     assert main(["explain", last, "--lang", "ja"]) == EXIT_OK
     out = capsys.readouterr().out
-    assert out.startswith(f"## {last} ")
-    assert "**直し方**" in out
+    assert out.startswith(f"{last} ")
+    assert "【直し方】" in out
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
@@ -186,6 +186,40 @@ def test_explain_unknown_code_is_a_usage_error(capsys, lang):
 def test_explain_in_japanese(capsys):
     assert main(["explain", "PC0302", "--lang", "ja"]) == EXIT_OK
     out = capsys.readouterr().out
-    assert out.startswith("## PC0302 ")
-    for part in ("**意味** ", "**直し方** "):
+    assert out.startswith("PC0302 out-of-range（エラー）\n")
+    for part in ("【意味】", "【直し方】"):
         assert re.search(re.escape(part) + "[\u3040-\u30ff\u4e00-\u9fff]", out), part
+
+
+# ---- issue 14: codes without PC, several at once, Japanese for a terminal -----------------
+
+
+@pytest.mark.parametrize("spelling", ["0411", "pc0411", "PC0411", "411", "ＰＣ０４１１"])
+def test_explain_accepts_the_code_without_pc(capsys, spelling):
+    assert main(["explain", spelling, "--lang", "en"]) == EXIT_OK
+    assert capsys.readouterr().out.startswith("## PC0411 review-pending\n")
+
+
+def test_explain_several_codes_at_once(capsys):
+    assert main(["explain", "0302", "PC0303", "--lang", "en"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert out.index("## PC0302 ") < out.index("## PC0303 ")
+
+
+def test_explain_shows_the_known_codes_and_names_the_unknown_one(capsys):
+    assert main(["explain", "0302", "PC9999", "--lang", "en"]) == EXIT_USAGE
+    captured = capsys.readouterr()
+    assert captured.out.startswith("## PC0302 ")
+    assert "PC9999" in captured.err
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_explain_in_japanese_is_plain_text_with_a_japanese_example(code, capsys):
+    assert main(["explain", code, "--lang", "ja"]) == EXIT_OK
+    out = capsys.readouterr().out
+    for mark in ("```", "**", "## ", "|---"):
+        assert mark not in out, f"{code}: raw Markdown {mark!r}"
+    if "pcfg" in _blocks(_sections()[code]) and code not in {"PC0001", "PC0002", "PC0003"}:
+        assert f"エラー[{code}]" in out or f"警告[{code}]" in out, out
+        assert "error[" not in out
+        assert "help:" not in out

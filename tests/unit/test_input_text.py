@@ -70,8 +70,9 @@ def test_a_percentage_keeps_its_digits_and_equals_the_profiles(raw: str, shown: 
 @pytest.mark.parametrize(("raw", "ty", "message"), [
     ("0.5円", YEN, "0.5円: 0.5円 is not a valid amount in whole yen"),
     ("48,60円", YEN, "48,60円: unexpected `,`; expected the end of the statement"),
-    ("48,600円", INT, "48,600円: the input expects a whole number, but 48,600円 is an amount in yen"),
-    ("1.4%", DEC, "1.4%: the input expects a number, but 1.4% is a rate"),
+    ("48,600円", INT,
+     "48,600円: the input expects a whole number such as 3, but 48,600円 is an amount in yen"),
+    ("1.4%", DEC, "1.4%: the input expects a number such as 1.5, but 1.4% is a rate"),
     ("yes", t.BoolType(), "yes: the input expects true or false, but yes is a name"),
     ("2024-02-30", t.DateType(), "2024-02-30: 2024-02-30 is not a valid date"),
     ("2月30日", t.MonthDayType(), "2月30日: 2月30日 is not a valid day of the year"),

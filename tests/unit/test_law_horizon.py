@@ -390,7 +390,7 @@ def test_the_fy2026_medical_cap_is_law_only_in_the_new_release():
     base = (CORE_DIR.parent / "tenant_profiles" / "goka.pcfg").read_text(encoding="utf-8")
     fy2026 = _with_medical_cap(base, "2026-10-01", "670,000円")
     assert paramcfg.check_profile_text(fy2026, new, "五霞町.pcfg").ok
-    older = fy2026.replace('uses "ibaraki-cloud" >= 2026.4', 'uses "ibaraki-cloud" >= 2024.4')
+    older = fy2026.replace('uses "ibaraki-cloud" >= 2026.5', 'uses "ibaraki-cloud" >= 2024.4')
     above = [d for d in paramcfg.check_profile_text(older, old, "五霞町.pcfg").diagnostics
              if d.code in {"PC0302", "PC0303", "PC0507"} and "670,000円" in d.message()]
     assert above

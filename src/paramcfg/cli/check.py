@@ -61,7 +61,7 @@ class CodeFilter:
 
     @staticmethod
     def _codes(values: Sequence[str], report: Report) -> tuple[str, ...]:
-        from paramcfg.diagnostics import CODES  # noqa: PLC0415 - keep `--help` fast
+        from paramcfg.codes import CODES  # noqa: PLC0415 - keep `--help` fast
 
         codes: list[str] = []
         for value in values:
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     json_out: list[dict[str, object]] = []
     every: list[Diagnostic] = []  # for sarif
     for name in names:
-        path = core_path(name, args.core)
+        path = core_path(name, args.core, report)
         if path is None:
             report.fail("no_core", path=name)
             continue

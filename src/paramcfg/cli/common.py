@@ -56,8 +56,16 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
               "{files} 件のプロファイルを確認: 問題なし {clean} 件、エラーあり {bad} 件"),
     "core_bad": ("the package core {path} has errors; fix them first",
                  "パッケージコア {path} にエラーがあります。先に修正してください"),
-    "no_core": ("no package core found for {path}: give one with --core DIR",
-                "{path} に対応するパッケージコアが見つかりません。--core DIR で指定してください"),
+    "no_core": (("no package core found for {path}: give one with --core DIR, or name it once "
+                 'in a paramcfg.toml beside the profiles (core = "DIR") or in PARAMCFG_CORE'),
+                ("{path} に対応するパッケージコアが見つかりません。--core DIR で指定するか、"
+                 'プロファイルと同じフォルダの paramcfg.toml（core = "DIR"）か環境変数 '
+                 "PARAMCFG_CORE で一度だけ指定してください")),
+    "core_setting": ("{error}", "{error}（パッケージコアの設定）"),
+    "init_no_core": (("no package core is found for {path} yet: first write the file {settings} "
+                      'with the line: core = "{core}"'),
+                     ("{path} のパッケージコアがまだ見つかりません。先に {settings} というファイルを"
+                      '作り、次の 1 行を書いてください: core = "{core}"')),
     "unreadable": ("cannot read {path}: {error}", "{path} を読み込めません: {error}"),
     "unwritable": ("cannot write {path}: {error} (nothing was changed)",
                    "{path} に書き込めません: {error}（ファイルは変更していません）"),
@@ -84,6 +92,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "no_match": ("no file matches {pattern}", "{pattern} に当てはまるファイルがありません"),
     "not_clean": ("{path} has errors; run paramcfg check {path}",
                   "{path} にエラーがあります。paramcfg check {path} で確認してください"),
+    "review_marks": (("note: {path} has {count} value(s) still marked review (copied, not yet "
+                      "confirmed); they are compared as written"),
+                     ("注: {path} には review の付いた（写したままで未確認の）値が {count} 件あります。"
+                      "書かれたとおりの値で比べます")),
     "eval_error": ("cannot evaluate: {error}", "評価できません: {error}"),
     "result": ("{rule} = {value}   ({tenant}, as of {on})",
                "{rule} = {value}  （{tenant}、{on} 時点）"),
@@ -254,11 +266,20 @@ class Cores:
         return self._loaded[key]
 
 
-def core_path(profile: str, core: str | None) -> Path | None:
-    """The core named by ``--core``, else the nearest ``package_core/`` at or above ``profile``."""
-    from paramcfg.engine import find_core  # noqa: PLC0415 - keep `--help` fast
+def core_path(profile: str, core: str | None, report: Report | None = None) -> Path | None:
+    """The core named by ``--core``, else the one :func:`paramcfg.engine.find_core` finds for
+    ``profile`` (a ``paramcfg.toml`` or ``package_core/`` at or above it, or ``PARAMCFG_CORE``).
+    A bad ``paramcfg.toml`` is reported on ``report`` (and gives ``None``)."""
+    from paramcfg.engine import CoreSettingError, find_core  # noqa: PLC0415 - `--help` fast
 
-    return Path(core) if core else find_core(profile)
+    if core:
+        return Path(core)
+    try:
+        return find_core(profile)
+    except CoreSettingError as exc:
+        if report is not None:
+            report.fail("core_setting", error=exc.message(report.lang))
+        return None
 
 
 def today_in_japan() -> dt.date:
@@ -334,13 +355,18 @@ def expand_paths(names: Sequence[str], suffixes: tuple[str, ...], report: Report
     return found
 
 
-def clean_tenant(profile: str, core: str | None, cores: Cores, report: Report) -> Tenant | None:
-    """The tenant of ``profile`` if it and its core are clean, or ``None`` after a message."""
-    path = core_path(profile, core)
+def clean_tenant(profile: str, core: str | None, cores: Cores, report: Report, *,
+                 review_ok: bool = False) -> Tenant | None:
+    """The tenant of ``profile`` if it and its core are clean, or ``None`` after a message.
+
+    ``review_ok``: values still marked ``review`` (PC0411, a late joiner's copied values) do not
+    stop it; they are counted in a note on the error stream.
+    """
+    path = core_path(profile, core, report)
     if path is None:
         report.fail("no_core", path=profile)
         return None
-    return _load_clean(profile, path, cores, report)
+    return _load_clean(profile, path, cores, report, review_ok=review_ok)
 
 
 def tenant_and_date(profile: str, core: str | None, on: str | None, cores: Cores,
@@ -348,7 +374,7 @@ def tenant_and_date(profile: str, core: str | None, on: str | None, cores: Cores
     """The clean tenant of ``profile`` and the ``--on`` date (default: today in Japan), or
     ``None`` after a message."""
 
-    path = core_path(profile, core)
+    path = core_path(profile, core, report)
     if path is None:
         report.fail("no_core", path=profile)
         return None
@@ -361,7 +387,9 @@ def tenant_and_date(profile: str, core: str | None, on: str | None, cores: Cores
     return None if tenant is None else (tenant, date)
 
 
-def _load_clean(profile: str, path: Path, cores: Cores, report: Report) -> Tenant | None:
+def _load_clean(profile: str, path: Path, cores: Cores, report: Report, *,
+                review_ok: bool = False) -> Tenant | None:
+    from paramcfg.diagnostics import Severity  # noqa: PLC0415 - keep `--help` fast
     from paramcfg.engine import (  # noqa: PLC0415 - keep `--help` fast
         Tenant,
         check_profile,
@@ -374,6 +402,11 @@ def _load_clean(profile: str, path: Path, cores: Cores, report: Report) -> Tenan
     except OSError as exc:
         report.fail("unreadable", path=profile, error=exc)
         return None
+    marked = [d for d in result.diagnostics if d.code == "PC0411"]
+    if review_ok and marked and core.ok and result.profile is not None and not any(
+            d.level is Severity.ERROR and d.code != "PC0411" for d in result.diagnostics):
+        report.err.write(report.msg("review_marks", path=profile, count=len(marked)) + "\n")
+        return Tenant(core, result.profile, result)
     if not core.ok or not result.ok or result.profile is None:
         report.out.write(render_text(shown_diagnostics(core, result),
                                      result.sources, report.lang))
@@ -384,10 +417,10 @@ def _load_clean(profile: str, path: Path, cores: Cores, report: Report) -> Tenan
 
 # Help texts that several commands share, as (English, Japanese) for Parser.text.
 CORE_HELP: Final = (
-    ("the package core (a .pcore file or a folder of them); default: the nearest package_core/ "
-    "folder at or above the profile"),
+    ("the package core (a .pcore file or a folder of them); default: the nearest paramcfg.toml "
+    '(core = "DIR") or package_core/ folder at or above the profile, else PARAMCFG_CORE'),
     ("パッケージコア（.pcore ファイルかそのフォルダ）。既定: プロファイルのあるフォルダかその上に"
-    "ある package_core/"))
+    'ある paramcfg.toml（core = "DIR"）か package_core/、なければ環境変数 PARAMCFG_CORE'))
 ON_HELP: Final = (("as of this date, e.g. 2024-06-01, 2024/6/1 or 令和6年6月1日 (default: today "
                    "in Japan)"),
                   "この日付時点で（例: 2024-06-01、2024/6/1、令和6年6月1日。既定: 日本時間の今日）")

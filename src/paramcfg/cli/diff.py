@@ -34,12 +34,12 @@ def run(args: argparse.Namespace) -> int:
         return report.exit_code
     core = args.core or None  # a bare `--core` compares with the defaults of the found core
     cores = Cores()
-    left = clean_tenant(args.left, core, cores, report)
+    left = clean_tenant(args.left, core, cores, report, review_ok=True)
     if left is None:
         return report.exit_code
     right = None
     if args.right is not None:
-        right = clean_tenant(args.right, core, cores, report)
+        right = clean_tenant(args.right, core, cores, report, review_ok=True)
         if right is None:
             return report.exit_code
         if right.core.name != left.core.name:

@@ -15,17 +15,22 @@ if TYPE_CHECKING:
 def add_parser(subparsers: Subcommands) -> None:
     p = subparsers.add_command("explain", "explain a diagnostic code, e.g. PC0302",
                                "診断コードの説明を表示します（例: PC0302）")
-    p.add_argument("code", metavar="CODE", help=p.text("a code such as PC0302",
-                                                       "PC0302 のようなコード"))
+    p.add_argument("code", metavar="CODE", nargs="+", help=p.text(
+        "one or more codes such as PC0302, pc0302 or 0302", "PC0302・pc0302・0302 のようなコード（複数可）"))
 
 
 def run(args: argparse.Namespace) -> int:
     from paramcfg.explain import explain_code  # noqa: PLC0415 - keep `--help` fast
 
     report = report_for(args)
-    text = explain_code(args.code.upper(), report.lang)
-    if text is None:
-        report.fail("unknown_code", code=args.code)
-    else:
-        print(text, file=report.out)
+    shown = 0
+    for code in args.code:
+        text = explain_code(code, report.lang)
+        if text is None:
+            report.fail("unknown_code", code=code)
+            continue
+        if shown:
+            print(file=report.out)
+        print(text, end="", file=report.out)
+        shown += 1
     return report.exit_code

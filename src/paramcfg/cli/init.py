@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paramcfg.cli.common import report_for
@@ -11,6 +12,7 @@ from paramcfg.diagnostics import render_text
 if TYPE_CHECKING:
     import argparse
 
+    from paramcfg.cli.common import Report
     from paramcfg.cli.parsing import Subcommands
 
 
@@ -58,4 +60,27 @@ def run(args: argparse.Namespace) -> int:
         report.fail("unwritable", path=args.output, error=exc)
         return report.exit_code
     report.say("init_done", path=args.output, count=result.reviewed)
+    _advise_core(report, args.source, args.output)
     return report.exit_code
+
+
+def _advise_core(report: Report, source: str, output: str) -> None:
+    """When no core is found for the new profile (a late joiner's own folder), say how to name
+    the neighbour's core once, so that the advice above works as printed."""
+    from paramcfg.engine import SETTINGS_FILE, CoreSettingError, find_core  # noqa: PLC0415
+
+    try:
+        if find_core(output) is not None:
+            return
+        core = find_core(source)
+    except CoreSettingError:
+        return  # check reports the bad setting itself
+    if core is None:
+        return
+    folder = Path(output).resolve().parent
+    try:
+        relative = Path(os.path.relpath(core.resolve(), folder)).as_posix()
+    except ValueError:  # another drive (Windows)
+        relative = core.resolve().as_posix()
+    report.say("init_no_core", path=output, settings=Path(output).parent / SETTINGS_FILE,
+               core=relative)
