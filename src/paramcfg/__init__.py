@@ -34,7 +34,7 @@ if TYPE_CHECKING:
         load_tenant_text,
     )
     from paramcfg.errors import CheckFailed, EvaluationError, LawHorizonError, ParamcfgError
-    from paramcfg.interpret import Step
+    from paramcfg.interpret import Step, render_explanation
     from paramcfg.release import ReleaseReport, TownReport, release_report
     from paramcfg.tables import Table
     from paramcfg.types import MonthDay, RecordValue
@@ -51,8 +51,8 @@ _HOMES = {
     "CheckFailed": "errors", "EvaluationError": "errors", "LawHorizonError": "errors",
     "ParamcfgError": "errors",
     "ReleaseReport": "release", "TownReport": "release", "release_report": "release",
-    "RowResult": "batch", "Step": "interpret", "Table": "tables", "MonthDay": "types",
-    "RecordValue": "types",
+    "RowResult": "batch", "Step": "interpret", "render_explanation": "interpret",
+    "Table": "tables", "MonthDay": "types", "RecordValue": "types",
 }
 
 
@@ -65,6 +65,11 @@ def __getattr__(name: str) -> object:
     value = getattr(importlib.import_module(f"paramcfg.{home}"), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    """The public names too, though they are imported only on first use."""
+    return sorted({*globals(), *__all__})
 
 
 __all__ = [
@@ -93,6 +98,7 @@ __all__ = [
     "load_tenant",
     "load_tenant_text",
     "release_report",
+    "render_explanation",
     "render_json",
     "render_text",
 ]

@@ -18,7 +18,7 @@ import linecache
 import os
 import threading
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
@@ -39,7 +39,7 @@ from paramcfg.codegen import (
     whole_chain,
 )
 from paramcfg.diagnostics import Span
-from paramcfg.errors import EvaluationError, missing_input, not_a_mapping, raw_error
+from paramcfg.errors import EvaluationError, bad_call, not_a_mapping, raw_error
 from paramcfg.fold import fold_rules
 from paramcfg.tables import Table
 
@@ -218,6 +218,12 @@ class _Gen:
         self.line(f"def {fn}({', '.join(['_inp', '_on', *params])}):", rule.span)
         rule_c = self.const(name)
         self.line("try:", rule.span, 1)
+        # More keys than the rule reads: a misspelt or unknown input, or an argument given by
+        # name (one comparison for a good call; _extra tells which, or lets a core input the
+        # rule does not read pass).
+        own = sum(1 for i in self.inputs[name] if i != r.AS_OF_KEY)
+        self.line(f"if len(_inp) > {own}:" if own else "if _inp:", rule.span, 2)
+        self.line(f"_extra({rule_c}, _inp)", rule.span, 3)
         for input_name in self.inputs[name]:
             var = self.input_names[input_name]
             if input_name == r.AS_OF_KEY:
@@ -321,6 +327,13 @@ class _Gen:
                 missing = "_missing" if f.default is None else self.const(f.default)
                 out.append(f"{body}_f{i} = _x.get({self.const(f.name)}, {missing})")
                 fields.append(f"{self.const(f.name)}: _f{i}")
+            # A key that is no field (a misspelt one) goes to check_input, which names it;
+            # only fields with a default need a look-up to count the keys that are fields.
+            required = sum(1 for f in element.fields if f.default is None)
+            counted = "".join(f" + ({self.const(f.name)} in _x)" for f in element.fields
+                              if f.default is not None)
+            tests.append(f"len(_x) > {required}{counted}" if counted
+                         else f"len(_x) > {required}")
             out.append(f"{body}if {' or '.join(f'({c})' for c in tests)}:")
             out.append(f"{body}    break")
             record = "{" + ", ".join(fields) + "}"
@@ -508,12 +521,16 @@ def _missing_param(msg: str) -> object:
 
 def compile_rules(
     rules: Mapping[str, r.TypedRule], values: Mapping[str, Resolved], on: dt.date, label: str,
+    known_inputs: Collection[str] | None = None,
 ) -> CompiledRules:
     """Generate, compile and load the functions of ``rules`` with ``values`` folded in.
 
     :param label: names the module in tracebacks (``<paramcfg rule LABEL>``); it is used
         only as a file name, never as code.
+    :param known_inputs: the names an entry accepts among its inputs (the core's inputs);
+        any other key is refused with a did-you-mean.  By default, every input of ``rules``.
     """
+    known = frozenset(r.input_types(rules) if known_inputs is None else known_inputs)
     # Inputs are the rules' own (TypedRule.inputs, from the rules as written, kept by
     # folding), so that an input that folding made unreachable is still required, exactly as
     # the interpreter requires it.
@@ -545,15 +562,21 @@ def compile_rules(
     namespace: dict[str, Any] = {"__builtins__": builtins}
     line_map = tuple(gen.spans)
     spans = [rule.span for rule in gen.rules.values()]
+    # What a call of each rule takes, for the errors of a bad call (errors.bad_call).
+    params_of = {name: [p for p, _ in rule.params] for name, rule in gen.rules.items()}
+    own_of = {name: [i for i, _ in rule.inputs if i != r.AS_OF_KEY]
+              for name, rule in gen.rules.items()}
 
     def located(exc: Exception, name: str, index: int, inputs: object) -> Exception:
         """An error raised inside generated code, as one that names the DSL rule and line."""
         if isinstance(exc, KeyError) and exc.__traceback__ is not None \
                 and exc.__traceback__.tb_next is None and isinstance(inputs, Mapping):
             # Raised by the entry itself: an input was not given.
-            wanted = [i for i in gen.inputs[name] if i != r.AS_OF_KEY and i not in inputs]
-            if wanted:
-                return missing_input(name, wanted[0], spans[index])
+            # Every missing input at once (or the misspelt key that explains one).
+            found = bad_call(name, params_of[name], own_of[name], known, inputs,
+                             span=spans[index])
+            if found is not None:
+                return found
         if isinstance(exc, EvaluationError):
             if exc.span is not None and exc.rule:
                 return exc
@@ -568,6 +591,17 @@ def compile_rules(
 
     namespace.update(gen.ns)
     namespace["_located"] = located
+
+    def extra(name: str, inputs: Mapping[str, object]) -> None:
+        """Raise if an input key is unknown or an argument (see the entry's length test)."""
+        if isinstance(inputs, Mapping) and known.issuperset(inputs):
+            return  # inputs of the core that this rule does not read: one household, many rules
+        found = bad_call(name, params_of[name], own_of[name], known, inputs,
+                         span=gen.rules[name].span)
+        if found is not None:
+            raise found
+
+    namespace["_extra"] = extra
     exec(code, namespace)  # noqa: S102 - generated from typed IR with generated names only
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
     # The generated lines stay in linecache (for tracebacks) exactly as long as the module's

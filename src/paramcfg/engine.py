@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import datetime as dt
 import gc
 import os
 import threading
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -20,14 +22,20 @@ import attrs
 from paramcfg import check as checks
 from paramcfg import model, modelbuild
 from paramcfg.diagnostics import Diagnostic, Severity, Span
-from paramcfg.errors import CheckFailed, EvaluationError, horizon_error, wrong_arguments
+from paramcfg.errors import (
+    CheckFailed,
+    EvaluationError,
+    bad_call,
+    horizon_error,
+    wrong_arguments,
+)
 from paramcfg.names import suggest
-from paramcfg.rules import TypedRule, input_types, transitive_inputs, type_rules
+from paramcfg.rules import AS_OF_KEY, TypedRule, input_types, transitive_inputs, type_rules
 from paramcfg.source import Source, decode, read_source
 from paramcfg.syntax import parse_text
+from paramcfg.types import YenType
 
 if TYPE_CHECKING:
-    import datetime as dt
     from collections.abc import Callable, Iterable, Sequence
 
     from paramcfg.batch import RowResult
@@ -374,6 +382,7 @@ class Tenant:
         #: rules it calls, the first time it is evaluated (see _entry).
         self._lazy: dict[dt.date, dict[str, Callable[..., object]]] = {}
         self._needed: tuple[dict[str, list[str]], dict[str, Type]] | None = None
+        self._known: frozenset[str] | None = None
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickled as the checked core and profile only (no lock, no compiled code): a process
@@ -444,7 +453,8 @@ class Tenant:
                 found = self._compiled.get(start)
                 if found is None:
                     label = f"{self.profile.code}:{start.isoformat()}"
-                    found = compile_rules(self.rules, self.values(start), start, label)
+                    found = compile_rules(self.rules, self.values(start), start, label,
+                                          self.known_inputs)
                     self._compiled[start] = found
         return found
 
@@ -486,7 +496,8 @@ class Tenant:
                 closure = {name: r for name, r in self.rules.items() if name in wanted}
                 index = list(self.rules).index(typed.name)
                 label = f"{self.profile.code}:{start.isoformat()}:r{index}"
-                part = compile_rules(closure, self.values(start), start, label)
+                part = compile_rules(closure, self.values(start), start, label,
+                                     self.known_inputs)
                 for name, f in part.entries.items():
                     entries.setdefault(name, f)
                 fn = entries[typed.name]
@@ -544,7 +555,40 @@ class Tenant:
         try:
             return fn(inputs, on, *args) if args else fn(inputs, on)
         except TypeError:  # the entry turns every other error into an EvaluationError
-            raise self._arity_error(rule, args) from None
+            raise self._call_error(rule, inputs, args) from None
+
+    def evaluate_as(self, kind: type[T], rule: str, inputs: Mapping[str, object], on: dt.date,
+                    args: Sequence[object] = (), *, projection: bool = False) -> T:
+        """:meth:`evaluate`, typed for the caller's type checker: the value of ``rule`` as a
+        ``kind`` (``int`` for yen and int rules, ``Decimal`` for rates, ``bool``, ``date``,
+        ``str`` for enums and text, ``tuple`` for lists, :class:`RecordValue` …)::
+
+            fee: int = town.evaluate_as(int, "保育料.月額計算", inputs, on)
+
+        :raises EvaluationError: the rule's declared type is not a ``kind`` (checked before
+            evaluating), or as :meth:`evaluate`.
+        """
+        typed = self._rule(rule)
+        expected = python_class(typed.type)
+        if expected is not None and not issubclass(expected, kind):
+            raise _wrong_kind(typed, kind)
+        value = self.evaluate(rule, inputs, on, args, projection=projection)
+        if kind is Decimal and type(value) is int:
+            value = Decimal(value)  # a rate that came out whole is still a rate
+        if not isinstance(value, kind):
+            raise _wrong_kind(typed, kind)
+        return value
+
+    def evaluate_yen(self, rule: str, inputs: Mapping[str, object], on: dt.date,
+                     args: Sequence[object] = (), *, projection: bool = False) -> int:
+        """:meth:`evaluate_as` ``(int, …)`` for a rule of type ``yen``: the amount in int yen.
+
+        :raises EvaluationError: the rule is not of type ``yen``, or as :meth:`evaluate`.
+        """
+        typed = self._rule(rule)
+        if not isinstance(typed.type, YenType):
+            raise _wrong_kind(typed, int, "yen")
+        return self.evaluate_as(int, rule, inputs, on, args, projection=projection)
 
     def evaluate_many(self, rule: str, rows: Iterable[Mapping[str, object]],
                       on: dt.date, *, projection: bool = False) -> list[object]:
@@ -556,7 +600,7 @@ class Tenant:
         """
         self._rule(rule)
         self._guard(on, projection)
-        fn = self._entry(rule, on)
+        fn = self._batch_entry(rule, on)
         out: list[object] = []
         append = out.append
         try:
@@ -577,14 +621,14 @@ class Tenant:
 
         self._rule(rule)
         self._guard(on, projection)
-        return run_rows(self._entry(rule, on), rows, on)
+        return run_rows(self._batch_entry(rule, on), rows, on)
 
     def interpret(self, rule: str, inputs: Mapping[str, object], on: dt.date,
                   args: Sequence[object] = (), *, projection: bool = False) -> object:
         """Like :meth:`evaluate`, by the reference interpreter (slow, simple, the oracle)."""
         from paramcfg.interpret import Interpreter  # noqa: PLC0415 - not needed by `check`
 
-        self._rule(rule)
+        self._check_call(rule, inputs, args)
         self._guard(on, projection)
         return Interpreter(self.rules, self.values(on), on, needed=self._inputs_needed()).run(
             rule, inputs, tuple(args))
@@ -596,7 +640,7 @@ class Tenant:
         horizon) starts with a ``projection`` step that says so."""
         from paramcfg.interpret import Interpreter, projection_step  # noqa: PLC0415
 
-        self._rule(rule)
+        self._check_call(rule, inputs, args)
         self._guard(on, projection)
         step = Interpreter(self.rules, self.values(on), on, needed=self._inputs_needed()).explain(
             rule, inputs, tuple(args))
@@ -605,10 +649,57 @@ class Tenant:
                                    self.core.horizon)
         return step
 
-    def _arity_error(self, rule: str, args: Sequence[object]) -> EvaluationError:
+    @property
+    def known_inputs(self) -> frozenset[str]:
+        """The names accepted among the inputs of any rule: the core's inputs (a key that is
+        none of them is refused, with a did-you-mean from the rule's own inputs)."""
+        known = self._known
+        if known is None:
+            known = self._known = frozenset(self.core.inputs) | frozenset(
+                name for rule in self.rules.values() for name, _ in rule.inputs)
+        return known
+
+    def check_call(self, rule: str, inputs: object, args: Sequence[object] = ()) -> None:
+        """Check a call of ``rule`` without evaluating it: its arguments, the input names and
+        that every input it needs is given (all the missing ones in one error).  The values
+        themselves are checked when the rule is evaluated.
+
+        :raises EvaluationError: naming the rule and the input or argument at fault.
+        """
+        self._check_call(rule, inputs, args)
+
+    def _bad_call(self, rule: str, inputs: object,
+                  args: Sequence[object]) -> EvaluationError | None:
+        typed = self._rule(rule)
+        own = [i for i, _ in typed.inputs if i != AS_OF_KEY]
+        return bad_call(typed.name, [p for p, _ in typed.params], own, self.known_inputs,
+                        inputs, len(args), typed.span)
+
+    def _check_call(self, rule: str, inputs: object, args: Sequence[object]) -> None:
+        found = self._bad_call(rule, inputs, args)
+        if found is not None:
+            raise found
+
+    def _call_error(self, rule: str, inputs: object, args: Sequence[object]) -> EvaluationError:
         """Compiled entries take exactly the rule's arguments: a call with others raised."""
+        found = self._bad_call(rule, inputs, args)
+        if found is not None:
+            return found
         typed = self._rule(rule)
         return wrong_arguments(typed.name, [p for p, _ in typed.params], len(args), typed.span)
+
+    def _batch_entry(self, rule: str, on: dt.date) -> Callable[[object, dt.date], object]:
+        """The compiled entry for a batch, which gives no arguments: for a rule that takes
+        some (checked once per batch), a function that refuses each row as :meth:`evaluate`
+        would (an empty batch is still an empty list)."""
+        if not self._rule(rule).params:
+            return self._entry(rule, on)
+
+        def refuse(inputs: object, on: dt.date) -> object:
+            del on
+            raise self._call_error(rule, inputs, ())
+
+        return refuse
 
     def _inputs_needed(self) -> tuple[dict[str, list[str]], dict[str, Type]]:
         if self._needed is None:
@@ -627,6 +718,44 @@ class Tenant:
 
 
 T = TypeVar("T")
+
+
+def python_class(ty: Type) -> type | None:
+    """The Python class of every value of type ``ty`` (``None`` if there is no one class)."""
+    from paramcfg import types as t  # noqa: PLC0415
+
+    if isinstance(ty, t.YenType | t.IntType):
+        return int
+    if isinstance(ty, t.RateType | t.DecimalType):
+        return Decimal
+    if isinstance(ty, t.BoolType):
+        return bool
+    if isinstance(ty, t.DateType):
+        return dt.date
+    if isinstance(ty, t.EnumType | t.TextType):
+        return str
+    if isinstance(ty, t.MonthDayType):
+        return t.MonthDay
+    if isinstance(ty, t.ListType):
+        return tuple
+    return None
+
+
+def _wrong_kind(rule: TypedRule, kind: type, wanted: str = "") -> EvaluationError:
+    asked = wanted or kind.__name__
+    return EvaluationError(
+        f"rule {rule.name} is of type {rule.type}, so its value is not a {asked}; ask for "
+        f"the type the rule declares", rule.span, rule=rule.name,
+        msg_ja=f"ルール「{rule.name}」の型は {rule.type} なので、値は {asked} ではありません。"
+               "ルールが宣言する型で受け取ってください")
+
+
+def shown_diagnostics(core: CoreResult, result: CheckResult) -> list[Diagnostic]:
+    """What to show when a tenant cannot be loaded: the core's diagnostics and, when the core
+    loaded, the profile's too (a warning of the core must not hide an error of the profile)."""
+    if not core.ok:
+        return list(core.diagnostics)
+    return [*core.diagnostics, *result.diagnostics]
 
 
 def load_tenant(path: str | os.PathLike[str], core: CoreResult) -> Tenant:

@@ -6,15 +6,18 @@ input or parameter at fault, and where the rule was written.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Container, Sequence
 
     from paramcfg.diagnostics import Diagnostic, Span
 
 __all__ = ["CheckFailed", "EvaluationError", "LawHorizonError", "ParamcfgError",
-           "horizon_error", "missing_input", "not_a_mapping", "raw_error", "wrong_arguments"]
+           "argument_as_input", "bad_call", "horizon_error", "missing_input", "missing_inputs",
+           "missing_of",
+           "not_a_mapping", "raw_error", "unknown_inputs", "wrong_arguments"]
 
 
 class ParamcfgError(Exception):
@@ -95,6 +98,89 @@ def missing_input(rule: str, name: str, span: Span | None = None) -> EvaluationE
         "taken as zero)", span, rule=rule, name=name,
         msg_ja=f"ルール「{rule}」には入力「{name}」が必要ですが、与えられていません"
                "（入力がないときに 0 とみなすことはしません）")
+
+
+def missing_inputs(rule: str, names: Sequence[str], span: Span | None = None) -> EvaluationError:
+    """Rule ``rule`` needs the inputs ``names`` (all of those missing, in the rule's order)."""
+    if len(names) == 1:
+        return missing_input(rule, names[0], span)
+    listed = ", ".join(names)
+    return EvaluationError(
+        f"rule {rule} needs {len(names)} inputs which were not given: {listed} (a missing input "
+        "is never taken as zero)", span, rule=rule, name=names[0],
+        msg_ja=f"ルール「{rule}」に必要な入力が {len(names)} 個与えられていません: "
+               f"{'、'.join(names)}（入力がないときに 0 とみなすことはしません）")
+
+
+def unknown_inputs(rule: str, names: Sequence[str], hint: str, hint_ja: str,
+                   span: Span | None = None, *, field: bool = False) -> EvaluationError:
+    """Inputs ``names`` were given to ``rule`` but are no input of the core (a misspelling), or
+    with ``field``, record fields that do not exist; ``hint`` is a did-you-mean from the rule's
+    own inputs (the record's fields)."""
+    listed = ", ".join(names)
+    if field:
+        return EvaluationError(
+            f"{listed} given to rule {rule} is no field of the record (an unknown field is "
+            f"refused, not ignored){hint}", span, rule=rule, name=names[0],
+            msg_ja=f"ルール「{rule}」に渡した「{'」「'.join(names)}」は、レコードにない項目です"
+                   f"{hint_ja}（知らない項目は無視せずに拒否します）")
+    return EvaluationError(
+        f"rule {rule} has no input {listed} (an unknown input is refused, not ignored){hint}",
+        span, rule=rule, name=names[0],
+        msg_ja=f"ルール「{rule}」には入力「{'」「'.join(names)}」がありません{hint_ja}"
+               "（知らない入力は無視せずに拒否します）")
+
+
+def argument_as_input(rule: str, name: str, params: Sequence[str],
+                      span: Span | None = None) -> EvaluationError:
+    """Argument ``name`` of ``rule`` was given by name among the inputs."""
+    names = ", ".join(params)
+    return EvaluationError(
+        f"{name} is an argument of rule {rule}, not an input: pass the arguments in order as "
+        f"args=({names}), not in inputs", span, rule=rule, name=name,
+        msg_ja=f"「{name}」はルール「{rule}」の引数で、入力ではありません。引数は入力に入れず、"
+               f"args=({', '.join(params)}) の順に渡してください")
+
+
+def bad_call(rule: str, params: Sequence[str], own: Sequence[str], known: Container[str],
+             inputs: object, args: int | None = None,
+             span: Span | None = None) -> EvaluationError | None:
+    """What is wrong with calling ``rule`` (arguments ``params``, inputs ``own``: every input
+    it or a rule it calls may read) with ``inputs`` (and ``args`` arguments, when the call
+    gives them), or ``None`` if nothing is: the one place that decides it, for ``evaluate``,
+    ``evaluate_many``, ``evaluate_rows``, ``interpret``, ``explain`` and ``paramcfg eval``.
+
+    In this order: inputs that are not a mapping; an argument of the rule given by name among
+    the inputs; the wrong number of arguments; input names that are no input of the core
+    (``known``; a did-you-mean from the rule's own inputs); every missing input at once.
+    Record fields are checked with the values (``runtime.check_input``).
+    """
+    from paramcfg.names import suggest  # noqa: PLC0415 - only on the error path
+
+    if not isinstance(inputs, Mapping):
+        if own:
+            return not_a_mapping(rule, inputs, span)
+        inputs = {}
+    for key in inputs:
+        if key in params and key not in known:
+            return argument_as_input(rule, key, params, span)
+    if args is not None and args != len(params):
+        return wrong_arguments(rule, params, args, span)
+    unknown = [key if isinstance(key, str) else repr(key) for key in inputs
+               if not (isinstance(key, str) and key in known)]
+    if unknown:
+        hint, hint_ja = suggest(unknown[0], own)
+        return unknown_inputs(rule, unknown, hint, hint_ja, span)
+    missing = missing_of(own, inputs)
+    if missing:
+        return missing_inputs(rule, missing, span)
+    return None
+
+
+def missing_of(own: Sequence[str], inputs: Mapping[str, object]) -> list[str]:
+    """The inputs of ``own`` that ``inputs`` does not give, in order: what :func:`bad_call`
+    and ``paramcfg eval`` list, all at once."""
+    return [i for i in own if i not in inputs]
 
 
 def wrong_arguments(rule: str, params: Sequence[str], given: int,

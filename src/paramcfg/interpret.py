@@ -405,7 +405,13 @@ def projection_step(step: Step, core: str, version: str, horizon: dt.date | None
 
 def render_explanation(step: Step, types: Mapping[str, t.Type] | None = None,
                        lang: str = "en") -> str:
-    """The explanation tree as text: one line per step, with the place each value came from."""
+    """The explanation tree as text: one line per step, with the place each value came from.
+
+    Public as ``paramcfg.render_explanation``.  ``types`` (``Tenant.value_types()``) makes
+    amounts print with 円 and rates with %; ``lang`` is "en" or "ja"::
+
+        print(paramcfg.render_explanation(step, town.value_types(), "ja"))
+    """
     lines: list[str] = []
     words = _LABELS["ja" if lang == "ja" else "en"]
 

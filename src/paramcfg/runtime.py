@@ -295,7 +295,9 @@ def closed_reason(day: dt.date, closed: Sequence[t.MonthDay]) -> str | None:
 
 
 _TOO_LONG: Final = f"at most {v.MAX_INPUT_DIGITS} digits written out in full"
+_FRACTION: Final = "a fraction of a yen: amounts are whole yen, as int"
 _WHY_JA: Final = {
+    _FRACTION: "1 円未満の端数があります。金額は円単位の int で渡してください",
     "use int yen, never float": "円は int で渡してください。float は使えません",
     'use Decimal("…"), never float': 'Decimal("…") で渡してください。float は使えません',
     _TOO_LONG: f"数値は全桁を書いて {v.MAX_INPUT_DIGITS} 桁までです",
@@ -318,6 +320,20 @@ def _bad(rule: str, name: str, ty: t.Type, value: object, why: str = "") -> Eval
                f"{extra_ja}")
 
 
+def _unknown_fields(rule: str, name: str, ty: t.RecordType, value: Mapping[object, object]) -> None:
+    """Raise: ``value`` (input ``name`` of ``rule``) has keys that are no field of ``ty``."""
+    from paramcfg.errors import unknown_inputs  # noqa: PLC0415 - only on the error path
+    from paramcfg.names import suggest  # noqa: PLC0415
+
+    fields = [f.name for f in ty.fields]
+    bad = [k if isinstance(k, str) else repr(k) for k in value if k not in fields]
+    hint, hint_ja = suggest(bad[0], fields)
+    if not hint:  # nothing close: name them all
+        hint = f"; the fields of {ty.name} are {', '.join(fields)}"
+        hint_ja = f"（{ty.name} の項目は {'、'.join(fields)} です）"
+    raise unknown_inputs(rule, [f"{name}.{k}" for k in bad], hint, hint_ja, field=True)
+
+
 def check_input(rule: str, name: str, ty: t.Type, value: object) -> object:
     """``value`` as the exact value of type ``ty``; raises :class:`EvaluationError` if it is not.
 
@@ -328,7 +344,9 @@ def check_input(rule: str, name: str, ty: t.Type, value: object) -> object:
             if -v.INPUT_BOUND < value < v.INPUT_BOUND:
                 return value
             raise _bad(rule, name, ty, value, _TOO_LONG)
-        why = "use int yen, never float" if isinstance(value, float) else ""
+        why = "use int yen, never float" if isinstance(value, float) else (
+            _FRACTION if isinstance(value, Decimal) and value.is_finite()
+            and value != value.to_integral_value() else "")
         raise _bad(rule, name, ty, value, why)
     if isinstance(ty, t.DecimalType | t.RateType):
         if type(value) is int or isinstance(value, Decimal):
@@ -372,6 +390,8 @@ def check_input(rule: str, name: str, ty: t.Type, value: object) -> object:
         if not isinstance(value, Mapping):
             raise _bad(rule, name, ty, value)
         out = {}
+        if len(value) > sum(f.name in value for f in ty.fields):  # a key that is no field
+            _unknown_fields(rule, name, ty, value)
         for f in ty.fields:
             if f.name in value:
                 out[f.name] = check_input(rule, f"{name}.{f.name}", f.type, value[f.name])

@@ -174,7 +174,13 @@ def _run(args: argparse.Namespace, lang: str, err: TextIO) -> int:
 
 def _tenant(args: argparse.Namespace, lang: str, fail: Any, err: TextIO) -> Tenant | int:  # noqa: ANN401
     from paramcfg.diagnostics import render_text  # noqa: PLC0415
-    from paramcfg.engine import Tenant, check_profile, find_core, load_core  # noqa: PLC0415
+    from paramcfg.engine import (  # noqa: PLC0415
+        Tenant,
+        check_profile,
+        find_core,
+        load_core,
+        shown_diagnostics,
+    )
 
     core_path = Path(args.core) if args.core else find_core(args.profile)
     if core_path is None:
@@ -186,7 +192,7 @@ def _tenant(args: argparse.Namespace, lang: str, fail: Any, err: TextIO) -> Tena
         return int(fail("unreadable", path=getattr(exc, "filename", None) or args.profile,
                         error=exc.strerror or exc))
     if not core.ok or not result.ok or result.profile is None:
-        err.write(render_text(list(core.diagnostics or result.diagnostics),
+        err.write(render_text(shown_diagnostics(core, result),
                                      result.sources, lang))
         return int(fail("not_clean", path=args.profile))
     return Tenant(core, result.profile, result)

@@ -390,7 +390,11 @@ def tenant_and_date(profile: str, core: str | None, on: str | None, cores: Cores
 def _load_clean(profile: str, path: Path, cores: Cores, report: Report, *,
                 review_ok: bool = False) -> Tenant | None:
     from paramcfg.diagnostics import Severity  # noqa: PLC0415 - keep `--help` fast
-    from paramcfg.engine import Tenant, check_profile  # noqa: PLC0415 - keep `--help` fast
+    from paramcfg.engine import (  # noqa: PLC0415 - keep `--help` fast
+        Tenant,
+        check_profile,
+        shown_diagnostics,
+    )
 
     try:
         core = cores.load(path)
@@ -404,7 +408,7 @@ def _load_clean(profile: str, path: Path, cores: Cores, report: Report, *,
         report.err.write(report.msg("review_marks", path=profile, count=len(marked)) + "\n")
         return Tenant(core, result.profile, result)
     if not core.ok or not result.ok or result.profile is None:
-        report.out.write(render_text(list(core.diagnostics or result.diagnostics),
+        report.out.write(render_text(shown_diagnostics(core, result),
                                      result.sources, report.lang))
         report.fail("not_clean", path=profile)
         return None

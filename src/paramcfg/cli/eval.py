@@ -78,9 +78,11 @@ def _all_given(args: argparse.Namespace, tenant: Tenant, inputs: dict[str, objec
     are listed at once (type, label, example) with the command that gives them, never one per
     run (and a missing argument is never passed on as Python's ``None``)."""
     from paramcfg.cli.rules import describe, eval_command, inputs_json, needed  # noqa: PLC0415
+    from paramcfg.errors import missing_of  # noqa: PLC0415 - the API's own list
 
     items = needed(tenant.rules, tenant.core.inputs, args.rule)
-    missing = [i for i in items if i.name not in (rule_args if i.argument else inputs)]
+    absent = set(missing_of([i.name for i in items if not i.argument], inputs))
+    missing = [i for i in items if (i.name not in rule_args if i.argument else i.name in absent)]
     if not missing:
         return True
     report.fail("missing_inputs", rule=args.rule, count=len(missing))
