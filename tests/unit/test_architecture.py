@@ -29,7 +29,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("model", {"model", "modelbuild"}),
     ("check", {"check"}),
     ("rules", {"ir", "builtins", "rules", "fold", "codegen", "compile", "interpret", "vector"}),
-    ("engine", {"engine"}),
+    ("engine", {"loading", "engine"}),
     ("tools", {"fmt", "diff", "export", "release", "scaffold", "acceptance", "explain", "sheets",
                "tablefile", "xlsx_export", "report", "columnar", "batchfiles", "sarif"}),
     ("cli", {"cli", "__main__", "__init__"}),
