@@ -109,7 +109,7 @@ def run(ctx: Context) -> Section:
         wall = statistics.median(w for _, w in times[key])
         ratio = used / statistics.median(c for c, _ in times["hand"])
         rows.append(Row(name, used, ratio, n, role,
-                        f"median of {runs} runs; {wall:,.2f} s wall; {note}"))
+                        f"median of {runs} run{'s' if runs > 1 else ''}; {wall:,.2f} s wall; {note}"))
     return Section(KEY, f"W10 `paramcfg batch` end to end: {n:,} households, CSV to CSV "
                         "(CPU time of all processes)", "run", rows, notes=NOTES,
                    checked="households checked")
