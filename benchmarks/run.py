@@ -4,10 +4,11 @@ One command runs every workload, each with paramcfg and its baselines in the sam
 run, checks that every engine gave the same answers (a mismatch stops the run), and writes
 ``benchmarks/RESULTS.md``::
 
-    python3 -m venv .venv && .venv/bin/pip install -e '.[bench]'   # paramcfg + the peer engines
+    python3 -m venv .venv && .venv/bin/pip install -e '.[bench,batch]'   # + the peers, numpy
     .venv/bin/python benchmarks/run.py                # full run, a few minutes; writes RESULTS.md
     .venv/bin/python benchmarks/run.py --quick        # tiny sizes, seconds; writes nothing
-    .venv/bin/python benchmarks/run.py --profile W5   # where the time goes (W1…W8)
+    .venv/bin/python benchmarks/run.py --quick --only W9,W10   # the annual batch, seconds (CI)
+    .venv/bin/python benchmarks/run.py --profile W5   # where the time goes (W1…W10)
 
 Options: ``--quick`` (tiny sizes, still asserts agreement; writes RESULTS.md only with
 ``--output``), ``--only W1,W3`` (a subset), ``--output PATH``, ``--profile W…``.  A peer that is
@@ -31,6 +32,12 @@ Workloads:
   total load time.
 - W8 release report (issue 11): ``paramcfg release-report`` from core 2024.4 to the current
   core over 1,741 generated towns (``benchmarks/release_towns.py``), the whole command timed.
+- W9 columnar fee batch (issue 15): W1's fee over 100,000 households through
+  ``evaluate_columns`` (numpy columns ready, Python lists, row loop forced) and
+  ``evaluate_many``, against a hand-written loop, a bare numpy program and OpenFisca's
+  ``Simulation`` with the columns ready; numpy rows need ``paramcfg[batch]``.
+- W10 ``paramcfg batch`` end to end (issue 15): 100,000 households from CSV to CSV, ``--jobs 1``
+  and ``--jobs 2``, against a hand-written ``csv`` loop (the whole command timed).
 
 This file is the command line only: the harness, the peer adapters (one module per peer), the
 workloads (one module per workload, with its generator and hand-written twin) and the report
@@ -123,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--output", type=Path,
                         help="where to write the report (default: benchmarks/RESULTS.md for a "
                              "full run of every workload, nowhere otherwise)")
-    parser.add_argument("--profile", metavar="W", help="profile one workload instead (W1…W8)")
+    parser.add_argument("--profile", metavar="W", help="profile one workload instead (W1…W10)")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     if args.profile:

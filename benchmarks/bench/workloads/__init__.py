@@ -1,4 +1,4 @@
-"""The workloads, one module each (W1 … W8), in the order they run.
+"""The workloads, one module each (W1 … W10), in the order they run.
 
 Each module has ``KEY``, ``run(ctx) -> Section`` (paramcfg and its baselines in the same run,
 answers checked before timing) and ``profile(ctx)`` (where paramcfg spends the time), with its
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from bench.workloads import w1, w2, w3, w4, w5, w6, w7, w8
+from bench.workloads import w1, w2, w3, w4, w5, w6, w7, w8, w9, w10
 
 if TYPE_CHECKING:
     from bench.harness import Context, Section
@@ -23,5 +23,5 @@ class Workload(Protocol):
     def profile(self, ctx: Context) -> None: ...
 
 
-MODULES: dict[str, Workload] = {m.KEY: m for m in (w1, w2, w3, w4, w5, w6, w7, w8)}
+MODULES: dict[str, Workload] = {m.KEY: m for m in (w1, w2, w3, w4, w5, w6, w7, w8, w9, w10)}
 WORKLOADS = tuple(MODULES)
