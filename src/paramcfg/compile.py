@@ -31,11 +31,13 @@ from paramcfg import values as v
 from paramcfg.builtins import BUILTINS
 from paramcfg.codegen import (
     PRECEDENCE,
+    LinecacheEntry,
     closed,
     memo_key,
     nest,
     pool_key,
     shared_operand,
+    span_of,
     whole_chain,
 )
 from paramcfg.diagnostics import Span
@@ -107,8 +109,8 @@ class _Gen:
             "_div": rt.div, "_scale": rt.scale,
             "_bisect": bisect.bisect_right, "_check": rt.check_input,
             "_Err": EvaluationError, "_Decimal": Decimal,
-            "_bracket_error": _bracket_error, "_missing_param": _missing_param,
-            "_bad_type": _bad_type, "_within": v.within_digits,
+            "_bracket_error": rt.bracket_error, "_missing_param": rt.missing_param,
+            "_bad_type": rt.bad_type, "_within": v.within_digits,
             "_add": rt.add, "_sub": rt.subtract, "_mul": rt.multiply, "_neg": rt.negate,
             "_date": dt.date, "_missing": _MISSING,
         }
@@ -302,7 +304,7 @@ class _Gen:
             tests = [self.refused("_x", element)]
         if None in tests:
             name = f"_check_{ty_c}"
-            self.ns[name] = functools.partial(_check_as, ty)
+            self.ns[name] = functools.partial(rt.check_as, ty)
             self.checkers[ty_c] = name
             return name
         name = f"_k{len(self.checkers)}"
@@ -501,24 +503,6 @@ class _Gen:
 _MISSING: Final = object()
 
 
-def _check_as(ty: t.Type, rule: str, name: str, value: object) -> object:
-    return rt.check_input(rule, name, ty, value)
-
-
-def _bad_type(rule: str, name: str, ty: t.Type, value: object) -> None:
-    rt.check_input(rule, name, ty, value)  # raises with the full message
-
-
-def _bracket_error(table: str, key: object) -> int:
-    raise EvaluationError(f"{v.format_value(key)} is outside every bracket of {table}",
-                          name=table,
-                          msg_ja=f"{v.format_value(key)} は「{table}」のどの区分にも入りません")
-
-
-def _missing_param(msg: str) -> object:
-    raise EvaluationError(msg)
-
-
 def compile_rules(
     rules: Mapping[str, r.TypedRule], values: Mapping[str, Resolved], on: dt.date, label: str,
     known_inputs: Collection[str] | None = None,
@@ -580,13 +564,13 @@ def compile_rules(
         if isinstance(exc, EvaluationError):
             if exc.span is not None and exc.rule:
                 return exc
-            span = exc.span or _span_of(exc, filename, line_map) or spans[index]
+            span = exc.span or span_of(exc, filename, line_map) or spans[index]
             return EvaluationError(exc.msg, span, rule=exc.rule or name, name=exc.name,
                                    msg_ja=exc.msg_ja)
         if not isinstance(inputs, Mapping) and gen.inputs[name]:
             return not_a_mapping(name, inputs, spans[index])
         if isinstance(exc, ArithmeticError | TypeError | ValueError | LookupError):
-            return raw_error(exc, name, _span_of(exc, filename, line_map) or spans[index])
+            return raw_error(exc, name, span_of(exc, filename, line_map) or spans[index])
         return exc  # not ours to translate (KeyboardInterrupt is not an Exception anyway)
 
     namespace.update(gen.ns)
@@ -606,26 +590,10 @@ def compile_rules(
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
     # The generated lines stay in linecache (for tracebacks) exactly as long as the module's
     # namespace, which every generated function holds: freed with the last of them.
-    owner = _LinecacheEntry()
+    owner = LinecacheEntry()
     namespace["_linecache_entry"] = owner
     weakref.finalize(owner, linecache.cache.pop, filename, None)
     entries = {name: namespace[f"_e{i}"] for i, name in enumerate(gen.rules)}
     return CompiledRules(entries, source, filename, line_map)
 
-
-class _LinecacheEntry:
-    """Lives in a generated module's namespace; its finalizer drops the module's source from
-    linecache (3,000 reloads kept 3,000 sources, +57 MB)."""
-
-    __slots__ = ("__weakref__",)
-
-
-def _span_of(exc: BaseException, filename: str, line_map: tuple[Span | None, ...]) -> Span | None:
-    tb = exc.__traceback__
-    found = None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == filename and 0 < tb.tb_lineno <= len(line_map):
-            found = line_map[tb.tb_lineno - 1]
-        tb = tb.tb_next
-    return found
 

@@ -402,3 +402,27 @@ def check_input(rule: str, name: str, ty: t.Type, value: object) -> object:
                                       rule=rule, name=f"{name}.{f.name}")
         return out
     raise _bad(rule, name, ty, value)
+
+
+# ---- called by generated code (through its namespace, never by name in user text) ------------
+
+
+def check_as(ty: t.Type, rule: str, name: str, value: object) -> object:
+    """An input checked against ``ty`` (the generated checker's slow path)."""
+    return check_input(rule, name, ty, value)
+
+
+def bad_type(rule: str, name: str, ty: t.Type, value: object) -> None:
+    """Raise the full message for an input the generated fast check refused."""
+    check_input(rule, name, ty, value)
+
+
+def bracket_error(table: str, key: object) -> int:
+    raise EvaluationError(f"{v.format_value(key)} is outside every bracket of {table}",
+                          name=table,
+                          msg_ja=f"{v.format_value(key)} は「{table}」のどの区分にも入りません")
+
+
+def missing_param(msg: str) -> object:
+    raise EvaluationError(msg)
+
