@@ -173,7 +173,7 @@ class _Typer:
                 return None
             if e.op == "not":
                 if not isinstance(operand.type, t.BoolType):
-                    self.bad("PC0807", e.span, op="not", op_ja="not", found=str(operand.type))
+                    self.bad("PC0807", e.span, op="not", op_ja="not ", found=str(operand.type))
                     return None
                 return Not(operand, BOOL, e.span)
             if not isinstance(operand.type, MONEY + DIMLESS):
@@ -358,7 +358,7 @@ class _Typer:
             return None
         for side in (left, right):
             if not isinstance(side.type, t.BoolType):
-                self.bad("PC0807", side.span, op=e.op, op_ja=e.op, found=str(side.type))
+                self.bad("PC0807", side.span, op=e.op, op_ja=f"{e.op} ", found=str(side.type))
                 return None
         return Logic(e.op, left, right, BOOL, e.span)
 
@@ -411,7 +411,7 @@ class _Typer:
                     return None
                 if not assignable(ptype, a.type):
                     self.bad("PC0812", a.span, name=name, what=f"argument {pname}",
-                             what_ja=f"引数「{pname}」", want=str(ptype), want_ja=f"{ptype} ",
+                             what_ja=f"引数「{pname}」", want=str(ptype), want_ja=f" {ptype} ",
                              found=str(a.type), found_ja=str(a.type), call=_rule_call(rule))
                     return None
                 args.append(a)
