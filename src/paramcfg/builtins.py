@@ -307,14 +307,14 @@ def _type_aggregate(ty: Typer, e: n.Call, scope: Mapping[str, t.Type],
         return ir.Aggregate("map", source, fn.param, body, t.ListType(body.type), e.span)
     if e.name in {"count", "any", "all"}:
         if not isinstance(body.type, t.BoolType):
-            _argument(ty, e, body.span, ("the function", "関数の結果"),
+            _argument(ty, e, body.span, ("the result of the function", "関数の結果"),
                       ("true/false", "真偽値"), str(body.type))
             return None
         result = INT if e.name == "count" else BOOL
     elif isinstance(body.type, MONEY + DIMLESS):
         result = body.type
     else:
-        _argument(ty, e, body.span, ("the function", "関数の結果"),
+        _argument(ty, e, body.span, ("the result of the function", "関数の結果"),
                   ("a number or an amount", "数値か金額"), str(body.type))
         return None
     return ir.Aggregate(e.name, source, fn.param, body, result, e.span)
