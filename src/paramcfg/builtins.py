@@ -49,6 +49,21 @@ class Typer(Protocol):
 
     def arity(self, e: n.Call, want: int) -> ir.IR | None: ...
 
+    def bad(self, code: str, span: Span, **args: str) -> None: ...
+
+
+def _argument(ty: Typer, e: n.Call, span: Span, what: tuple[str, str], want: tuple[str, str],
+              found: str | tuple[str, str]) -> None:
+    """Report an argument of a builtin of the wrong kind (PC0812), with the call as it is written."""
+    found_en, found_ja = (found, found) if isinstance(found, str) else found
+    ty.bad("PC0812", span, name=e.name, what=what[0], what_ja=what[1], want=want[0],
+           want_ja=want[1], found=found_en, found_ja=found_ja, call=BUILTINS[e.name].signature)
+
+
+_FIRST = ("the first argument", "1番目の引数")
+_SECOND = ("the second argument", "2番目の引数")
+_ARGUMENTS = ("the arguments", "引数")
+
 
 class Generator(Protocol):
     """What a code template may ask of the compiler: generated names only."""
@@ -108,21 +123,21 @@ def _type_rounding(ty: Typer, e: n.Call, scope: Mapping[str, t.Type],
         return None
     if not (isinstance(unit_node, n.Lit) and unit_node.kind in {"number", "yen"}
             and isinstance(unit_node.value, int | Decimal) and unit_node.value > 0):
-        ty.error(unit_node.span, f"the unit of {e.name} is a positive number such as 100",
-                 f"{e.name} の単位は 100 のような正の数です")
+        ty.bad("PC0810", unit_node.span, name=e.name, want="a positive number such as 100",
+               want_ja="100 のような正の数")
         return None
     unit = unit_node.value
     if isinstance(x.type, MONEY):
         if not isinstance(unit, int):
-            ty.error(unit_node.span, "yen are rounded to whole yen: 1, 10, 100, 1000 …",
-                     "金額の端数処理の単位は 1、10、100、1000 などの整数です")
+            ty.bad("PC0810", unit_node.span, name=e.name,
+                   want="a whole number of yen for an amount: 1, 10, 100, 1000 …",
+                   want_ja="金額なら 1、10、100、1000 などの整数")
             return None
         result: t.Type = YEN
     elif isinstance(x.type, DIMLESS):
         result = INT if isinstance(unit, int) else ir.DEC
     else:
-        ty.error(x.span, f"{e.name} rounds numbers and amounts, not {x.type}",
-                 f"{e.name} は数値と金額の端数処理です（{x.type} ではなく）")
+        _argument(ty, e, x.span, _FIRST, ("a number or an amount", "数値か金額"), str(x.type))
         return None
     if e.name == "floor" and isinstance(unit, int) and isinstance(x, ir.Arith) and x.op == "/" \
             and ir.whole(x.left.type) and ir.whole(x.right.type):
@@ -203,8 +218,9 @@ def _type_min_max(ty: Typer, e: n.Call, scope: Mapping[str, t.Type],
     for a in typed[1:]:
         result = ir.join(result, a.type) if result is not None else None
     if result is None or not isinstance(result, MONEY + DIMLESS + (t.DateType,)):
-        ty.error(e.span, f"{e.name} needs numbers, amounts or dates of one kind",
-                 f"{e.name} には同じ種類の数値・金額・日付が必要です")
+        _argument(ty, e, e.span, _ARGUMENTS,
+                  ("numbers, amounts or dates of one kind", "同じ種類の数値・金額・日付"),
+                  ", ".join(str(a.type) for a in typed))
         return None
     return ir.Extremum(e.name, tuple(typed), result, e.span)
 
@@ -234,8 +250,9 @@ def _type_clamp(ty: Typer, e: n.Call, scope: Mapping[str, t.Type],
     result = ir.join(x.type, lo.type)
     result = ir.join(result, hi.type) if result is not None else None
     if result is None or not isinstance(result, MONEY + DIMLESS):
-        ty.error(e.span, "clamp(x, low, high) needs numbers or amounts of one kind",
-                 "clamp(x, 下限, 上限) には同じ種類の数値か金額が必要です")
+        _argument(ty, e, e.span, _ARGUMENTS,
+                  ("numbers or amounts of one kind", "同じ種類の数値か金額"),
+                  ", ".join(str(a.type) for a in (x, lo, hi)))
         return None
     return ir.Clamp(x, lo, hi, result, e.span)
 
@@ -263,8 +280,7 @@ def _type_aggregate(ty: Typer, e: n.Call, scope: Mapping[str, t.Type],
     if source is None:
         return None
     if not isinstance(source.type, t.ListType):
-        ty.error(source.span, f"{e.name} needs a list, not {source.type}",
-                 f"{e.name} にはリストが必要です（{source.type} ではなく）")
+        _argument(ty, e, source.span, _FIRST, ("a list", "リスト"), str(source.type))
         return None
     elem = source.type.element
     if len(e.args) == 1:
@@ -276,14 +292,13 @@ def _type_aggregate(ty: Typer, e: n.Call, scope: Mapping[str, t.Type],
                 e.name in {"sum", "min", "max"} and isinstance(elem, MONEY + DIMLESS)):
             result = BOOL if e.name in {"any", "all"} else elem
             return ir.Aggregate(e.name, source, None, None, result, e.span)
-        ty.error(e.span, f"{e.name} over a list of {elem} needs a function: "
-                 f"{e.name}(list, m -> …)",
-                 f"{elem} のリストの {e.name} には関数が必要です: {e.name}(リスト, m -> …)")
+        _argument(ty, e, e.span, _SECOND, ("a function such as m -> …", "m -> … のような関数"),
+                  (f"no function (the list is of {elem})", f"関数がありません（{elem} のリスト）"))
         return None
     fn = e.args[1]
     if not isinstance(fn, n.Lambda):
-        ty.error(fn.span, f"the second argument of {e.name} is a function such as m -> m.年齢",
-                 f"{e.name} の2番目の引数は m -> m.年齢 のような関数です")
+        _argument(ty, e, fn.span, _SECOND,
+                  ("a function such as m -> m.年齢", "m -> m.年齢 のような関数"), ("a value", "値"))
         return None
     body = ty.expr(fn.body, {**scope, fn.param: elem}, None)
     if body is None:
@@ -292,15 +307,15 @@ def _type_aggregate(ty: Typer, e: n.Call, scope: Mapping[str, t.Type],
         return ir.Aggregate("map", source, fn.param, body, t.ListType(body.type), e.span)
     if e.name in {"count", "any", "all"}:
         if not isinstance(body.type, t.BoolType):
-            ty.error(body.span, f"the function of {e.name} must give true/false",
-                     f"{e.name} の関数は真偽値を返す必要があります")
+            _argument(ty, e, body.span, ("the result of the function", "関数の結果"),
+                      ("true/false", "真偽値"), str(body.type))
             return None
         result = INT if e.name == "count" else BOOL
     elif isinstance(body.type, MONEY + DIMLESS):
         result = body.type
     else:
-        ty.error(body.span, f"{e.name} needs numbers or amounts, not {body.type}",
-                 f"{e.name} には数値か金額が必要です（{body.type} ではなく）")
+        _argument(ty, e, body.span, ("the result of the function", "関数の結果"),
+                  ("a number or an amount", "数値か金額"), str(body.type))
         return None
     return ir.Aggregate(e.name, source, fn.param, body, result, e.span)
 
@@ -373,8 +388,8 @@ def _type_date(ty: Typer, e: n.Call, scope: Mapping[str, t.Type],
         if a is None:
             return None
         if not ir.assignable(wanted, a.type):
-            ty.error(a.span, f"{e.name} needs {wanted.name_en} here, not {a.type}",
-                     f"{e.name} のこの引数には{wanted.name_ja}が必要です（{a.type} ではなく）")
+            _argument(ty, e, a.span, ("this argument", "この引数"),
+                      (wanted.name_en, wanted.name_ja), str(a.type))
             return None
         typed.append(a)
     return ir.DateFunc(e.name, tuple(typed), result, e.span)

@@ -117,6 +117,10 @@ class _Typer:
             "detail": en, "detail_ja": ja, "fix": fix or "see the rules section of docs/language.md",
             "fix_ja": fix_ja or "docs/language.md のルールの節を参照してください"}))
 
+    def bad(self, code: str, span: Span, **args: str) -> None:
+        """Report a specific rule error (PC0805–PC0812): the code's templates say what to write."""
+        self.diags.append(Diagnostic(code, span, args))
+
     def unknown(self, ref: n.Ref, scope: Mapping[str, t.Type], expected: t.Type | None) -> None:
         if isinstance(expected, t.EnumType):
             Converter(self.diags, {}).unknown_member(expected, ref.name, ref.span)
@@ -138,9 +142,8 @@ class _Typer:
             if isinstance(rule.type, t.YenType) and isinstance(body.type, t.AmountType):
                 self.diags.append(Diagnostic("PC0802", body.span, {"name": rule.name}))
             else:
-                self.error(body.span,
-                           f"rule {rule.name} returns {rule.type}, but its body is {body.type}",
-                           f"ルール「{rule.name}」の型は {rule.type} ですが、本体は {body.type} です")
+                self.bad("PC0811", body.span, name=rule.name, declared=str(rule.type),
+                         found=str(body.type))
             return None
         return TypedRule(rule.name, rule.params, rule.type, body, frozenset(self.calls), rule)
 
@@ -170,12 +173,13 @@ class _Typer:
                 return None
             if e.op == "not":
                 if not isinstance(operand.type, t.BoolType):
-                    self.error(e.span, f"`not` needs true/false, not {operand.type}",
-                               f"not には真偽値が必要です（{operand.type} ではなく）")
+                    self.bad("PC0807", e.span, op="not", op_ja="not ", found=str(operand.type))
                     return None
                 return Not(operand, BOOL, e.span)
             if not isinstance(operand.type, MONEY + DIMLESS):
-                self.error(e.span, f"cannot negate {operand.type}", f"{operand.type} に負号は付けられません")
+                self.error(e.span, f"cannot negate {operand.type}", f"{operand.type} に負号は付けられません",
+                           "only numbers and amounts have a sign: write 0円 - x for an amount",
+                           "符号があるのは数値と金額だけです（金額なら 0円 - x と書けます）")
                 return None
             return Neg(operand, operand.type, e.span)
         if isinstance(e, n.If):
@@ -191,9 +195,14 @@ class _Typer:
         if isinstance(e, n.Lambda):
             self.error(e.span, "a function `x -> …` can only be given to sum, count, any, all, "
                        "min, max or map",
-                       "x -> … は sum、count、any、all、min、max、map の引数にだけ書けます")
+                       "x -> … は sum、count、any、all、min、max、map の引数にだけ書けます",
+                       "give it to one of them: sum(世帯員, m -> m.所得)",
+                       "それらの関数に渡してください: sum(世帯員, m -> m.所得)")
             return None
-        self.error(e.span, "a list cannot stand here", "ここにリストは書けません")
+        self.error(e.span, "a list cannot stand here", "ここにリストは書けません",
+                   "declare the list as a parameter (param 閉庁日 : list of monthday) and use its name",
+                   "リストはパラメータとして宣言し（param 閉庁日 : list of monthday）、"
+                   "その名前を使ってください")
         return None
 
     def literal(self, lit: n.Lit) -> IR | None:
@@ -204,7 +213,11 @@ class _Typer:
         if lit.kind == "yen":
             assert isinstance(value, int | Decimal)  # noqa: S101 - by the lexer
             if isinstance(value, Decimal) and value != value.to_integral_value():
-                self.error(lit.span, f"{lit.text} is not whole yen", f"{lit.text} は円単位ではありません")
+                self.error(lit.span, f"{lit.text} is not whole yen", f"{lit.text} は円単位ではありません",
+                           "write whole yen such as 1円; a fraction of a yen comes from x * rate, "
+                           "rounded with floor(…, 1)",
+                           "1円 のように円単位で書いてください"
+                           "（端数は x * 率 で生じ、floor(…, 1) で処理します）")
                 return None
             return Const(int(value), YEN, lit.span)
         if lit.kind == "percent":
@@ -250,7 +263,9 @@ class _Typer:
         if rule is not None:
             if rule.params:
                 self.error(span, f"rule {name} needs arguments: {name}(…)",
-                           f"ルール「{name}」には引数が必要です: {name}(…)")
+                           f"ルール「{name}」には引数が必要です: {name}(…)",
+                           f"call it as {_rule_call(rule)}",
+                           f"{_rule_call(rule)} の形で呼び出してください")
                 return None
             self.calls.add(name)
             return RuleCall(name, (), rule.type, span)
@@ -314,11 +329,7 @@ class _Typer:
         elif isinstance(lt, DIMLESS) and isinstance(rt, DIMLESS):
             result = RATE if isinstance(lt, t.RateType) or isinstance(rt, t.RateType) else DEC
         if result is None:
-            self.error(e.span, f"cannot compute {lt} {e.op} {rt}",
-                       f"{lt} {e.op} {rt} は計算できません",
-                       "amounts combine with amounts (円) and scale by numbers or rates; "
-                       "write 円 on amounts",
-                       "金額どうしの加減、金額と数値・率の乗除だけができます。金額には円を付けてください")
+            self.bad("PC0805", e.span, left=str(lt), op=e.op, right=str(rt))
             return None
         return Arith(e.op, left, right, result, e.span)
 
@@ -336,7 +347,7 @@ class _Typer:
             or (not ordered and join(lt, rt) is not None)
         )
         if not ok:
-            self.error(e.span, f"cannot compare {lt} {e.op} {rt}", f"{lt} と {rt} は {e.op} で比べられません")
+            self.bad("PC0806", e.span, left=str(lt), op=e.op, right=str(rt))
             return None
         return Compare(e.op, left, right, BOOL, e.span)
 
@@ -347,8 +358,7 @@ class _Typer:
             return None
         for side in (left, right):
             if not isinstance(side.type, t.BoolType):
-                self.error(side.span, f"`{e.op}` needs true/false, not {side.type}",
-                           f"{e.op} には真偽値が必要です（{side.type} ではなく）")
+                self.bad("PC0807", side.span, op=e.op, op_ja=f"{e.op} ", found=str(side.type))
                 return None
         return Logic(e.op, left, right, BOOL, e.span)
 
@@ -361,13 +371,11 @@ class _Typer:
         if b is None:
             return None
         if not isinstance(c.type, t.BoolType):
-            self.error(c.span, f"`if` needs true/false, not {c.type}",
-                       f"if の条件には真偽値が必要です（{c.type} ではなく）")
+            self.bad("PC0807", c.span, op="if", op_ja="if の条件", found=str(c.type))
             return None
         ty = join(a.type, b.type)
         if ty is None:
-            self.error(e.span, f"the branches differ: {a.type} and {b.type}",
-                       f"then と else の型が違います: {a.type} と {b.type}")
+            self.bad("PC0808", e.span, then=str(a.type), else_=str(b.type))
             return None
         return Cond(c, a, b, ty, e.span)
 
@@ -387,8 +395,8 @@ class _Typer:
             if key is None:
                 return None
             if not assignable(param.type.key.key, key.type):
-                self.error(key.span, f"{name} is keyed by {param.type.key.key}, not {key.type}",
-                           f"「{name}」のキーは {param.type.key.key} です（{key.type} ではなく）")
+                self.bad("PC0809", key.span, name=name, key=str(param.type.key.key),
+                         key_ja=f"キーは {param.type.key.key}", found=str(key.type))
                 return None
             result = AMOUNT if isinstance(key.type, MONEY) else DEC
             return ScaleCalc(name, key, result, e.span)
@@ -402,8 +410,9 @@ class _Typer:
                 if a is None:
                     return None
                 if not assignable(ptype, a.type):
-                    self.error(a.span, f"argument {pname} of {name} is {ptype}, not {a.type}",
-                               f"「{name}」の引数「{pname}」は {ptype} です（{a.type} ではなく）")
+                    self.bad("PC0812", a.span, name=name, what=f"argument {pname}",
+                             what_ja=f"引数「{pname}」", want=str(ptype), want_ja=f" {ptype} ",
+                             found=str(a.type), found_ja=str(a.type), call=_rule_call(rule))
                     return None
                 args.append(a)
             self.calls.add(name)
@@ -433,11 +442,16 @@ class _Typer:
                 return None
             if not (assignable(axis.key, k.type) or (
                     isinstance(axis.key, t.YenType) and isinstance(k.type, t.YenType))):
-                self.error(k.span, f"{e.name} is keyed by {axis.name} : {axis.key}, not {k.type}",
-                           f"「{e.name}」の軸「{axis.name}」は {axis.key} です（{k.type} ではなく）")
+                self.bad("PC0809", k.span, name=e.name, key=f"{axis.name} : {axis.key}",
+                         key_ja=f"軸「{axis.name}」は {axis.key}", found=str(k.type))
                 return None
             keys.append(k)
         return TableLookup(e.name, tuple(keys), table.value, e.span)
+
+
+def _rule_call(rule: Rule) -> str:
+    """How a rule is called, as its declaration gives it: ``税額(課税標準額 : yen)``."""
+    return f"{rule.name}({', '.join(f'{p} : {ty}' for p, ty in rule.params)})"
 
 
 def _cycles(typed: Mapping[str, TypedRule], diags: list[Diagnostic]) -> set[str]:

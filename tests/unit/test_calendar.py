@@ -120,11 +120,11 @@ def test_a_business_day_is_not_explained_as_moved(tenant: Tenant) -> None:
 
 
 @pytest.mark.parametrize(("rule", "code"), [
-    ("rule 誤り : date =\n  business_day(期日, 期日)", "PC0801"),     # closed days: a list
-    ("rule 誤り : date =\n  fiscal_date(期日, 2024)", "PC0801"),      # a monthday, not a date
+    ("rule 誤り : date =\n  business_day(期日, 期日)", "PC0812"),     # closed days: a list
+    ("rule 誤り : date =\n  fiscal_date(期日, 2024)", "PC0812"),      # a monthday, not a date
     ("rule 誤り : date =\n  business_day(期日)", "PC0804"),           # two arguments
     ("rule 誤り : list of date =\n  map(納期限)", "PC0804"),          # map needs a function
-    ("rule 誤り : date =\n  map(納期限, d -> fiscal_date(d, 2024))", "PC0801"),  # a list
+    ("rule 誤り : date =\n  map(納期限, d -> fiscal_date(d, 2024))", "PC0811"),  # a list
 ])
 def test_wrong_arguments_are_diagnosed(tmp_path: Path, rule: str, code: str) -> None:
     result = _core(tmp_path, CORE + rule + "\n")

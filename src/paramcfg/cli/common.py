@@ -103,10 +103,22 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
                     "knows the law for; computed with the law as of {horizon}, which may change"),
                    ("試算: {on} は本体 {core} {version} の法令がわかっている最終日 {horizon} より後です。"
                     "{horizon} 時点の法令のまま計算しました（実際の法令とは異なることがあります）")),
-    "diff_what": (("give two profiles (diff A B), or one and --core to compare with the "
+    "diff_what": (("give two profiles (diff A B), or one and --defaults to compare with the "
                    "core's defaults"),
-                  ("プロファイルを二つ指定するか（diff A B）、一つと --core を指定して"
+                  ("プロファイルを二つ指定するか（diff A B）、一つと --defaults を指定して"
                    "ください（コアの既定値と比較）")),
+    "diff_defaults_and_b": (("--defaults compares one profile with the core's defaults: give A "
+                             "only, or drop --defaults to compare A with B"),
+                            ("--defaults はプロファイル一つをコアの既定値と比べます。A だけを"
+                             "指定するか、A と B を比べるなら --defaults を外してください")),
+    "diff_core_deprecated": (("warning: `diff A --core` without a path is deprecated; write "
+                              "`diff A --defaults` (--core PATH names the core)"),
+                             ("警告: パスのない `diff A --core` は廃止予定です。`diff A --defaults` "
+                              "と書いてください（--core PATH はコアの指定です）")),
+    "diff_core_implies_defaults": (("warning: `diff A --core PATH` without B compares A with the "
+                                    "core's defaults; write `diff A --defaults --core PATH`"),
+                                   ("警告: B のない `diff A --core PATH` は A をコアの既定値と"
+                                    "比べます。`diff A --defaults --core PATH` と書いてください")),
     "diff_cores": (("the profiles use different cores ({left}, {right}); compare profiles of "
                     "one core"), "二つのプロファイルのコアが違います（{left}、{right}）"),
     "init_failed": ("nothing was written: fix the code or {path} first",
