@@ -202,7 +202,8 @@ class ToNodes(Transformer[Token, Any]):
         start, end = last.span.start, last.span.end
         if "\t" in text[start:end] or "\n" in text[start:end]:
             line_end = text.find("\n", start, end)
-            first = text[start : end if line_end < 0 else line_end].rstrip()
+            first = text[start : end if line_end < 0 else line_end]
+            first = first.split("#", 1)[0].rstrip() if '"' not in first else first.rstrip()
             cells = [x.strip() for x in first.split("\t") if x.strip()]
             self.problems.append(Diagnostic(
                 "PC0107", self.loc.span(start - base, start + len(first) - base),

@@ -296,15 +296,18 @@ def _pasted_rows(seg_text: str) -> list[Mistake]:
     """Rows of a grid pasted from a spreadsheet: cells split by tabs, no `|`."""
     out: list[Mistake] = []
     offset = 0
-    for line in seg_text.split("\n"):
+    for whole, masked in zip(seg_text.split("\n"), _mask_strings(seg_text).split("\n"),
+                             strict=True):
+        # A trailing comment is not a cell (a string's text stays as it is).
+        line = whole[: len(masked.rstrip())]
         body = line.strip()
-        if "\t" in body and "|" not in line and "=" not in line:
+        if "\t" in body and "|" not in masked and "=" not in masked:
             start = offset + len(line) - len(line.lstrip())
             cells = [c.strip() for c in body.split("\t") if c.strip()]
             fixed = "| " + " | ".join(cells) + " |"
             out.append(Mistake(start, start + len(body), "PC0107", {"fix": fixed},
                                _same_length(body, fixed)))
-        offset += len(line) + 1
+        offset += len(whole) + 1
     return out[:1]  # one diagnostic for the pasted block: the fix is the same for every row
 
 
