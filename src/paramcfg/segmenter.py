@@ -200,7 +200,7 @@ def segment(text: str) -> list[Segment]:
         m = _FIRST_WORD.match(line)  # always matches: the indent, then the first word if any
         first = (m.group(1) or "") if m else ""
         indent = (m.end() if m else 0) - len(first)
-        tab_row = "\t" in stripped and "|" not in line and "=" not in line
+        tab_row = "\t" in stripped and "|" not in line and _ASSIGNMENT_START.match(line) is None
         fresh_assignment = cur is not None and indent <= cur.indent and \
             _ASSIGNMENT_START.match(line) is not None
         continues = cur is not None and first not in STATEMENT_KEYWORDS and not (

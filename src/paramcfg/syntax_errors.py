@@ -268,7 +268,7 @@ def _mistake(kind: str, m: re.Match[str]) -> Mistake | None:
     if kind == "spaced_unit":
         fixed = m.group(1) + m.group(2)
         return Mistake(m.start(), m.end(), "PC0105",
-                       _foreign(found, f"{fixed} (no space before {m.group(2)})", _SPACED),
+                       _foreign(found, fixed, _SPACED),
                        _same_length(found, fixed))
     if kind == "yen_sign":
         fixed = f"{m.group(1)}円"
@@ -292,6 +292,9 @@ def _mistake(kind: str, m: re.Match[str]) -> Mistake | None:
                    _same_length(found, fixed))
 
 
+_ASSIGNMENT: Final = re.compile(rf"[ \t]*{lexicon.LINE_NAME}[ \t]*=(?!=)")
+
+
 def _pasted_rows(seg_text: str) -> list[Mistake]:
     """Rows of a grid pasted from a spreadsheet: cells split by tabs, no `|`."""
     out: list[Mistake] = []
@@ -301,7 +304,7 @@ def _pasted_rows(seg_text: str) -> list[Mistake]:
         # A trailing comment is not a cell (a string's text stays as it is).
         line = whole[: len(masked.rstrip())]
         body = line.strip()
-        if "\t" in body and "|" not in masked and "=" not in masked:
+        if "\t" in body and "|" not in masked and not _ASSIGNMENT.match(masked):
             start = offset + len(line) - len(line.lstrip())
             cells = [c.strip() for c in body.split("\t") if c.strip()]
             fixed = "| " + " | ".join(cells) + " |"
