@@ -146,7 +146,7 @@ def parse_text(text: str, path: str) -> ParseResult:
                 retried = _recognised(text, seg, locator, parser, diagnostics)
                 if retried is None:
                     diagnostics.append(_syntax_diagnostic(exc, locator, parser, seg))
-                if retried is None or retried is False or retried is True:
+                if retried is None or isinstance(retried, bool):
                     broken.update(_assigned_name(text, seg))
                     continue
                 node = retried
@@ -167,7 +167,7 @@ def _recognised(text: str, seg: Segment, locator: _Locator, parser: Lark,
     """A statement Lark refused, looked at for mistakes with a known fix (3‰, ¥3,000,
     2025/04/01, a pasted spreadsheet row): ``None`` if there are none; else each is reported,
     and the statement parsed again with the fixes (when they keep its length) is returned, or
-    ``False`` when it cannot be (a second, other error is then reported too)."""
+    ``False`` when it cannot be (a second, other error found then is reported too)."""
     mistakes, fixed = _recognise(text[seg.start : seg.end])
     if not mistakes:
         return None
@@ -175,9 +175,12 @@ def _recognised(text: str, seg: Segment, locator: _Locator, parser: Lark,
     if fixed is None:
         return False
     locator.base = seg.start
+    reported = len(diagnostics)
     try:
         node: n.Statement = parser.parse(fixed)  # type: ignore[assignment]
     except UnexpectedInput as exc:
+        diagnostics[reported:] = [d for d in diagnostics[reported:]
+                                  if d.code not in {"PC0106", "PC0107"}]
         if not _recognise(fixed)[0]:
             diagnostics.append(_syntax_diagnostic(exc, locator, parser, seg))
         return False
