@@ -180,7 +180,9 @@ class _FastParser:
                     items.append(self.scalar(kind, s, e))
                 else:
                     raise _GiveUp
-            if len(cells) > 1 and not cells[-1].items:
+            if cells[-1].items:
+                raise _GiveUp  # a row without its closing `|`: Lark's path reports it (PC0106)
+            if len(cells) > 1:
                 cells.pop()  # the row's closing pipe
             spans = [x.span for x in cells if x.items]
             rows.append(n.Row(tuple(cells), _cover(spans) if spans else self._empty()))

@@ -186,11 +186,33 @@ class ToNodes(Transformer[Token, Any]):
 
     def row(self, c: list[n.Cell]) -> n.Row:
         cells = list(c)
+        if cells and cells[-1].items:
+            self._unclosed_row(cells[-1])
         if len(cells) > 1 and not cells[-1].items:
             cells.pop()  # the row's closing pipe
         spans = [x.span for x in cells if x.items]
         span = spans[0].to(spans[-1]) if spans else self.loc.span(0, 0)
         return n.Row(tuple(cells), span)
+
+    def _unclosed_row(self, last: n.Cell) -> None:
+        """A row must end with `|` (docs/language.md): what follows the last `|` is either the
+        rest of a row whose `|` was forgotten (PC0106) or rows pasted from a spreadsheet with
+        their cells split by tabs (PC0107; the segmenter keeps those with the table)."""
+        text, base = self.loc.text, self.loc.base
+        start, end = last.span.start, last.span.end
+        if "\t" in text[start:end] or "\n" in text[start:end]:
+            line_end = text.find("\n", start, end)
+            first = text[start : end if line_end < 0 else line_end]
+            first = first.split("#", 1)[0].rstrip() if '"' not in first else first.rstrip()
+            cells = [x.strip() for x in first.split("\t") if x.strip()]
+            self.problems.append(Diagnostic(
+                "PC0107", self.loc.span(start - base, start + len(first) - base),
+                {"fix": "| " + " | ".join(cells) + " |"}))
+            return
+        line_start = text.rfind("\n", 0, start) + 1
+        fixed = text[line_start:end].strip() + " |"
+        self.problems.append(Diagnostic("PC0106", self.loc.span(end - base, end + 1 - base),
+                                        {"fix": fixed}))
 
     def grid(self, c: list[n.Row]) -> n.Grid:
         return n.Grid(tuple(c), c[0].span.to(c[-1].span))

@@ -409,6 +409,18 @@ def _rule(b: _CoreBuilder, s: n.RuleDecl) -> Rule | None:
 # ---- dated blocks (core and profile) -----------------------------------------------------
 
 
+def _unparsed_lines(text: str, after: int) -> bool:
+    """Whether the block whose ``from`` line ends at ``after`` holds lines that were written
+    but not parsed (each already reported): such a block is not "empty" (PC0409)."""
+    for line in text[after:].split("\n")[1:]:
+        word = line.strip()
+        if word.startswith("from") and word[4:5] in {" ", "\t", ""}:
+            return False
+        if word and not word.startswith("#"):
+            return True
+    return False
+
+
 def _blocks(
     files: Iterable[n.SourceFile], params: Mapping[str, Param], conv: Converter,
     diags: list[Diagnostic], *, in_core: bool, core_name: str = "",
@@ -424,15 +436,17 @@ def _blocks(
         if current is None:
             return
         date, span, assigned, _ = current
-        if not written:
+        if not written and not _unparsed_lines(block_text, span.end):
             diags.append(Diagnostic("PC0409", span, {"date": str(date or "?")}))
         if date is not None:
             blocks.append(Block(date, tuple(assigned), span))
 
+    block_text = ""
     for f in files:
         for s in f.statements:
             if isinstance(s, n.FromDecl):
                 close()
+                block_text = f.text
                 date = parse_date(s.date, diags)
                 if date is not None and previous is not None and date <= previous[0]:
                     if date == previous[0]:

@@ -181,6 +181,7 @@ def segment(text: str) -> list[Segment]:
     budget = [MAX_UNCLOSED_REPORTED]  # unclosed brackets still to report in this file
     cur: _Statement | None = None
     prev_continues = False  # the line above ends with an operator (_continues_after)
+    prev_row = False  # the line above is a grid row (or a pasted one) or ends with `=`
     let_pending = False  # a `let` binding was completed: the rule body is still to come
     logical_first = ""
     offset = 0
@@ -199,6 +200,7 @@ def segment(text: str) -> list[Segment]:
         m = _FIRST_WORD.match(line)  # always matches: the indent, then the first word if any
         first = (m.group(1) or "") if m else ""
         indent = (m.end() if m else 0) - len(first)
+        tab_row = "\t" in stripped and "|" not in line and _ASSIGNMENT_START.match(line) is None
         fresh_assignment = cur is not None and indent <= cur.indent and \
             _ASSIGNMENT_START.match(line) is not None
         continues = cur is not None and first not in STATEMENT_KEYWORDS and not (
@@ -209,6 +211,9 @@ def segment(text: str) -> list[Segment]:
             or first == "let"
             or let_pending
             or prev_continues
+            # A row pasted from a spreadsheet (cells split by tabs, no `|`) under `=` or a
+            # grid row belongs to that table: it is reported once there (PC0107).
+            or (tab_row and prev_row)
         )
         if not continues or cur is None:
             if cur is not None:
@@ -227,6 +232,7 @@ def segment(text: str) -> list[Segment]:
             stack.clear()  # the nesting is reported once; its brackets are not also unclosed
         cur.pipes += line.count("|")
         prev_continues = _continues_after(scan.code_end)
+        prev_row = first == "|" or tab_row or scan.code_end.rstrip().endswith("=")
         if not stack and not prev_continues:
             # A completed `let` binding leaves the rule body pending; any other completed
             # line is the body itself (or an ordinary statement).

@@ -48,7 +48,9 @@ from paramcfg.segmenter import comments as _comments
 from paramcfg.segmenter import segment_span as _segment_span
 from paramcfg.source import normalise
 from paramcfg.syntax_errors import describe_terminal
+from paramcfg.syntax_errors import mistake_diagnostic as _mistake_diagnostic
 from paramcfg.syntax_errors import problem_diagnostic as _problem
+from paramcfg.syntax_errors import recognise as _recognise
 from paramcfg.syntax_errors import syntax_diagnostic as _syntax_diagnostic
 
 if TYPE_CHECKING:
@@ -134,19 +136,57 @@ def parse_text(text: str, path: str) -> ParseResult:
                 transformer.loc = locator
                 transformer.problems = diagnostics  # literal problems found while building nodes
             locator.base = seg.start
+            reported = len(diagnostics)
             try:
                 node: n.Statement = parser.parse(text[seg.start : seg.end])  # type: ignore[assignment]
             except UnexpectedInput as exc:
-                diagnostics.append(_syntax_diagnostic(exc, locator, parser, seg))
-                broken.update(_assigned_name(text, seg))
-                continue
+                # A row reduced before the error is not a finished row: no PC0106/PC0107 for it.
+                diagnostics[reported:] = [d for d in diagnostics[reported:]
+                                          if d.code not in {"PC0106", "PC0107"}]
+                retried = _recognised(text, seg, locator, parser, diagnostics)
+                if retried is None:
+                    diagnostics.append(_syntax_diagnostic(exc, locator, parser, seg))
+                if retried is None or isinstance(retried, bool):
+                    broken.update(_assigned_name(text, seg))
+                    continue
+                node = retried
             finally:
                 locator.base = 0
+            if any(d.code == "PC0107" for d in diagnostics[reported:]):
+                broken.update(_assigned_name(text, seg))  # a pasted table's cells are not read
+                continue
             statements.append(attrs.evolve(node, span=_segment_span(locator, text, seg)))
     comments = tuple(_comments(text, locator))
     diagnostics.sort(key=Diagnostic.sort_key)
     return ParseResult(n.SourceFile(path, text, tuple(statements), comments, frozenset(broken)),
                        tuple(diagnostics))
+
+
+def _recognised(text: str, seg: Segment, locator: _Locator, parser: Lark,
+                diagnostics: list[Diagnostic]) -> n.Statement | bool | None:
+    """A statement Lark refused, looked at for mistakes with a known fix (3‰, ¥3,000,
+    2025/04/01, a pasted spreadsheet row): ``None`` if there are none; else each is reported,
+    and the statement parsed again with the fixes (when they keep its length) is returned, or
+    ``False`` when it cannot be (a second, other error found then is reported too)."""
+    mistakes, fixed = _recognise(text[seg.start : seg.end])
+    if not mistakes:
+        return None
+    diagnostics.extend(_mistake_diagnostic(x, locator, seg) for x in mistakes)
+    if fixed is None:
+        return False
+    locator.base = seg.start
+    reported = len(diagnostics)
+    try:
+        node: n.Statement = parser.parse(fixed)  # type: ignore[assignment]
+    except UnexpectedInput as exc:
+        diagnostics[reported:] = [d for d in diagnostics[reported:]
+                                  if d.code not in {"PC0106", "PC0107"}]
+        if not _recognise(fixed)[0]:
+            diagnostics.append(_syntax_diagnostic(exc, locator, parser, seg))
+        return False
+    finally:
+        locator.base = seg.start
+    return node
 
 
 #: The name a value read on its own (:func:`parse_value`) is parsed under.

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Final
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
@@ -23,7 +24,10 @@ if TYPE_CHECKING:
     from paramcfg.diagnostics import Span
     from paramcfg.segmenter import Locator, Problem, Segment
 
-__all__ = ["TERMINAL_WORDING", "describe_terminal", "problem_diagnostic", "syntax_diagnostic"]
+__all__ = [
+    "TERMINAL_WORDING", "Mistake", "describe_terminal", "mistake_diagnostic", "problem_diagnostic",
+    "recognise", "syntax_diagnostic",
+]
 
 # How terminals are named to people (never Lark's names).
 TERMINAL_WORDING: Final[dict[str, tuple[str, str]]] = {
@@ -189,3 +193,159 @@ def _abs_span(loc: Locator, seg: Segment, start: int, end: int) -> Span:
         return loc.span(start, end)
     finally:
         loc.base = 0
+
+
+
+# ---- mistakes recognised before the grammar's own message ------------------------------------
+#
+# A statement Lark refuses is looked at once more for forms people bring from elsewhere (a
+# spreadsheet, an ordinance, a form): each is named with what to write instead.  Where the fix
+# has the same length, the statement is parsed again with it (the spans still line up), so
+# nothing that follows is lost: no false "set outside any from block" after `from 2025/04/01`.
+
+_NUM: Final = lexicon.DIGITS
+
+
+class Mistake(NamedTuple):
+    """A recognised mistake: where it is in the statement, its code and message arguments,
+    and the text to read in its place (``None``: nothing of the same length)."""
+
+    start: int
+    end: int
+    code: str
+    args: dict[str, str]
+    replacement: str | None
+
+
+def _number(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def _grouped(value: Decimal) -> str:
+    """``value`` as the language writes it: commas every three digits, no exponent."""
+    whole, _, frac = format(value.normalize(), "f").partition(".")
+    return f"{int(whole):,}" + (f".{frac}" if frac else "")
+
+
+def _same_length(found: str, fixed: str) -> str | None:
+    return fixed.ljust(len(found)) if len(fixed) <= len(found) else None
+
+
+def _foreign(found: str, fix: str, where: tuple[str, str]) -> dict[str, str]:
+    return {"found": f"`{found}`", "where": where[0], "where_ja": where[1], "fix": fix}
+
+
+_SPACED: Final = ("a number with a space before its unit", "数値と単位の間に空白がある書き方")
+_YEN_SIGN: Final = ("an amount with a yen sign", "円記号（¥）を使った金額")
+_MAN: Final = ("an amount counted in 万 or 千", "万・千を使った金額")
+_ORDINANCE: Final = ("an ordinance's way of writing a bracket", "条例の区分の書き方")
+_JP_DATE: Final = ("a date with slashes", "スラッシュ区切りの日付")
+_NUMBER_WORDS: Final = {"万": 10_000, "千": 1_000}
+
+_PATTERNS: Final = (
+    # 3‰ → 0.3%
+    ("permille", re.compile(rf"(?<![\w.,])({_NUM})[ \t]*‰")),
+    # 1.4 % → 1.4%, 3,000 円 → 3,000円
+    ("spaced_unit", re.compile(rf"(?<![\w.,])({_NUM})[ \t]+([%円])")),
+    # ¥3,000 → 3,000円
+    ("yen_sign", re.compile(rf"[¥￥][ \t]*({_NUM})(?![\w%]|\.[0-9])")),
+    # 1.5万円 → 15,000円
+    ("number_word", re.compile(rf"(?<![\w.,])({_NUM})([万千])円")),
+    # 48,600円以上97,000円未満 → 48,600円 ..< 97,000円; 48,600円以上 → >= 48,600円
+    ("ordinance_range", re.compile(rf"(?<![\w.,])({_NUM}円)以上[ \t]*({_NUM}円)未満")),
+    ("ordinance_bound", re.compile(rf"(?<![\w.,])({_NUM}円)(以上|未満)")),
+    # 2025/04/01 → 2025-04-01
+    ("slash_date", re.compile(r"(?<![\w/.])([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})(?![\w/])")),
+)
+
+
+def _mistake(kind: str, m: re.Match[str]) -> Mistake | None:
+    found = m.group(0)
+    if kind == "permille":
+        fixed = f"{_grouped(_number(m.group(1)) / 10)}%"
+        return Mistake(m.start(), m.end(), "PC0105",
+                       _foreign(found, fixed, ("a per-mille rate", "千分率（‰）")), None)
+    if kind == "spaced_unit":
+        fixed = m.group(1) + m.group(2)
+        return Mistake(m.start(), m.end(), "PC0105",
+                       _foreign(found, fixed, _SPACED),
+                       _same_length(found, fixed))
+    if kind == "yen_sign":
+        fixed = f"{m.group(1)}円"
+        return Mistake(m.start(), m.end(), "PC0105", _foreign(found, fixed, _YEN_SIGN),
+                       _same_length(found, fixed))
+    if kind == "number_word":
+        value = _number(m.group(1)) * _NUMBER_WORDS[m.group(2)]
+        if value != value.to_integral_value():
+            return None
+        fixed = f"{_grouped(value)}円"
+        return Mistake(m.start(), m.end(), "PC0105", _foreign(found, fixed, _MAN), None)
+    if kind == "ordinance_range":
+        fixed = f"{m.group(1)} ..< {m.group(2)}"
+        return Mistake(m.start(), m.end(), "PC0105", _foreign(found, fixed, _ORDINANCE), None)
+    if kind == "ordinance_bound":
+        fixed = (">= " if m.group(2) == "以上" else "< ") + m.group(1)
+        return Mistake(m.start(), m.end(), "PC0105", _foreign(found, fixed, _ORDINANCE), None)
+    year, month, day = (int(g) for g in m.groups())
+    fixed = f"{year:04d}-{month:02d}-{day:02d}"
+    return Mistake(m.start(), m.end(), "PC0105", _foreign(found, fixed, _JP_DATE),
+                   _same_length(found, fixed))
+
+
+_ASSIGNMENT: Final = re.compile(rf"[ \t]*{lexicon.LINE_NAME}[ \t]*=(?!=)")
+
+
+def _pasted_rows(seg_text: str) -> list[Mistake]:
+    """Rows of a grid pasted from a spreadsheet: cells split by tabs, no `|`."""
+    out: list[Mistake] = []
+    offset = 0
+    for whole, masked in zip(seg_text.split("\n"), _mask_strings(seg_text).split("\n"),
+                             strict=True):
+        # A trailing comment is not a cell (a string's text stays as it is).
+        line = whole[: len(masked.rstrip())]
+        body = line.strip()
+        if "\t" in body and "|" not in masked and not _ASSIGNMENT.match(masked):
+            start = offset + len(line) - len(line.lstrip())
+            cells = [c.strip() for c in body.split("\t") if c.strip()]
+            fixed = "| " + " | ".join(cells) + " |"
+            out.append(Mistake(start, start + len(body), "PC0107", {"fix": fixed},
+                               _same_length(body, fixed)))
+        offset += len(whole) + 1
+    return out[:1]  # one diagnostic for the pasted block: the fix is the same for every row
+
+
+def recognise(seg_text: str) -> tuple[list[Mistake], str | None]:
+    """The recognised mistakes of a statement Lark refused, and the statement with each one
+    fixed (``None`` unless every fix has the same length as the mistake)."""
+    mistakes: list[Mistake] = []
+    taken: list[tuple[int, int]] = []
+    masked = _mask_strings(seg_text)
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(masked):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            found = _mistake(kind, m)
+            if found is not None:
+                mistakes.append(found)
+                taken.append((m.start(), m.end()))
+    mistakes.extend(_pasted_rows(seg_text))
+    mistakes.sort(key=lambda x: x.start)
+    if not mistakes or any(x.replacement is None for x in mistakes):
+        return mistakes, None
+    fixed = seg_text
+    for x in reversed(mistakes):
+        assert x.replacement is not None  # noqa: S101 - checked just above
+        fixed = fixed[: x.start] + x.replacement + fixed[x.end :]
+    return mistakes, fixed
+
+
+_STRING_OR_COMMENT: Final = re.compile(f'"(?:{lexicon.STRING_CHAR}|{lexicon.STRING_ESCAPE})*"?|#[^\\n]*')
+
+
+def _mask_strings(text: str) -> str:
+    """``text`` with strings and comments blanked (same length): their text is never a mistake."""
+    return _STRING_OR_COMMENT.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def mistake_diagnostic(x: Mistake, loc: Locator, seg: Segment) -> Diagnostic:
+    return Diagnostic(x.code, _abs_span(loc, seg, x.start, x.end), x.args)
