@@ -56,9 +56,11 @@ def _tier_line(config: pytest.Config) -> str:
         chosen = "slow tests included"
     elif config.option.markexpr:
         chosen = f"tests chosen by -m {config.option.markexpr!r}"
-    else:
-        left_out = config.stash.get(_SLOW_LEFT_OUT, 0)
+    elif _SLOW_LEFT_OUT in config.stash:
+        left_out = config.stash[_SLOW_LEFT_OUT]
         chosen = f"{left_out} slow test(s) left out (PARAMCFG_TIER=full runs them)"
+    else:  # pytest-xdist's controller: its workers collect (and leave out) the tests
+        chosen = "slow tests left out (PARAMCFG_TIER=full runs them)"
     return (f"paramcfg test tier: {gen_settings.TIER}; {chosen}; properties run "
             f"{gen_settings.EXAMPLES} examples per 100 written")
 

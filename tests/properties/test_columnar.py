@@ -150,7 +150,8 @@ def no_argument_rules(tenant: Tenant) -> list[str]:
     return [name for name, rule in tenant.rules.items() if not rule.params]
 
 
-@pytest.mark.parametrize("on", [ON, dt.date(2026, 6, 1)])
+# Every rule of the four towns (about 4 s a date): FY2026 in the default tier, both in the full.
+@pytest.mark.parametrize("on", [pytest.param(ON, marks=pytest.mark.slow), dt.date(2026, 6, 1)])
 def test_the_four_towns_rules_on_generated_households(tenants, on):
     for seed, tenant in enumerate(tenants.values()):
         rows = households(tenant, 300, seed, bad=20)
