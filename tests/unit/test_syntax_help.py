@@ -66,7 +66,9 @@ def test_a_space_before_the_unit_is_read_with_the_fix_so_nothing_else_is_lost():
     assert [c for c, *_ in diags] == ["PC0105"]
     (assignment,) = (s for s in statements if isinstance(s, n.Assignment))
     assert isinstance(assignment.value, n.ListValue)
-    assert [item.text for item in assignment.value.items] == ["1.4%", "2%"]  # type: ignore[attr-defined]
+    items = assignment.value.items
+    assert all(isinstance(item, n.Lit) for item in items)
+    assert [item.text for item in items if isinstance(item, n.Lit)] == ["1.4%", "2%"]
 
 
 def test_a_second_unrelated_error_in_a_repaired_statement_is_still_reported():
