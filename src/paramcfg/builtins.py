@@ -1,7 +1,7 @@
 """The builtin functions of the rule language: one registry entry per function.
 
 Each :class:`Builtin` holds everything about one function: its signature and one-line doc (the
-table of docs/language.md §5.7 is checked against :data:`BUILTINS` by tests/test_builtins.py),
+table of docs/language.md §5.7 is checked against :data:`BUILTINS` by tests/unit/test_builtins.py),
 its typing rule (called by the type checker, :mod:`paramcfg.rules`), its runtime function, the
 code template the compiler (:mod:`paramcfg.compile`) writes for it and the function the
 reference interpreter (:mod:`paramcfg.interpret`) evaluates it with.  Adding a builtin is one

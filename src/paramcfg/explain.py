@@ -80,7 +80,7 @@ def explain_code(code: str, lang: str = "en") -> str | None:
 
 # ---- the example's output in Japanese ----------------------------------------------------------
 
-#: Examples about bytes that the Markdown cannot show (see tests/test_explain.py): their pasted
+#: Examples about bytes that the Markdown cannot show (see tests/unit/test_explain.py): their pasted
 #: output is kept.
 _RAW_EXAMPLES = frozenset({"PC0001", "PC0002", "PC0003"})
 _SAMPLE_CORE = "package_core/sample.pcore"

@@ -6,7 +6,7 @@ for such a statement; recognising it here costs a few.  The fast path only ever 
 it gives the very nodes (and spans) the Lark path would, and on anything it is not sure of
 (another statement, a nested value, a comment, an escape, a keyword used as a name, and
 every error) it gives up and the statement goes to Lark as before, so every diagnostic is
-still Lark's.  tests/test_fast_path.py proves the two paths equal.
+still Lark's.  tests/unit/test_parser_fast_path.py proves the two paths equal.
 
 The tokens are the grammar's terminals, tried in the order of Lark's contextual lexer
 (priority first: DATE and MONTHDAY, then YEN and PERCENT, then NUMBER, then the rest), so

@@ -11,7 +11,7 @@ planted file can at worst fail to load, never run code.  It is used only when it
 parser is built in memory, as correct as before, only slower.  Nothing is written at run time.
 
 After a change to the grammar, regenerate the tables with
-``python -m paramcfg.grammar_tables`` (``tests/test_hardening.py`` fails until then).
+``python -m paramcfg.grammar_tables`` (``tests/unit/test_hardening.py`` fails until then).
 """
 
 from __future__ import annotations

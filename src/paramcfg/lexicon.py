@@ -5,7 +5,7 @@ the statement cutter (:mod:`paramcfg.segmenter`), the post-lexer (:mod:`paramcfg
 the fast path (:mod:`paramcfg.fastpath`), the syntax-error wording, :mod:`paramcfg.source`
 (strings and comments) and the command line's literal reader (:mod:`paramcfg.literals`).
 :func:`check` compares the two terminal by terminal, so they cannot drift:
-``tests/test_lexicon.py`` runs it on the grammar, and ``python -m paramcfg.grammar_tables``
+``tests/unit/test_lexicon.py`` runs it on the grammar, and ``python -m paramcfg.grammar_tables``
 refuses to ship tables for a grammar the lexicon disagrees with.
 
 A terminal added to the grammar is added here too, with examples; the fast path's random tests
