@@ -21,6 +21,7 @@ object kept alive in the stored value so that its id cannot be reused within the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, TypeGuard
 
@@ -179,3 +180,12 @@ def span_of(exc: BaseException, filename: str, line_map: tuple[Span | None, ...]
         tb = tb.tb_next
     return found
 
+
+#: A generated line that reads or passes the evaluation's memo of rule-call results (``_m``).
+_USES_MEMO: Final = re.compile(r"\b_m\b")
+
+
+def uses_memo(lines: Sequence[str]) -> bool:
+    """Whether generated ``lines`` share rule-call results: only then does an entry make a memo
+    (a dict per evaluation is a cost the simplest rules need not pay)."""
+    return any(_USES_MEMO.search(line) for line in lines)

@@ -38,6 +38,7 @@ from paramcfg.codegen import (
     pool_key,
     shared_operand,
     span_of,
+    uses_memo,
     whole_chain,
 )
 from paramcfg.diagnostics import Span
@@ -61,15 +62,13 @@ def _after_fork_in_child() -> None:
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
-# Input checks that are a plain `type(x) is …` test, inlined for speed; the rest call
-# runtime.check_input.
+# Input checks inlined as a plain `type(x) is …` test; the rest call runtime.check_input.
 _FAST_TYPES: Final = {t.YenType: "int", t.IntType: "int", t.BoolType: "bool", t.TextType: "str",
                       t.DateType: "_date"}
 
 #: Arithmetic on a Decimal goes through these runtime helpers, which use runtime.CONTEXT
 #: whatever the thread's decimal context; ints (yen, int) use Python's exact operators.
 _DECIMAL_OPS: Final = {"+": "_add", "-": "_sub", "*": "_mul"}
-
 
 #: The largest int CPython stores in one digit: comparisons of two such ints are specialised.
 _COMPACT: Final = 2**30 - 1
@@ -237,11 +236,13 @@ class _Gen:
             self.check(var, rule_c, key, self.input_types[input_name], rule.span)
         for i, (pname, ptype) in enumerate(rule.params):
             self.check(f"_a{i}", rule_c, self.const(pname), ptype, rule.span)
-        # The rule's own statements follow (no call to its function), with its inputs and
-        # arguments under the names its function would give them.
+        # The rule's own statements (no call to its function), under its function's names.
         env = {p: a for (p, _), a in zip(rule.params, params, strict=True)}
-        self.line("_m = {}", rule.span, 2)  # the rule-call results of this evaluation
+        start = len(self.lines)
         self.statements(rule.body, env, 2, "return ", [_INLINE_CALLS])
+        if uses_memo(self.lines[start:]):  # the rule-call results of this evaluation
+            self.lines.insert(start, "    " * 2 + "_m = {}")
+            self.spans.insert(start, rule.span)
         self.line("except Exception as _exc:", rule.span, 1)
         self.line(f"raise _located(_exc, {rule_c}, {index}, _inp) from _exc", rule.span, 2)
         self.line("")
