@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from paramcfg import nodes as n
 from paramcfg.diagnostics import Diagnostic, Span
 from paramcfg.tables import Brackets, Table, axis_enum
-from paramcfg.values import Number, describe_range, format_typed, node_text
+from paramcfg.values import Number, bracket_text, describe_range, format_typed, node_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -277,7 +277,8 @@ def _bracket_key(
         high = _key_number(items[2], axis, conv)
         return None if low is None or high is None else (low, high)
     written = " ".join(node_text(i) for i in items)
-    meant = _ordinance_bracket(items)
+    ordinance = "以上" in written or "未満" in written
+    meant = bracket_text(written, axis.key) if ordinance else None
     if meant is not None:
         fix = (f"write `{meant}`: an ordinance's 以上 (from) … 未満 (below) is written `>=`, `..<` "
                "or `<`")
@@ -288,20 +289,6 @@ def _bracket_key(
         fix_ja = "「< 48,600円」「48,600円 ..< 97,000円」、最後の行は「>= 397,000円」のように書いてください"
     conv.diags.append(Diagnostic("PC0514", cell.span, {
         "key": written, "axis": axis.name, "fix": fix, "fix_ja": fix_ja}))
-    return None
-
-
-def _ordinance_bracket(items: tuple[n.CellItem, ...]) -> str | None:
-    """An ordinance's ``48,600円以上 97,000円未満`` (or ``…未満``, ``…以上``) as a bracket key
-    (``48,600円 ..< 97,000円``, ``< …``, ``>= …``); ``None`` if it is not one."""
-    words = [i.name if isinstance(i, n.Member) else None for i in items]
-    lits = [node_text(i) for i in items if isinstance(i, n.Lit)]
-    if words == [None, "未満"]:
-        return f"< {lits[0]}"
-    if words == [None, "以上"]:
-        return f">= {lits[0]}"
-    if words == [None, "以上", None, "未満"]:
-        return f"{lits[0]} ..< {lits[1]}"
     return None
 
 

@@ -36,7 +36,7 @@ from paramcfg.sheets import (
     read_table_file,
 )
 from paramcfg.syntax import parse_text
-from paramcfg.values import format_decimal, format_typed
+from paramcfg.values import bracket_text, format_decimal, format_typed
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -75,50 +75,6 @@ def _text(cell: RawCell | None) -> str:
     if isinstance(value, str):
         return value.strip()
     return str(value)
-
-
-_NUMBER: Final = r"(-?[0-9][0-9,]*(?:\.[0-9]+)?)"
-_AMOUNT: Final = _NUMBER + r"(円|%)?"
-_BRACKETS: Final = (
-    (re.compile(rf"^<{_AMOUNT}$"), "below"),
-    (re.compile(rf"^{_AMOUNT}\.\.<{_AMOUNT}$"), "range"),
-    (re.compile(rf"^>={_AMOUNT}$"), "from"),
-    (re.compile(rf"^{_AMOUNT}未満$"), "below"),
-    (re.compile(rf"^{_AMOUNT}以上{_AMOUNT}未満$"), "range"),
-    (re.compile(rf"^{_AMOUNT}以上$"), "from"),
-)
-
-
-def _key_amount(number: str, unit: str | None, key: t.Type) -> str | None:
-    digits = number.replace(",", "")
-    if isinstance(key, t.YenType):
-        if unit not in {None, "円"} or not re.fullmatch(r"-?[0-9]+", digits):
-            return None
-        return f"{int(digits):,}円"
-    if isinstance(key, t.IntType):
-        return f"{int(digits):,}" if unit is None and re.fullmatch(r"-?[0-9]+", digits) else None
-    if unit is not None:
-        return None
-    return format_decimal(Decimal(digits))
-
-
-def bracket_key(text: str, key: t.Type) -> str | None:
-    """A key cell (``48,600円以上97,000円未満`` or ``48,600円 ..< 97,000円``) in the profile's
-    form, or None if it is not a bracket."""
-    s = _norm(text).replace("≧", ">=").replace("≦", "<=").replace("＜", "<")
-    for pattern, kind in _BRACKETS:
-        m = pattern.match(s)
-        if m is None:
-            continue
-        amounts = [_key_amount(m[i], m[i + 1], key) for i in range(1, len(m.groups()), 2)]
-        if any(a is None for a in amounts):
-            return None
-        if kind == "below":
-            return f"< {amounts[0]}"
-        if kind == "from":
-            return f">= {amounts[0]}"
-        return f"{amounts[0]} ..< {amounts[1]}"
-    return None
 
 
 def ordinance_key(low: object, high: object | None, key: t.Type, first: bool) -> str:
@@ -374,7 +330,7 @@ def grid_from_sheet(sheet: Sheet, param: model.Param, *, skip_rows: frozenset[in
         for i, axis in enumerate(axes[:n_row]):
             span = sheet.span(r, kc + i)
             raw = text(r, kc + i)
-            key = (bracket_key(raw, axis.key) if axis.is_bracket
+            key = (bracket_text(raw, axis.key) if axis.is_bracket
                    else next((m for m in _members(axis) if _norm(m) == _norm(raw)), None))
             if key is None:
                 diags.append(_key_problem(span, raw, axis, r))

@@ -17,12 +17,22 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
 from typing import Final
 
 from paramcfg import nodes as n
 from paramcfg.diagnostics import Diagnostic
-from paramcfg.types import ListType, MonthDay, RateType, RecordType, RecordValue, Type, YenType
+from paramcfg.types import (
+    IntType,
+    ListType,
+    MonthDay,
+    RateType,
+    RecordType,
+    RecordValue,
+    Type,
+    YenType,
+)
 
 __all__ = [
     "INPUT_BOUND",
@@ -262,3 +272,51 @@ def too_long_diagnostic(lit: n.Lit) -> Diagnostic:
         "limit": f"{MAX_LITERAL_DIGITS} digits", "limit_ja": f"{MAX_LITERAL_DIGITS} 桁"})
 
 
+# ---- brackets as an ordinance writes them ---------------------------------------------------
+
+
+_KEY_NUMBER: Final = r"(-?[0-9][0-9,]*(?:\.[0-9]+)?)"
+_AMOUNT: Final = _KEY_NUMBER + r"(円|%)?"
+_BRACKETS: Final = (
+    (re.compile(rf"^<{_AMOUNT}$"), "below"),
+    (re.compile(rf"^{_AMOUNT}\.\.<{_AMOUNT}$"), "range"),
+    (re.compile(rf"^>={_AMOUNT}$"), "from"),
+    (re.compile(rf"^{_AMOUNT}未満$"), "below"),
+    (re.compile(rf"^{_AMOUNT}以上{_AMOUNT}未満$"), "range"),
+    (re.compile(rf"^{_AMOUNT}以上$"), "from"),
+)
+
+
+def _key_amount(number: str, unit: str | None, key: Type) -> str | None:
+    digits = number.replace(",", "")
+    if isinstance(key, YenType):
+        if unit not in {None, "円"} or not re.fullmatch(r"-?[0-9]+", digits):
+            return None
+        return f"{int(digits):,}円"
+    if isinstance(key, IntType):
+        return f"{int(digits):,}" if unit is None and re.fullmatch(r"-?[0-9]+", digits) else None
+    if unit is not None:
+        return None
+    return format_decimal(Decimal(digits))
+
+
+def bracket_text(text: str, key: Type) -> str | None:
+    """A bracket written as an ordinance does (``48,600円以上97,000円未満``, ``…未満``, ``…以上``) or
+    as a profile does, in the profile's form (``48,600円 ..< 97,000円``); ``None`` if it is not
+    one.  Full-width characters and spaces are forgiven.  The one reader of that form: the
+    Excel import and the grid's help both call it."""
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    s = s.replace("≧", ">=").replace("≦", "<=").replace("＜", "<")
+    for pattern, kind in _BRACKETS:
+        m = pattern.match(s)
+        if m is None:
+            continue
+        amounts = [_key_amount(m[i], m[i + 1], key) for i in range(1, len(m.groups()), 2)]
+        if any(a is None for a in amounts):
+            return None
+        if kind == "below":
+            return f"< {amounts[0]}"
+        if kind == "from":
+            return f">= {amounts[0]}"
+        return f"{amounts[0]} ..< {amounts[1]}"
+    return None

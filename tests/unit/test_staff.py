@@ -16,7 +16,8 @@ from paramcfg.cli import main
 from paramcfg.engine import check_profile, load_core, load_tenant, load_tenant_text
 from paramcfg.report import ReportInput, render_report
 from paramcfg.sheets import CellSpan, RawCell, read_table_file
-from paramcfg.tablefile import bracket_key, import_table, value_text
+from paramcfg.tablefile import import_table, value_text
+from paramcfg.values import bracket_text
 
 openpyxl = pytest.importorskip("openpyxl", reason="the staff extra (openpyxl) is not installed")
 
@@ -100,12 +101,12 @@ def test_cell_above_the_ceiling_is_reported_at_its_sheet_cell(core):
     ("48,600円 ..< 97,000円", "48,600円 ..< 97,000円"),
 ])
 def test_bracket_keys_as_the_ordinance_or_the_profile_writes_them(typed, canonical):
-    assert bracket_key(typed, t.YenType()) == canonical
+    assert bracket_text(typed, t.YenType()) == canonical
 
 
 @pytest.mark.parametrize("typed", ["生活保護世帯", "48,600", "48,600円以下", "1.5%未満", ""])
 def test_other_keys_are_not_brackets(typed):
-    assert bracket_key(typed, t.YenType()) is None
+    assert bracket_text(typed, t.YenType()) is None
 
 
 @pytest.mark.parametrize(("value", "fmt", "vt", "text"), [
