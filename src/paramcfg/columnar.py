@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from paramcfg.batch import MISSING, RowError, RowResult
-from paramcfg.errors import EvaluationError, wrong_arguments
+from paramcfg.errors import EvaluationError, bad_call, wrong_arguments
 from paramcfg.rules import AS_OF_KEY
 
 if TYPE_CHECKING:
@@ -138,8 +138,9 @@ def evaluate_columns(tenant: Tenant, rule: str, columns: object, on: dt.date, *,
     :param vectorise: use the numpy kernel where it applies (the results are the same either
         way; ``False`` forces the compiled row loop).
     :raises LawHorizonError: ``on`` is after the core's law horizon and ``projection`` is false.
-    :raises EvaluationError: no such rule, a rule that takes arguments, or a date before the
-        profile's first effective date (no row can be computed).
+    :raises EvaluationError: no such rule, a rule that takes arguments, a column that is no
+        input of the core (a misspelling: refused once, whichever path would run), or a date
+        before the profile's first effective date (no row can be computed).
     """
     typed = tenant._rule(rule)  # noqa: SLF001 - the same checks as evaluate_rows
     tenant._guard(on, projection)  # noqa: SLF001
@@ -149,6 +150,12 @@ def evaluate_columns(tenant: Tenant, rule: str, columns: object, on: dt.date, *,
     fn = tenant._entry(typed.name, on)  # noqa: SLF001
     needed_by, types = tenant._inputs_needed()  # noqa: SLF001
     needed = [i for i in needed_by[typed.name] if i != AS_OF_KEY]
+    # Column names once for the batch, as evaluate checks a row's keys (errors.bad_call, the one
+    # place that decides): the kernel reads only the columns it needs, the row loop all of them.
+    unknown = bad_call(typed.name, (), needed, tenant.known_inputs,
+                       dict.fromkeys([*needed, *cols]), span=typed.span)
+    if unknown is not None:
+        raise unknown
     values: list[object] = [None] * n
     todo: Sequence[int] = range(n)
     done = 0

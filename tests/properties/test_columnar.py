@@ -289,3 +289,19 @@ def test_a_tenant_pickles_and_evaluates_alike(tenants):
     assert copy.name == tenant.name
     assert [plain(copy.evaluate_rows(rule, rows, ON)) for rule in no_argument_rules(copy)] \
         == before
+
+
+@pytest.mark.parametrize("vectorise", [True, False])
+def test_a_column_that_is_no_input_is_refused_once_on_either_path(tenants, vectorise):
+    # As evaluate refuses an unknown key: a misspelt column is one error for the batch, with a
+    # did-you-mean, whether the kernel or the row loop would have run (the kernel used to
+    # ignore it and the row loop to refuse every row).
+    town = tenants["naka"]
+    columns = {"多子順位.全兄弟": [1, 1], "多子順位.未就学児": [1, 1], "所得割額": [100_000, 50_000],
+               "時間": ["標準", "標準"], "生活保護世帯": [False, False], "認定": ["3号", "3号"],
+               "非課税世帯": [False, False]}
+    good = evaluate_columns(town, "保育料.月額計算", columns, ON, vectorise=vectorise)
+    assert good.errors == ()
+    with pytest.raises(EvaluationError, match=r"has no input 所得割 .*did you mean `所得割額`"):
+        evaluate_columns(town, "保育料.月額計算", {**columns, "所得割": [1, 2]}, ON,
+                         vectorise=vectorise)
