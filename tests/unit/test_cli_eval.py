@@ -96,6 +96,19 @@ def test_unknown_input_name(capsys):
     assert "入力・引数「区」はありません" in err
 
 
+def test_unknown_input_hint_names_only_what_the_rule_reads(capsys):
+    # 介護.本人課税 is an input of the core, but not of the fixed-asset tax: suggesting it would
+    # send the clerk to an input this rule never reads.
+    code, _, err = run(capsys, "eval", NAKA, "固定資産税.年税額", "--input", "介護.本人課=true",
+                       "--lang", "en")
+    assert code == EXIT_USAGE
+    assert "has no input or argument 介護.本人課" in err
+    assert "介護.本人課税" not in err.replace("介護.本人課 ", "")
+    code, _, err = run(capsys, "eval", NAKA, "介護.年額", "--input", "介護.本人課=true",
+                       "--lang", "en")
+    assert "did you mean `介護.本人課税`" in err
+
+
 def test_date_before_the_first_block(capsys):
     code, _, err = run(capsys, "eval", NAKA, "固定資産税.年税額", "--input", "区分=土地",
                        "--input", "課税標準額=1円", "--on", "2020-01-01", "--lang", "en")

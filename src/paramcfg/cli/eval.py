@@ -134,7 +134,11 @@ def run(args: argparse.Namespace) -> int:
     for name, value in raw.items():
         ty = params.get(name) or declared.get(name)
         if ty is None:
-            hint, hint_ja = suggest(name, [*params, *declared])
+            # only the rule's own arguments and inputs: another rule's input would be ignored here
+            from paramcfg.cli.rules import needed  # noqa: PLC0415
+
+            own = [i.name for i in needed(tenant.rules, tenant.core.inputs, args.rule)]
+            hint, hint_ja = suggest(name, own)
             report.fail("unknown_input", rule=args.rule, name=name, hint=hint, hint_ja=hint_ja)
             return report.exit_code
         try:

@@ -9,17 +9,17 @@ HTML libraries are an optional extra: without them each command says
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, TextIO
 
-from paramcfg.cli.common import read_date
+from paramcfg.cli.common import read_date, today_in_japan
 from paramcfg.diagnostics import printable, render_text
 
 if TYPE_CHECKING:
     import argparse
+    import datetime as dt
     from collections.abc import Callable
 
     from paramcfg.cli.parsing import CommandParser, Subcommands
@@ -96,10 +96,6 @@ def _lang(args: argparse.Namespace) -> str:
 
 def _h(parser: argparse.ArgumentParser, en: str, ja: str) -> str:
     return ja if getattr(parser, "lang", "en") == "ja" else en
-
-
-def _today_in_japan() -> dt.date:
-    return dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date()
 
 
 def _core(core_arg: str | None, near: str, out: _Out) -> CoreResult | int:
@@ -274,7 +270,7 @@ def run_report(args: argparse.Namespace, out: TextIO | None = None,
 
     o = _Out(_lang(args), out or sys.stdout, err or sys.stderr)
     try:
-        on = read_date(args.on) if args.on else _today_in_japan()
+        on = read_date(args.on) if args.on else today_in_japan()
     except ValueError:
         return o.fail("bad_date", text=args.on)
     several = len(args.profiles) > 1
