@@ -26,7 +26,7 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from paramcfg import lexicon
+from paramcfg import fastdecl, lexicon
 from paramcfg import nodes as n
 from paramcfg.diagnostics import Span
 from paramcfg.literals import negated, percent, to_number
@@ -236,10 +236,11 @@ def _cover(spans: list[Span]) -> Span:
     return first if first is last else first.to(last)
 
 
-def fast_statement(text: str, seg: Segment, locator: Locator) -> n.Assignment | None:
-    """The statement of ``seg`` as the Lark path would give it, or ``None`` to ask Lark."""
+def fast_statement(text: str, seg: Segment, locator: Locator) -> n.Statement | None:
+    """The statement of ``seg`` as the Lark path would give it, or ``None`` to ask Lark: the
+    common assignment here, every other statement by :mod:`paramcfg.fastdecl`."""
     try:
         return _FastParser(text, locator.path, seg).assignment()
     except _GiveUp:
-        return None
+        return fastdecl.statement(text, seg, locator)
 
