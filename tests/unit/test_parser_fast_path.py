@@ -45,7 +45,7 @@ def _fast_count(text: str) -> int:
     taken = 0
     real = fastpath.fast_statement  # what syntax._fast_statement is
 
-    def counting(*args: object) -> n.Assignment | None:
+    def counting(*args: object) -> n.Statement | None:
         nonlocal taken
         result = real(*args)  # type: ignore[arg-type]
         taken += result is not None
