@@ -26,18 +26,19 @@ the one that ends a ``let`` binding, by the rule of :class:`paramcfg.larkparser.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import TYPE_CHECKING, Final
 
 from paramcfg import lexicon
 from paramcfg import nodes as n
+from paramcfg.diagnostics import Span
 from paramcfg.literals import negated, percent, to_number
 from paramcfg.segmenter import segment_span
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from paramcfg.diagnostics import Span
     from paramcfg.segmenter import Locator, Segment
 
 __all__ = ["statement"]
@@ -79,6 +80,8 @@ _JOIN_AFTER: Final = frozenset({"+", "-", "=", ",", "->", ":", *lexicon.MUL_OPS,
                                 *lexicon.BRACKETS})
 _NUMBERS: Final = frozenset({"YEN", "PERCENT", "NUMBER"})
 _LITERALS: Final = _NUMBERS | {"DATE", "MONTHDAY", "STRING"}
+#: What a grid cell may hold besides a key operator: literals, names, a minus sign.
+_CELL_ITEMS: Final = _LITERALS | {"-", "NAME", "true", "false"}
 _SIMPLE_TYPES: Final = frozenset({"int", "decimal", "yen", "rate", "bool", "date", "monthday"})
 #: The keywords that may stand where an operand starts (a name there is lexed as the keyword).
 _OPERAND_KEYWORDS: Final = frozenset({"if", "not", "let", "true", "false"})
@@ -87,7 +90,7 @@ _FIELD_CLAUSES: Final = frozenset({"default", "label"})
 _PARAM_CLAUSES: Final = frozenset({"default", "required", "fixed", "min", "max", "increasing",
                                    "decreasing", "when", "label", "basis"})
 
-Tok = tuple[str, int, int]  # (kind, start, end); punctuation's kind is its text
+Tok = tuple[str, int, int]  # (kind, start, end); a keyword's and punctuation's kind is its text
 
 
 class _GiveUp(Exception):  # noqa: N818 - control flow inside the fast path, never escapes
@@ -139,8 +142,10 @@ class _Parser:
                     self.depth += 1
                 elif value in _CLOSE:
                     self.depth = max(self.depth - 1, 0)
-            elif kind == "NAME" and value == "let" and self.depth == 0:
-                self.in_let = True
+            elif kind == "NAME" and value in _KEYWORDS:
+                kind = value  # a keyword's kind is the word itself
+                if value == "let" and self.depth == 0:
+                    self.in_let = True
             self.prev = value
             return kind, start, self.pos
 
@@ -154,16 +159,13 @@ class _Parser:
         self.peeked = None
         return tok
 
-    def word(self, tok: Tok) -> str | None:
+    @staticmethod
+    def word(tok: Tok) -> str | None:
         """The keyword a token is, if it is one."""
-        if tok[0] == "NAME":
-            value = self.text[tok[1] : tok[2]]
-            if value in _KEYWORDS:
-                return value
-        return None
+        return tok[0] if tok[0] in _KEYWORDS else None
 
     def is_word(self, word: str) -> bool:
-        return self.word(self.peek()) == word
+        return self.peek()[0] == word
 
     def expect(self, kind: str) -> Tok:
         tok = self.next()
@@ -173,14 +175,14 @@ class _Parser:
 
     def expect_word(self, word: str) -> Tok:
         tok = self.next()
-        if self.word(tok) != word:
+        if tok[0] != word:
             raise _GiveUp
         return tok
 
     def name(self) -> Tok:
         """A NAME that is no keyword (a keyword where a name may stand is Lark's business)."""
         tok = self.next()
-        if tok[0] != "NAME" or self.text[tok[1] : tok[2]] in _KEYWORDS:
+        if tok[0] != "NAME":
             raise _GiveUp
         return tok
 
@@ -205,7 +207,13 @@ class _Parser:
         return self.text[tok[1] : tok[2]]
 
     def sp(self, tok: Tok) -> Span:
-        return self.loc.span(tok[1], tok[2])
+        """The span of a token (on one line: no token but a line break spans two), as
+        :meth:`Locator.span` gives it."""
+        start, end = tok[1], tok[2]
+        starts = self.loc.line_starts
+        line = bisect.bisect_right(starts, start)
+        first = starts[line - 1]
+        return Span(self.loc.path, line, start - first + 1, line, end - first + 1, start, end)
 
     def point(self) -> Span:
         """What the Lark path gives a clause without an argument: the statement's start."""
@@ -263,7 +271,7 @@ class _Parser:
 
     def from_decl(self, span: Span) -> n.FromDecl:
         tok = self.next()
-        if (tok[0] == "NAME" and self.word(tok) is None) or tok[0] == "DATE":
+        if tok[0] in {"NAME", "DATE"}:
             return n.FromDecl(self.date(tok), span)
         raise _GiveUp
 
@@ -389,7 +397,7 @@ class _Parser:
                 if self.is_word("from"):
                     self.next()
                     tok = self.next()
-                    if not (tok[0] == "DATE" or (tok[0] == "NAME" and self.word(tok) is None)):
+                    if tok[0] not in {"NAME", "DATE"}:
                         raise _GiveUp
                     lit = self.date(tok)
                     out.append(n.Clause("required", lit, lit.span))
@@ -473,12 +481,10 @@ class _Parser:
         """The literal a token is, or ``None``."""
         kind = tok[0]
         if kind not in _LITERALS:
-            if kind == "NAME":
-                text = self.str_of(tok)
-                if text == "true":
-                    return n.Lit("bool", value=True, text="true", span=self.sp(tok))
-                if text == "false":
-                    return n.Lit("bool", value=False, text="false", span=self.sp(tok))
+            if kind == "true":
+                return n.Lit("bool", value=True, text="true", span=self.sp(tok))
+            if kind == "false":
+                return n.Lit("bool", value=False, text="false", span=self.sp(tok))
             return None
         text = self.str_of(tok)
         span = self.sp(tok)
@@ -505,7 +511,7 @@ class _Parser:
         lit = self.literal(tok)
         if lit is not None:
             return lit
-        if tok[0] != "NAME" or self.word(tok) is not None:
+        if tok[0] != "NAME":
             raise _GiveUp
         return n.Member(self.str_of(tok), self.sp(tok))
 
@@ -560,8 +566,7 @@ class _Parser:
                 elif kind in {"COMPARE_OP", "RANGE_OP"}:
                     self.next()
                     items.append(n.KeyOp(self.str_of(tok), self.sp(tok)))
-                elif kind in _LITERALS or kind == "-" or (kind == "NAME" and (
-                        self.word(tok) is None or self.str_of(tok) in {"true", "false"})):
+                elif kind in _CELL_ITEMS:
                     self.next()
                     items.append(self.scalar(tok))
                 else:
@@ -667,11 +672,9 @@ class _Parser:
         lit = self.literal(tok)
         if lit is not None:
             return lit
-        if kind == "NAME":
-            # Where an operand may start, Lark's lexer knows no keyword but `if`, `not` and
-            # `let` (and the literals): any other (`max`, `min`) is lexed as the name it is.
-            if self.word(tok) in _OPERAND_KEYWORDS:
-                raise _GiveUp
+        # Where an operand may start, Lark's lexer knows no keyword but `if`, `not` and `let`
+        # (and the literals): any other (`max`, `min`) is lexed as the name it is.
+        if kind == "NAME" or (kind in _KEYWORDS and kind not in _OPERAND_KEYWORDS):
             name, span = self.str_of(tok), self.sp(tok)
             if self.peek()[0] != "(":
                 return n.Ref(name, span)
