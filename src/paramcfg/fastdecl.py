@@ -85,6 +85,11 @@ _CELL_ITEMS: Final = _LITERALS | {"-", "NAME", "true", "false"}
 _SIMPLE_TYPES: Final = frozenset({"int", "decimal", "yen", "rate", "bool", "date", "monthday"})
 #: The keywords that may stand where an operand starts (a name there is lexed as the keyword).
 _OPERAND_KEYWORDS: Final = frozenset({"if", "not", "let", "true", "false"})
+#: How tightly each binary operator binds (the grammar's layers: or_expr, and_expr, compare,
+#: sum, product); `not` stands between `and` and the comparisons.
+_BINDING: Final = {"or": 1, "and": 2, "COMPARE_OP": 4, "+": 5, "-": 5, "*": 6, "/": 6}
+_NOT: Final = 3
+_COMPARE: Final = 4
 _DECL_CLAUSES: Final = frozenset({"label", "basis"})
 _FIELD_CLAUSES: Final = frozenset({"default", "label"})
 _PARAM_CLAUSES: Final = frozenset({"default", "required", "fixed", "min", "max", "increasing",
@@ -602,7 +607,7 @@ class _Parser:
 
     def expr(self) -> n.Expr:
         if not self.is_word("if"):
-            return self.or_expr()
+            return self.binary(0)
         self.next()
         cond = self.expr()
         self.expect_word("then")
@@ -611,53 +616,30 @@ class _Parser:
         else_ = self.expr()
         return n.If(cond, then, else_, cond.span.to(else_.span))
 
-    def or_expr(self) -> n.Expr:
-        left = self.and_expr()
-        while self.is_word("or"):
+    def binary(self, level: int) -> n.Expr:
+        """The operators binding tighter than ``level`` (_BINDING), by precedence climbing: the
+        tree of the grammar's layered rules (or_expr … product), left-associative, at most one
+        comparison in a row (a second is Lark's error to report)."""
+        if self.is_word("not"):
+            # `not` stands where a not_expr may (below `and`): its operand is a not_expr.
+            if level > _NOT:
+                raise _GiveUp
             self.next()
-            right = self.and_expr()
-            left = n.Binary("or", left, right, left.span.to(right.span))
-        return left
-
-    def and_expr(self) -> n.Expr:
-        left = self.not_expr()
-        while self.is_word("and"):
+            operand = self.binary(_NOT)
+            left: n.Expr = n.Unary("not", operand, operand.span.to(operand.span))
+        else:
+            left = self.unary()
+        while True:
+            tok = self.peek()
+            binding = _BINDING.get(tok[0], 0)
+            if binding <= level:
+                return left
             self.next()
-            right = self.not_expr()
-            left = n.Binary("and", left, right, left.span.to(right.span))
-        return left
-
-    def not_expr(self) -> n.Expr:
-        if not self.is_word("not"):
-            return self.compare()
-        self.next()
-        operand = self.not_expr()
-        return n.Unary("not", operand, operand.span.to(operand.span))
-
-    def compare(self) -> n.Expr:
-        left = self.sum()
-        tok = self.peek()
-        if tok[0] != "COMPARE_OP":
-            return left
-        self.next()
-        right = self.sum()
-        return n.Binary(self.str_of(tok), left, right, left.span.to(right.span))
-
-    def sum(self) -> n.Expr:
-        left = self.product()
-        while (kind := self.peek()[0]) in {"+", "-"}:
-            self.next()
-            right = self.product()
-            left = n.Binary(kind, left, right, left.span.to(right.span))
-        return left
-
-    def product(self) -> n.Expr:
-        left = self.unary()
-        while (kind := self.peek()[0]) in {"*", "/"}:
-            self.next()
-            right = self.unary()
-            left = n.Binary(kind, left, right, left.span.to(right.span))
-        return left
+            right = self.binary(binding)
+            op = self.str_of(tok) if binding == _COMPARE else tok[0]
+            left = n.Binary(op, left, right, left.span.to(right.span))
+            if binding == _COMPARE and self.peek()[0] == "COMPARE_OP":
+                raise _GiveUp
 
     def unary(self) -> n.Expr:
         if self.peek()[0] != "-":
