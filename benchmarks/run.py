@@ -27,7 +27,7 @@ Workloads:
 - W5 parse + check of a generated profile with 3,069 parameters, and of one of 10,000 lines,
   against ``tomllib`` reading the same values from TOML.
 - W6 CLI start-up: ``paramcfg check`` on one small profile against ``python -c pass`` and
-  ``python -c "import lark, attrs"`` (subprocesses, median of several runs).
+  ``python -c "import lark, attrs, cattrs"`` (subprocesses, median of several runs).
 - W7 scale: 1,741 generated tenants loaded into one core: memory per tenant (tracemalloc) and
   total load time.
 - W8 release report (issue 11): ``paramcfg release-report`` from core 2024.4 to the current

@@ -26,7 +26,7 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from paramcfg import lexicon
+from paramcfg import fastdecl, lexicon
 from paramcfg import nodes as n
 from paramcfg.diagnostics import Span
 from paramcfg.literals import negated, percent, to_number
@@ -236,10 +236,19 @@ def _cover(spans: list[Span]) -> Span:
     return first if first is last else first.to(last)
 
 
-def fast_statement(text: str, seg: Segment, locator: Locator) -> n.Assignment | None:
-    """The statement of ``seg`` as the Lark path would give it, or ``None`` to ask Lark."""
-    try:
-        return _FastParser(text, locator.path, seg).assignment()
-    except _GiveUp:
-        return None
+def fast_statement(text: str, seg: Segment, locator: Locator) -> n.Statement | None:
+    """The statement of ``seg`` as the Lark path would give it, or ``None`` to ask Lark: the
+    common assignment here, every other statement by :mod:`paramcfg.fastdecl`."""
+    if _DECLARATION.match(text, seg.start, seg.end) is None:
+        try:
+            return _FastParser(text, locator.path, seg).assignment()
+        except _GiveUp:
+            pass
+    return fastdecl.statement(text, seg, locator)
+
+
+#: A statement that starts with a statement keyword (other than ``review``): never an assignment
+#: this module takes (its first name would be a keyword), so it goes to fastdecl at once.
+_DECLARATION: Final = re.compile(
+    r"[ \t]*(?:" + "|".join(sorted(lexicon.GLUED_KEYWORDS)) + r")(?![\w.])")
 

@@ -7,17 +7,118 @@ later stage can blame the exact place.  Nodes hold exact values only (``int``, `
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Final, TypeAlias
+import inspect
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeAlias
 
 import attrs
 
-from paramcfg.diagnostics import Span
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from paramcfg.diagnostics import Span
+
+# ---- what attrs.frozen gave each node, made once --------------------------------------------
+#
+# Making a class with attrs.frozen costs a few hundred microseconds (attrs writes and compiles
+# its methods); the 41 node classes were a third of `paramcfg check`'s own import time (issue 15,
+# start-up).  A node class is a plain slotted class instead: equality, hashing, repr, freezing
+# and pickling are written once in _Node; each class's __init__ is generated from its field
+# names (ours, never user text) with the others' in one compile at the end of this module.  The
+# classes keep attrs' interface (``attrs.fields``, ``attrs.has``, ``attrs.evolve`` work as
+# before, from ``__attrs_attrs__``) and behave as they did (tests/unit/test_nodes.py).
+
+class _Node:
+    """The base of every node: immutable, compared and hashed by its fields in order."""
+
+    __slots__ = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
+    __attrs_attrs__: ClassVar[tuple[attrs.Attribute[Any], ...]] = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple([getattr(self, f) for f in self._fields])
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined,unused-ignore]
+
+    def __ne__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() != other._values()  # type: ignore[attr-defined,unused-ignore]
+
+    def __hash__(self) -> int:
+        return hash((self.__class__.__name__, *self._values()))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
+        return f"{self.__class__.__qualname__}({shown})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise attrs.exceptions.FrozenInstanceError
+
+    def __delattr__(self, name: str) -> None:
+        raise attrs.exceptions.FrozenInstanceError
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return self.__class__, self._values()
+
+
+#: Node classes whose __init__ is still to be made, with their defaults.
+_PENDING: list[tuple[type, tuple[str, ...], dict[str, object]]] = []
+
+
+def _node_class(cls: type) -> type:
+    """``cls`` (a class body of annotated fields, some with defaults) as a node class."""
+    annotations = inspect.get_annotations(cls)
+    fields = tuple(annotations)
+    defaults = {f: cls.__dict__[f] for f in fields if f in cls.__dict__}
+    body = {k: v for k, v in cls.__dict__.items()
+            if k not in defaults and k not in {"__dict__", "__weakref__"}}
+    body.update(__slots__=fields, _fields=fields, __match_args__=fields)
+    made = type(cls.__name__, (_Node,), body)
+    made.__attrs_attrs__ = tuple(  # type: ignore[attr-defined]
+        attrs.Attribute(  # type: ignore[call-arg]  # the stubs lack keywords attrs takes
+            f, defaults.get(f, attrs.NOTHING), validator=None, repr=True, cmp=None,
+            hash=None, init=True, inherited=False, type=annotations[f], eq=True, order=False,
+            alias=f)
+        for f in fields)
+    _PENDING.append((made, fields, defaults))
+    return made
+
+
+if TYPE_CHECKING:  # to the type checker (and its attrs plugin) a node class is what it was
+    from attrs import frozen as _node
+else:
+    _node = _node_class
+
+
+def _make_inits() -> None:
+    """Every pending class's ``__init__(self, field, …)``, compiled together."""
+    lines: list[str] = []
+    scope: dict[str, object] = {"_set": object.__setattr__}
+    for i, (_, fields, defaults) in enumerate(_PENDING):
+        params = []
+        for f in fields:
+            if f in defaults:
+                scope[f"_d{i}_{f}"] = defaults[f]
+                params.append(f"{f}=_d{i}_{f}")
+            else:
+                params.append(f)
+        lines.append(f"def _init{i}(self, {', '.join(params)}):")
+        lines.extend(f"    _set(self, {f!r}, {f})" for f in fields)
+    exec(compile("\n".join(lines) + "\n", "<paramcfg.nodes __init__>", "exec"), scope)  # noqa: S102 - our field names only
+    for i, (cls, _, _) in enumerate(_PENDING):
+        init = scope[f"_init{i}"]
+        init.__qualname__ = f"{cls.__qualname__}.__init__"  # type: ignore[attr-defined]
+        cls.__init__ = init  # type: ignore[misc]
+    _PENDING.clear()
+
 
 # ---- literals and values ---------------------------------------------------------------
 
 
-@attrs.frozen
+@_node
 class Lit:
     """A literal.  ``kind`` is one of yen, percent, number, date, monthday, string, bool.
 
@@ -32,7 +133,7 @@ class Lit:
     span: Span
 
 
-@attrs.frozen
+@_node
 class Member:
     """A bare name used as a value: an enum member such as ``3号`` or ``コンビニ``."""
 
@@ -40,13 +141,13 @@ class Member:
     span: Span
 
 
-@attrs.frozen
+@_node
 class ListValue:
     items: tuple[Value, ...]
     span: Span
 
 
-@attrs.frozen
+@_node
 class FieldValue:
     name: str
     name_span: Span
@@ -54,13 +155,13 @@ class FieldValue:
     span: Span
 
 
-@attrs.frozen
+@_node
 class RecordValue:
     fields: tuple[FieldValue, ...]
     span: Span
 
 
-@attrs.frozen
+@_node
 class KeyOp:
     """``<``, ``>=`` or ``..<`` in a grid's key cell."""
 
@@ -71,19 +172,19 @@ class KeyOp:
 CellItem: TypeAlias = "Lit | Member | KeyOp"
 
 
-@attrs.frozen
+@_node
 class Cell:
     items: tuple[CellItem, ...]
     span: Span
 
 
-@attrs.frozen
+@_node
 class Row:
     cells: tuple[Cell, ...]
     span: Span
 
 
-@attrs.frozen
+@_node
 class Grid:
     """A table written as pipe-separated rows; the first row is the header."""
 
@@ -96,25 +197,25 @@ Value: TypeAlias = "Lit | Member | ListValue | RecordValue | Grid"
 # ---- types -------------------------------------------------------------------------------
 
 
-@attrs.frozen
+@_node
 class SimpleType:
     name: str  # int decimal yen rate bool date monthday
     span: Span
 
 
-@attrs.frozen
+@_node
 class TextType:
     width: int | None
     span: Span
 
 
-@attrs.frozen
+@_node
 class ListType:
     element: TypeExpr
     span: Span
 
 
-@attrs.frozen
+@_node
 class Axis:
     """A table axis: ``所得割額 : yen`` (brackets) or ``認定区分`` (categories of an enum)."""
 
@@ -123,21 +224,21 @@ class Axis:
     span: Span
 
 
-@attrs.frozen
+@_node
 class TableType:
     axes: tuple[Axis, ...]
     value: TypeExpr
     span: Span
 
 
-@attrs.frozen
+@_node
 class ScaleType:
     key: Axis
     value: TypeExpr
     span: Span
 
 
-@attrs.frozen
+@_node
 class NamedType:
     name: str
     span: Span
@@ -148,27 +249,27 @@ TypeExpr: TypeAlias = "SimpleType | TextType | ListType | TableType | ScaleType 
 # ---- expressions (rules and constraints) ---------------------------------------------------
 
 
-@attrs.frozen
+@_node
 class Ref:
     name: str
     span: Span
 
 
-@attrs.frozen
+@_node
 class Call:
     name: str
     args: tuple[Expr, ...]
     span: Span
 
 
-@attrs.frozen
+@_node
 class Lambda:
     param: str
     body: Expr
     span: Span
 
 
-@attrs.frozen
+@_node
 class Binary:
     op: str  # + - * / == != < <= > >= and or
     left: Expr
@@ -176,14 +277,14 @@ class Binary:
     span: Span
 
 
-@attrs.frozen
+@_node
 class Unary:
     op: str  # - not
     operand: Expr
     span: Span
 
 
-@attrs.frozen
+@_node
 class If:
     cond: Expr
     then: Expr
@@ -191,7 +292,7 @@ class If:
     span: Span
 
 
-@attrs.frozen
+@_node
 class Let:
     name: str
     value: Expr
@@ -199,7 +300,7 @@ class Let:
     span: Span
 
 
-@attrs.frozen
+@_node
 class ListExpr:
     items: tuple[Expr, ...]
     span: Span
@@ -248,7 +349,7 @@ def nesting(expr: Expr) -> int:
 # ---- statements ----------------------------------------------------------------------------
 
 
-@attrs.frozen
+@_node
 class Clause:
     """A declaration clause: ``default``, ``required``, ``fixed``, ``min``, ``max``,
     ``increasing``/``decreasing`` (``arg`` is the axis name), ``when`` (``arg`` is
@@ -259,7 +360,7 @@ class Clause:
     span: Span
 
 
-@attrs.frozen
+@_node
 class CoreHeader:
     name: str
     version: str
@@ -269,7 +370,7 @@ class CoreHeader:
     horizon: Lit | None = None
 
 
-@attrs.frozen
+@_node
 class TenantHeader:
     name: str
     code: str
@@ -277,7 +378,7 @@ class TenantHeader:
     code_span: Span
 
 
-@attrs.frozen
+@_node
 class Uses:
     core: str
     op: str | None
@@ -286,14 +387,14 @@ class Uses:
     version_span: Span | None
 
 
-@attrs.frozen
+@_node
 class EnumMember:
     name: str
     label: str | None
     span: Span
 
 
-@attrs.frozen
+@_node
 class EnumDecl:
     name: str
     members: tuple[EnumMember, ...]
@@ -302,7 +403,7 @@ class EnumDecl:
     name_span: Span
 
 
-@attrs.frozen
+@_node
 class FieldDecl:
     name: str
     type: TypeExpr
@@ -310,7 +411,7 @@ class FieldDecl:
     span: Span
 
 
-@attrs.frozen
+@_node
 class RecordDecl:
     name: str
     fields: tuple[FieldDecl, ...]
@@ -319,7 +420,7 @@ class RecordDecl:
     name_span: Span
 
 
-@attrs.frozen
+@_node
 class TypeDecl:
     name: str
     type: TypeExpr
@@ -328,7 +429,7 @@ class TypeDecl:
     name_span: Span
 
 
-@attrs.frozen
+@_node
 class InputDecl:
     name: str
     type: TypeExpr
@@ -337,7 +438,7 @@ class InputDecl:
     name_span: Span
 
 
-@attrs.frozen
+@_node
 class ParamDecl:
     name: str
     type: TypeExpr
@@ -346,14 +447,14 @@ class ParamDecl:
     name_span: Span
 
 
-@attrs.frozen
+@_node
 class RuleParam:
     name: str
     type: TypeExpr
     span: Span
 
 
-@attrs.frozen
+@_node
 class RuleDecl:
     name: str
     params: tuple[RuleParam, ...]
@@ -364,13 +465,13 @@ class RuleDecl:
     name_span: Span
 
 
-@attrs.frozen
+@_node
 class FromDecl:
     date: Lit
     span: Span
 
 
-@attrs.frozen
+@_node
 class Assignment:
     name: str
     name_span: Span
@@ -386,7 +487,7 @@ Statement: TypeAlias = (
 Declaration = (EnumDecl, RecordDecl, TypeDecl, InputDecl, ParamDecl, RuleDecl)
 
 
-@attrs.frozen
+@_node
 class Comment:
     """A comment line, kept so that ``fmt`` can put it back."""
 
@@ -394,7 +495,7 @@ class Comment:
     span: Span
 
 
-@attrs.frozen
+@_node
 class SourceFile:
     """A parsed file: its statements in order, and its comments."""
 
@@ -404,3 +505,6 @@ class SourceFile:
     comments: tuple[Comment, ...] = ()
     #: Names of assignments that could not be parsed: set, if wrongly, so not "missing" too.
     broken: frozenset[str] = frozenset()
+
+
+_make_inits()

@@ -111,36 +111,29 @@ class _Scan(NamedTuple):
 _SCANNED: Final = re.compile(r'["#()\[\]{}]')
 
 
+#: What :func:`_scan_line` stops at: a string (closed, or open to the end of the line), a
+#: comment, a bracket.  Inside a string a backslash takes the next character with it.
+_SCAN_TOKEN: Final = re.compile(r'"(?:[^"\\]|\\.)*("?)|#|[()\[\]{}]')
+
+
 def _scan_line(line: str, base: int, stack: list[tuple[str, int]]) -> _Scan:
     if _SCANNED.search(line) is None:
         return _Scan(None, len(stack), line.rstrip())
-    in_string = False
-    string_start = -1
-    code_end = len(line)
     deepest = len(stack)
-    i = 0
-    while i < len(line):
-        ch = line[i]
-        if in_string:
-            if ch == "\\":
-                i += 2
-                continue
-            if ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-            string_start = i
+    for m in _SCAN_TOKEN.finditer(line):
+        ch = line[m.start()]
+        if ch == '"':
+            if not m.group(1):  # no closing quote: the string runs to the end of the line
+                return _Scan(base + m.start(), deepest, line.rstrip())
         elif ch == "#":
-            code_end = i
-            break
+            code_end = m.start()
+            return _Scan(None, deepest, line[:code_end].rstrip(), code_end)
         elif ch in _OPENERS:
-            stack.append((ch, base + i))
+            stack.append((ch, base + m.start()))
             deepest = max(deepest, len(stack))
-        elif ch in _CLOSERS and stack and stack[-1][0] == _CLOSERS[ch]:
+        elif stack and stack[-1][0] == _CLOSERS[ch]:
             stack.pop()
-        i += 1
-    return _Scan(base + string_start if in_string else None, deepest,
-                 line[:code_end].rstrip(), code_end if code_end < len(line) else -1)
+    return _Scan(None, deepest, line.rstrip())
 
 
 class _Statement:

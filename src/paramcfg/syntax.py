@@ -15,20 +15,13 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-from lark.exceptions import UnexpectedInput
 
-from paramcfg import grammar_tables
 from paramcfg import nodes as n
 from paramcfg.diagnostics import Diagnostic
 from paramcfg.fastpath import fast_statement as _fast_statement
-from paramcfg.larkparser import PARSER_OPTIONS, build_parser
-from paramcfg.larkparser import PostLexer as _PostLexer
-from paramcfg.larkparser import ToNodes as _ToNodes
-from paramcfg.larkparser import grammar_file as _grammar_file
-from paramcfg.larkparser import grammar_text as _grammar_text
 from paramcfg.segmenter import (
     CONTINUATION_KEYWORDS,
     MAX_DEPTH,
@@ -47,14 +40,13 @@ from paramcfg.segmenter import assigned_name as _assigned_name
 from paramcfg.segmenter import comments as _comments
 from paramcfg.segmenter import segment_span as _segment_span
 from paramcfg.source import normalise
-from paramcfg.syntax_errors import describe_terminal
-from paramcfg.syntax_errors import mistake_diagnostic as _mistake_diagnostic
-from paramcfg.syntax_errors import problem_diagnostic as _problem
-from paramcfg.syntax_errors import recognise as _recognise
-from paramcfg.syntax_errors import syntax_diagnostic as _syntax_diagnostic
 
 if TYPE_CHECKING:
     from lark import Lark
+    from lark.exceptions import UnexpectedInput
+
+    from paramcfg.larkparser import PARSER_OPTIONS, ToNodes, build_parser
+    from paramcfg.syntax_errors import describe_terminal
 
 __all__ = [
     "CONTINUATION_KEYWORDS", "MAX_DEPTH", "MAX_LINES", "MAX_STATEMENT_CHARS", "MAX_TABLE_CELLS",
@@ -63,9 +55,33 @@ __all__ = [
     "segment",
 ]
 
+#: Names kept here for their old importers, imported on first use: a file the fast paths
+#: take whole (a clean core or profile) never imports Lark (issue 15, start-up).
+_LAZY: Final = {"PARSER_OPTIONS": "paramcfg.larkparser", "build_parser": "paramcfg.larkparser",
+                "describe_terminal": "paramcfg.syntax_errors"}
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - the lazily imported names above
+    home = _LAZY.get(name)
+    if home is None:
+        raise AttributeError(f"module 'paramcfg.syntax' has no attribute {name!r}")
+    import importlib  # noqa: PLC0415 - on first use only
+
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def _unexpected_input() -> type[UnexpectedInput]:
+    """Lark's syntax-error class; asked for only once Lark has refused a statement."""
+    from lark.exceptions import UnexpectedInput  # noqa: PLC0415 - Lark is imported by then
+
+    return UnexpectedInput
+
+
 _lock = threading.Lock()
 _parser: Lark | None = None
-_transformer: _ToNodes | None = None
+_transformer: ToNodes | None = None
 
 
 def _after_fork_in_child() -> None:
@@ -79,19 +95,29 @@ def _after_fork_in_child() -> None:
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def _get_parser() -> tuple[Lark, _ToNodes]:
+def _get_parser() -> tuple[Lark, ToNodes]:
     """The one parser of this process, from the analysed grammar shipped in the package
     (:mod:`paramcfg.grammar_tables`: JSON, never a pickle, used only if it matches the grammar),
     else built from the grammar.  Nothing is read from or written to the user's folders."""
     global _parser, _transformer  # noqa: PLW0603 - one parser per process, built on first use
     if _parser is None or _transformer is None:
-        transformer = _ToNodes()
-        grammar = _grammar_text()
-        tables = _grammar_file(grammar_tables.FILE_NAME)
+        from paramcfg import grammar_tables  # noqa: PLC0415 - Lark only when it is needed
+        from paramcfg.larkparser import (  # noqa: PLC0415
+            PARSER_OPTIONS,
+            PostLexer,
+            ToNodes,
+            build_parser,
+            grammar_file,
+            grammar_text,
+        )
+
+        transformer = ToNodes()
+        grammar = grammar_text()
+        tables = grammar_file(grammar_tables.FILE_NAME)
         parser = None
         if tables is not None:
             parser = grammar_tables.loads(tables, grammar_tables.fingerprint(grammar, PARSER_OPTIONS),
-                                          postlex=_PostLexer(), transformer=transformer)
+                                          postlex=PostLexer(), transformer=transformer)
         _parser = parser or build_parser(grammar, transformer)
         _transformer = transformer
     return _parser, _transformer
@@ -124,7 +150,9 @@ def parse_text(text: str, path: str) -> ParseResult:
     with _lock:
         for seg in segments:
             if seg.problems or seg.unreported:
-                diagnostics.extend(_problem(p, locator) for p in seg.problems)
+                from paramcfg.syntax_errors import problem_diagnostic  # noqa: PLC0415
+
+                diagnostics.extend(problem_diagnostic(p, locator) for p in seg.problems)
                 broken.update(_assigned_name(text, seg))
                 continue
             fast = _fast_statement(text, seg, locator)
@@ -139,13 +167,15 @@ def parse_text(text: str, path: str) -> ParseResult:
             reported = len(diagnostics)
             try:
                 node: n.Statement = parser.parse(text[seg.start : seg.end])  # type: ignore[assignment]
-            except UnexpectedInput as exc:
+            except _unexpected_input() as exc:
                 # A row reduced before the error is not a finished row: no PC0106/PC0107 for it.
                 diagnostics[reported:] = [d for d in diagnostics[reported:]
                                           if d.code not in {"PC0106", "PC0107"}]
                 retried = _recognised(text, seg, locator, parser, diagnostics)
                 if retried is None:
-                    diagnostics.append(_syntax_diagnostic(exc, locator, parser, seg))
+                    from paramcfg.syntax_errors import syntax_diagnostic  # noqa: PLC0415
+
+                    diagnostics.append(syntax_diagnostic(exc, locator, parser, seg))
                 if retried is None or isinstance(retried, bool):
                     broken.update(_assigned_name(text, seg))
                     continue
@@ -168,21 +198,27 @@ def _recognised(text: str, seg: Segment, locator: _Locator, parser: Lark,
     2025/04/01, a pasted spreadsheet row): ``None`` if there are none; else each is reported,
     and the statement parsed again with the fixes (when they keep its length) is returned, or
     ``False`` when it cannot be (a second, other error found then is reported too)."""
-    mistakes, fixed = _recognise(text[seg.start : seg.end])
+    from paramcfg.syntax_errors import (  # noqa: PLC0415 - only once Lark refused a statement
+        mistake_diagnostic,
+        recognise,
+        syntax_diagnostic,
+    )
+
+    mistakes, fixed = recognise(text[seg.start : seg.end])
     if not mistakes:
         return None
-    diagnostics.extend(_mistake_diagnostic(x, locator, seg) for x in mistakes)
+    diagnostics.extend(mistake_diagnostic(x, locator, seg) for x in mistakes)
     if fixed is None:
         return False
     locator.base = seg.start
     reported = len(diagnostics)
     try:
         node: n.Statement = parser.parse(fixed)  # type: ignore[assignment]
-    except UnexpectedInput as exc:
+    except _unexpected_input() as exc:
         diagnostics[reported:] = [d for d in diagnostics[reported:]
                                   if d.code not in {"PC0106", "PC0107"}]
-        if not _recognise(fixed)[0]:
-            diagnostics.append(_syntax_diagnostic(exc, locator, parser, seg))
+        if not recognise(fixed)[0]:
+            diagnostics.append(syntax_diagnostic(exc, locator, parser, seg))
         return False
     finally:
         locator.base = seg.start

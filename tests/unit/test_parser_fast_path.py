@@ -45,7 +45,7 @@ def _fast_count(text: str) -> int:
     taken = 0
     real = fastpath.fast_statement  # what syntax._fast_statement is
 
-    def counting(*args: object) -> n.Assignment | None:
+    def counting(*args: object) -> n.Statement | None:
         nonlocal taken
         result = real(*args)  # type: ignore[arg-type]
         taken += result is not None
@@ -70,14 +70,16 @@ def test_every_file_parses_the_same(path: Path) -> None:
     assert_same(src.text, src.path)
 
 
-def test_the_fast_path_takes_the_usual_profile_statements() -> None:
-    for path in sorted((ROOT / "tenant_profiles").glob("*.pcfg")):
+def test_the_fast_path_takes_every_statement_of_the_sample_files() -> None:
+    """The sample core and profiles, all clean, never need Lark (paramcfg.fastdecl takes the
+    headers, declarations, rules and records): `paramcfg check` of a clean profile does not even
+    build the Lark parser (issue 15)."""
+    paths = [*sorted((ROOT / "tenant_profiles").glob("*.pcfg")),
+             *sorted((ROOT / "package_core").glob("*.pcore"))]
+    for path in paths:
         text = decode(path.read_bytes(), path.name).text
         statements = parse_text(text, path.name).file.statements
-        # Records (here written over several lines with comments) are left to Lark.
-        assignments = sum(isinstance(s, n.Assignment) and not isinstance(s.value, n.RecordValue)
-                          for s in statements)
-        assert _fast_count(text) == assignments, path.name
+        assert _fast_count(text) == len(statements), path.name
 
 
 # ---- the edges, one by one ---------------------------------------------------------------
@@ -200,3 +202,73 @@ def test_the_fast_tokens_are_tried_in_the_grammars_priority_order() -> None:
         pattern = fastpath._FAST_TOKEN.pattern
         if name != "STRING":
             assert f">{lexicon.TERMINALS[name].regex})" in pattern, name
+
+
+# ---- declarations, rules and headers (paramcfg.fastdecl) -----------------------------------
+
+DECLARATION_EDGES = [
+    'core "c" version 2024.4', 'core "c" version 2024.4 law through 2027-03-31',
+    'core "c" version 2024', 'core "c" version 2024.4.x', 'core "c" version\n  2024.4',
+    'core "c\\"d" version 1', 'tenant "町" code 085421', 'tenant "町" code 08542x',
+    'uses "c"', 'uses "c" >= 2024.4', 'uses "c" == 1', 'uses "c" > 1', 'uses "c" >=',
+    "from 2024-04-01", "from 令和7年4月1日", "from 4月1日", "from and", "from 5",
+    "enum E { a, b }", 'enum E { a "甲", b "乙", }', 'enum E { a }\n  label "x"',
+    "enum E { }", "enum E { a b }", "enum E { a,, b }", "enum and { a }",
+    'record R { a : int, b : yen default 0円 label "x" }', "record R { a : int b : yen, }",
+    "record R { }", "record R { a : int,, b : int }",
+    "type T = table[所得 : yen, 区分] of yen", "type T = list of monthday",
+    "type T = scale[所得 : yen] of rate", "type T = text(40)", "type T = text", "type T = text()",
+    "type T = table[] of yen", "type T = of",
+    "input x : yen", 'input x : 区分\n  label "x"\n  basis "y"',
+    "param x : yen default 1,000円 min 0円 max 100,000,000円",
+    "param x : rate default -1.4% min -x max y * 2 + 1",
+    "param x : yen required", "param x : yen required from 2025-04-01",
+    "param x : yen required from 令和7年", "param x : yen fixed default 5円",
+    "param x : T increasing along 所得 decreasing along y", "param x : T increasing y",
+    "param x : yen when s == m", "param x : yen when s != m", "param x : yen min",
+    'param x : T default\n  | a | b |\n  | 1 | 2 |\n  label "x"',
+    'param x : T default\n  | a | b |  # note\n\n  | 1 | 2 |\n  basis "x"',
+    'param x : T default\n  | a | b\n  label "x"', "param x : yen default [1, 2,]",
+    "param x : yen default [,]", "param x : yen default [, 1]", "param x : R default {a = 1, b = 2}",
+    "param x : R default {a = 1 b = [1]}", "param x : R default {,}", "param x : R default {a = 1,,}",
+    "param x : yen default 5 # c\n  min 0 # d", "param x : yen default max",
+    "rule r : int = 1", "rule r : int = 1 + 2 * 3 - -4 / x", "rule r : bool = not a == b and c or d",
+    "rule r : bool = a < b < c", "rule r : int = if a then b else if c then d else e",
+    "rule r : int = 1 + if a then b else c", "rule r : int = f()", "rule r : int = f(a, b -> b + 1)",
+    "rule r : int = f((a) -> 1)", "rule r : int = f(a + b -> 1)", "rule r : int = max(a, 0円)",
+    "rule r : int = [1, 2]", "rule r : int = []", "rule r : int = [1,]", "rule r : int = (1",
+    "rule r(a : int, b : list of yen) : yen = a", "rule r() : int = 1", "rule r(a : int,) : int = a",
+    'rule r : int =\n  let a = 1\n  let b = a +\n    2\n  a + b\n  label "x"',
+    "rule r : int =\n  let a = f(1,\n    2)\n  a", "rule r : int =\n  let a = if x\n  then 1 else 2\n  a",
+    "rule r : int = let a = 1", "rule r : int = a -> b", "rule r : int = - not x",
+    "rule r : int = a + not b", "rule r : int = not not a", "rule r : int = true and false",
+    'rule r : text = "a" label "x" basis "y"', "rule r : int = 1 label x", "rule r : int = 1 max 2",
+    "rule r : int = 2024-04-01 - 4月1日", "rule r : int = 1 then",
+    "review x = 1", "x = {a = 1}", "x = [1,\n  2]", "x = 1 # c", "param x : yen\n  # c\n  default 1",
+]
+
+
+@pytest.mark.parametrize("statement", DECLARATION_EDGES)
+def test_declaration_edge(statement: str) -> None:
+    assert_same(statement + "\n", "t.pcore")
+    assert_same("  " + statement.replace("\n", "\n  ") + "\n", "t.pcore")
+
+
+DECL_STARTS = ["param x :", "param x : yen", "input x :", "type T =", "rule r : int =",
+               "rule r(a : int) : yen =", "enum E {", "record R {", "param x : T default",
+               'core "c" version', 'uses "c"', "from"]
+DECL_PARTS = ["yen", "int", "text", "(", ")", "40", "list", "of", "table", "[", "]", "scale",
+              ":", ",", "default", "min", "max", "required", "fixed", "label", '"l"', "basis",
+              "increasing", "decreasing", "along", "when", "==", "let", "=", "if", "then", "else",
+              "not", "and", "or", "+", "-", "*", "/", "<", "->", "{", "}", "|", "x", "y.z", "f",
+              "1", "48,600円", "1.4%", "2024-04-01", "4月1日", "true", "2024.4", "law", "through",
+              "\n  ", "\n  | a |", "# c\n  ", "max(", "2号"]
+
+
+@property_settings(share=5)
+@given(st.sampled_from(DECL_STARTS), st.lists(st.sampled_from(DECL_PARTS), max_size=10),
+       st.lists(SPACE, min_size=10, max_size=10))
+def test_random_declarations_parse_the_same(start: str, parts: list[str],
+                                            spaces: list[str]) -> None:
+    text = start + " " + "".join(p + s for p, s in zip(parts, spaces, strict=False))
+    assert_same(text + "\n", "t.pcore")

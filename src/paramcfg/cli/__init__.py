@@ -25,7 +25,9 @@ unreadable input, 3 an internal error (a bug in paramcfg: please report it).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import os
 import sys
 import traceback
@@ -85,13 +87,15 @@ class Command(Protocol):
     def run(self, args: argparse.Namespace, /) -> int: ...
 
 
-def build_parser(lang: str) -> tuple[Parser, dict[str, Callable[[argparse.Namespace], int]]]:
-    """The command line with help in ``lang``, and each command's ``run`` by its name."""
+def build_parser(lang: str, modules: Sequence[str] | None = None,
+                 ) -> tuple[Parser, dict[str, Callable[[argparse.Namespace], int]]]:
+    """The command line with help in ``lang``, and each command's ``run`` by its name (the
+    commands of ``modules``, by default all)."""
     parser, sub = make_parser(lang, (
         "Check and use paramcfg tenant profiles against a package core.",
         "テナントプロファイルをパッケージコアに照らして確認し、使います。"))
     runs: dict[str, Callable[[argparse.Namespace], int]] = {}
-    for name in COMMANDS:
+    for name in COMMANDS if modules is None else modules:
         module = cast("Command", importlib.import_module(name))
         module.add_parser(sub)
         for added in sub.choices.keys() - runs.keys():  # its name and any aliases
@@ -99,15 +103,48 @@ def build_parser(lang: str) -> tuple[Parser, dict[str, Callable[[argparse.Namesp
     return parser, runs
 
 
+def _parse_one_command(argv: list[str], lang: str) -> tuple[
+        Parser, dict[str, Callable[[argparse.Namespace], int]], argparse.Namespace] | None:
+    """``paramcfg check …``: the command line of that command's module alone, so that a run
+    imports one command module, not all (issue 15, start-up).  ``None`` (parse with every
+    command) when the first word names no module of its own (``test``, ``report``), or when
+    the line does not parse: the error is then reported by the whole command line, with its
+    whole usage, exactly as before."""
+    if not argv or argv[0].startswith("-"):
+        return None
+    module = f"paramcfg.cli.{argv[0].replace('-', '_')}"
+    if module not in COMMANDS:
+        return None
+    parser, runs = build_parser(lang, (module,))
+    if argv[0] not in runs:
+        return None
+    quiet = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(quiet):
+            args = parser.parse_args(argv)
+    except SystemExit as exc:
+        if exc.code:
+            return None
+        raise  # --help, printed to stdout: done
+    return parser, runs, args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = detect_lang(argv_lang(argv))
-    parser, runs = build_parser(lang)
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help and --version
+        parsed = _parse_one_command(argv, lang)
+    except SystemExit as exc:  # `paramcfg check --help`
         return int(exc.code or 0)
+    if parsed is None:
+        parser, runs = build_parser(lang)
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help and --version
+            return int(exc.code or 0)
+    else:
+        parser, runs, args = parsed
     if args.command is None:
         # A bare `paramcfg` (or only `--lang ja`): the help, on stderr and with exit 2, as ruff
         # does: nothing was done, so a script that called it with an empty variable must not
