@@ -271,10 +271,22 @@ class CoreHeader:
 
 @attrs.frozen
 class TenantHeader:
+    """``tenant "町名" code 085421``, or ``prefecture "茨城県" code 080004`` (``kind``)."""
+
     name: str
     code: str
     span: Span
     code_span: Span
+    kind: str = "tenant"  # "tenant" | "prefecture"
+
+
+@attrs.frozen
+class Within:
+    """``within "茨城県"``: the town's prefecture layer, by the prefecture profile's name."""
+
+    name: str
+    span: Span
+    name_span: Span
 
 
 @attrs.frozen
@@ -380,7 +392,7 @@ class Assignment:
 
 
 Statement: TypeAlias = (
-    "CoreHeader | TenantHeader | Uses | EnumDecl | RecordDecl | TypeDecl | InputDecl"
+    "CoreHeader | TenantHeader | Uses | Within | EnumDecl | RecordDecl | TypeDecl | InputDecl"
     " | ParamDecl | RuleDecl | FromDecl | Assignment"
 )
 Declaration = (EnumDecl, RecordDecl, TypeDecl, InputDecl, ParamDecl, RuleDecl)
