@@ -360,10 +360,14 @@ def _find_layer(town_path: str, name: str, core: str | None, diags: list[Diagnos
         return None
     if isinstance(found, Path):
         return found
-    looked = ", ".join(str(f) for f in found) or "no prefectures/ folder"
-    looked_ja = "、".join(str(f) for f in found) or "prefectures/ フォルダがありません"
-    diags.append(Diagnostic("PC0603", span, {
-        "name": name, "looked": f" (looked in {looked})", "looked_ja": f"（探した場所: {looked_ja}）"}))
+    if found:
+        looked = f" (looked in {', '.join(map(str, found))})"
+        looked_ja = f"（探した場所: {'、'.join(map(str, found))}）"
+    else:
+        looked = " (there is no prefectures/ folder above the town or the core)"
+        looked_ja = "（市町村やコアのフォルダの上に prefectures/ フォルダがありません）"
+    diags.append(Diagnostic("PC0603", span, {"name": name, "looked": looked,
+                                             "looked_ja": looked_ja}))
     return None
 
 

@@ -191,6 +191,17 @@ class Resolved:
     span: Span | None = attrs.field(eq=False)
     since: dt.date | None = None
 
+    @property
+    def layer(self) -> str:
+        """The layer the value comes from, as outputs name it: ``default`` (the core's
+        default), ``core`` (a dated value of the core), ``prefecture`` or ``tenant``."""
+        return "tenant" if self.origin == "profile" else self.origin
+
+    @property
+    def provenance(self) -> str:
+        """The layer and the line: ``prefecture prefectures/ibaraki.pcfg:19``."""
+        return f"{self.layer} {self.span.file}:{self.span.line}" if self.span else self.layer
+
 
 class Timeline:
     """Every parameter's value as of rising dates, in layers: the core's default and dated
