@@ -224,10 +224,10 @@ CODES: Final[dict[str, Code]] = {
                 "every town of the prefecture"),
                ("「{name}」は都道府県が定める値で、市町村のプロファイルでは設定できません"
                 "（{owner_ja}のプロファイルが全市町村の値を定めます）")),
-              (("delete this line; if the value is wrong, have {owner}'s profile corrected (its "
-                "value applies to your town)"),
-               ("この行を削除してください。値が違う場合は{owner_ja}のプロファイルを直してもらって"
-                "ください（その値が本団体に適用されます）"))),
+              (("delete this line{within}; if the value is wrong, have {owner}'s profile "
+                "corrected (its value applies to your town)"),
+               ("この行を削除してください{within_ja}。値が違う場合は{owner_ja}のプロファイルを"
+                "直してもらってください（その値が本団体に適用されます）"))),
         _code("PC0409", "empty-block", W,
               ("`from {date}` sets nothing", "from {date} のブロックに設定がありません"),
               ("add assignments below it, or delete the line",

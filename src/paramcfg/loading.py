@@ -227,6 +227,8 @@ def _check_now(src: Source, core: CoreResult, parsed: ParseResult | None = None,
             profile = attrs.evolve(profile, layer=layer.profile)
             sources.update(layer.sources)
             diags = [_where_set(d, layer.profile) if d.code == "PC0414" else d for d in diags]
+        if profile is not None and profile.kind == "tenant" and profile.within is None:
+            diags = [_name_the_layer(d, profile) if d.code == "PC0414" else d for d in diags]
         if profile is not None:
             checks.check_profile_values(core.core, profile, diags)
         if layer is not None:
@@ -246,6 +248,19 @@ def _where_set(d: Diagnostic, layer: model.Profile) -> Diagnostic:
                            f"{layer.name}のプロファイルのここで設定（{block.date} から）")
             return attrs.evolve(d, related=(note, *d.related))
     return d
+
+
+def _name_the_layer(d: Diagnostic, town: model.Profile) -> Diagnostic:
+    """A town without a layer sets a value its prefecture owns (PC0414): the prefecture its
+    code tells, and the ``within`` line that would give the town the prefecture's value."""
+    prefecture = checks.prefecture_of(town.code)
+    if prefecture is None:
+        return d
+    line = f'within "{prefecture}"'
+    return attrs.evolve(d, args={
+        **d.args, "owner": prefecture, "owner_ja": prefecture,
+        "within": f", and name {prefecture}'s profile below the uses line: {line}",
+        "within_ja": f"。uses 行の下に {line} と書いて{prefecture}のプロファイルを指定してください"})
 
 
 def _key(d: Diagnostic) -> tuple[object, ...]:

@@ -531,7 +531,8 @@ def _prefecture_owned(s: n.Assignment, p: Param, town: tuple[str, str]) -> Diagn
     """A town sets a parameter the core gives its prefecture (``set by prefecture``)."""
     owner, owner_ja = town
     return Diagnostic("PC0414", s.name_span, {"name": s.name, "owner": owner,
-                                              "owner_ja": owner_ja},
+                                              "owner_ja": owner_ja, "within": "",
+                                              "within_ja": ""},
                       related=(_decl_related(p),))
 
 
