@@ -508,9 +508,13 @@ def _prefecture_above(here: Path, name: str, looked: list[Path]) -> Path | None:
 
 
 def _near(path: Path) -> Path:
-    """``path`` relative to the working folder when it is below it, else as it is."""
-    cwd = Path.cwd()
-    return path.relative_to(cwd) if path.is_relative_to(cwd) else path
+    """``path`` as messages and spans show it: relative to the working folder when that is the
+    shorter (``../paramcfg/prefectures/ibaraki.pcfg`` from a town's own folder), else whole."""
+    try:
+        relative = Path(os.path.relpath(path))
+    except ValueError:  # another drive (Windows)
+        return path
+    return relative if len(str(relative)) <= len(str(path)) else path
 
 
 def _prefecture_in(folder: Path, name: str) -> Path | None:
