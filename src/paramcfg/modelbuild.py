@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from paramcfg import layering
 from paramcfg import nodes as n
 from paramcfg import types as t
 from paramcfg.convert import Converter
@@ -236,10 +237,7 @@ def build_core(files: Iterable[n.SourceFile], diags: list[Diagnostic]) -> Core |
             diags.append(_wrong_file_kind(s.span, expected_core=True))
             return None
         elif isinstance(s, n.Within):
-            diags.append(Diagnostic("PC0205", s.span, {
-                "what": "a `within` line", "what_ja": "within 行",
-                "fix": "delete it: only a town profile names its prefecture",
-                "fix_ja": "削除してください。都道府県を指定するのは市町村のプロファイルだけです"}))
+            diags.append(layering.within_in_core(s))
     if header is None:
         span = Span.point(files[0].path if files else "<core>")
         diags.append(Diagnostic("PC0204", span, {
@@ -510,7 +508,7 @@ def _assignment(
             "basis_ja": f"（{p.basis}）" if p.basis else ""}, related=(_decl_related(p),)))
         return None
     if p.prefecture and town is not None:
-        diags.append(_prefecture_owned(s, p, town))
+        diags.append(layering.prefecture_owned(s, town, _decl_related(p)))
         return None
     if s.name in seen:
         diags.append(Diagnostic("PC0405", s.name_span, {
@@ -525,15 +523,6 @@ def _assignment(
     if value is None:
         return None
     return Assigned(s.name, value, s.span)
-
-
-def _prefecture_owned(s: n.Assignment, p: Param, town: tuple[str, str]) -> Diagnostic:
-    """A town sets a parameter the core gives its prefecture (``set by prefecture``)."""
-    owner, owner_ja = town
-    return Diagnostic("PC0414", s.name_span, {"name": s.name, "owner": owner,
-                                              "owner_ja": owner_ja, "within": "",
-                                              "within_ja": ""},
-                      related=(_decl_related(p),))
 
 
 def _decl_related(p: Param) -> Related:
@@ -588,19 +577,13 @@ def build_profile(
                 "header": "tenant", "example": 'tenant "町名" code 085421'}))
         return None
     if within is not None and header.kind == "prefecture":
-        diags.append(Diagnostic("PC0205", within.span, {
-            "what": "a `within` line", "what_ja": "within 行",
-            "fix": "delete it: a prefecture profile is itself the layer its towns name",
-            "fix_ja": "削除してください。都道府県のプロファイルは、市町村が within で指定する側です"}))
+        diags.append(layering.within_in_prefecture(within))
         within = None
     conv = Converter(diags, core.enums,
                      {p.name: p.default for p in core.params.values() if p.default is not None})
     rejected: set[str] = set(file.broken)
     partial: list[tuple[dt.date, Assigned]] = []
-    town = None
-    if header.kind == "tenant":
-        town = (within.name, within.name) if within is not None else (
-            "its prefecture", "都道府県")
+    town = layering.owner(header, within)
     blocks = _blocks([file], core.params, conv, diags, in_core=False, core_name=core.name,
                      rejected=rejected, partial=partial, town=town)
     dropped = sum(isinstance(s, n.FromDecl) for s in file.statements) - len(blocks)
