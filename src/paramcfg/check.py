@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from paramcfg import nodes as n
 from paramcfg import runtime as rt
@@ -22,7 +22,8 @@ from paramcfg.values import describe_range, format_typed
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
 
-__all__ = ["bound_value", "check_code", "check_core_values", "check_profile_values", "code_check_digit"]
+__all__ = ["PREFECTURES", "bound_value", "check_code", "check_core_values", "check_profile_values",
+           "code_check_digit", "prefecture_of"]
 
 Number = int | Decimal
 
@@ -62,6 +63,51 @@ def check_code(code: str, span: Span, diags: list[Diagnostic]) -> None:
             "fix": f"check the code in the 全国地方公共団体コード list (perhaps {code[:5]}{want})",
             "fix_ja": "総務省の全国地方公共団体コード一覧で確認してください"
                       f"（{code[:5]}{want} ではありませんか）"}))
+
+
+#: The 47 prefectures by their 全国地方公共団体コード (the first two digits of every code in the
+#: prefecture: 01 北海道 … 08 茨城県 … 47 沖縄県); a prefecture's own code is these two digits,
+#: 000 and the check digit (茨城県 080004).
+PREFECTURES: Final = (
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
+    "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
+    "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
+    "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
+    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
+    "鹿児島県", "沖縄県",
+)
+
+
+def prefecture_of(code: str) -> str | None:
+    """The prefecture a 地方公共団体コード belongs to (its first two digits), or ``None``."""
+    head = code[:2]
+    if len(head) == 2 and head.isascii() and head.isdigit() and 1 <= int(head) <= len(PREFECTURES):
+        return PREFECTURES[int(head) - 1]
+    return None
+
+
+def check_prefecture_code(name: str, code: str, span: Span, diags: list[Diagnostic]) -> None:
+    """A prefecture profile's code: a valid 地方公共団体コード (:func:`check_code`) of the form
+    NN000C, whose NN is the prefecture the header names."""
+    before = len(diags)
+    check_code(code, span, diags)
+    if len(diags) > before:
+        return
+    pref = prefecture_of(code)
+    if code[2:5] != "000" or pref is None:
+        own = f"{code[:2]}000{code_check_digit(code[:2] + '000')}" if pref else "080004"
+        diags.append(Diagnostic("PC0601", span, {
+            "code": code, "detail": "a prefecture's code is its two digits, 000 and the check "
+                                    "digit, and this is a town's",
+            "detail_ja": "都道府県のコードは 2 桁の番号・000・検査数字で、これは市町村のコードです",
+            "fix": f"write the prefecture's own code (perhaps {own})",
+            "fix_ja": f"都道府県のコードを書いてください（{own} ではありませんか）"}))
+    elif pref != name:
+        diags.append(Diagnostic("PC0604", span, {
+            "detail": f"code {code} is {pref}'s, but this profile is {name}'s",
+            "detail_ja": f"コード {code} は{pref}のコードですが、このプロファイルは{name}のものです",
+            "fix": "check the name and the code in the prefecture line",
+            "fix_ja": "prefecture 行の名前とコードを確認してください"}))
 
 
 def _check_uses(core: Core, profile: Profile, diags: list[Diagnostic]) -> None:
@@ -168,6 +214,8 @@ class _ValueChecker:
         self.core = core
         self.diags = diags
         self.reported: set[tuple[object, ...]] = set()
+        #: The values the current check reads its bounds from (see :meth:`related`).
+        self.values: Mapping[str, Resolved] = {}
 
     def add(self, d: Diagnostic) -> None:
         key = (d.code, d.span.file, d.span.start, d.span.end, tuple(sorted(d.args.items())))
@@ -180,10 +228,21 @@ class _ValueChecker:
         basis_ja = f"（{p.basis}）" if p.basis else ""
         if c is not None:
             return (Related(c.span, f"the core requires `{c.kind} {c.text}`{basis}",
-                            f"コアの制約「{c.kind} {c.text}」{basis_ja}"),)
+                            f"コアの制約「{c.kind} {c.text}」{basis_ja}"),
+                    *self._layered(c))
         return (Related(p.name_span, f"declared here{basis}", f"宣言{basis_ja}"),)
 
+    def _layered(self, c: Constraint) -> Iterator[Related]:
+        """Where a bound's parameter was set, when the prefecture's profile set it: the value
+        a town is held to may come from another file."""
+        for name in dict.fromkeys(_reads(c.expr)):
+            r = self.values.get(name)
+            if r is not None and r.origin == "prefecture" and r.span is not None:
+                yield Related(r.span, f"{name} is set by the prefecture's profile here",
+                              f"「{name}」は都道府県のプロファイルのここで設定されています")
+
     def check(self, p: Param, r: Resolved, values: Mapping[str, Resolved]) -> None:
+        self.values = values
         span = r.span or p.name_span
         value = r.value
         for c in p.constraints:
@@ -317,7 +376,7 @@ def _dates(core: Core, profile: Profile | None) -> list[dt.date]:
     dates |= {p.required_from for p in core.params.values() if p.required_from is not None}
     if profile is not None and profile.blocks:
         first = profile.blocks[0].date
-        dates = {d for d in dates if d > first} | {b.date for b in profile.blocks}
+        dates = {d for d in dates | profile.change_dates() if d > first} | {first}
     return sorted(dates) or [dt.date.min]
 
 
@@ -331,13 +390,14 @@ def _resolve_each(core: Core, profile: Profile,
 
 
 class _Changes:
-    """The names assigned (by the core's dated blocks or the profile's) since the date asked
-    for before: what :class:`~paramcfg.model.Timeline` replaced in between.  The first call
-    gives every name assigned up to its date."""
+    """The names assigned (by the core's dated blocks, the prefecture layer's or the
+    profile's) since the date asked for before: what :class:`~paramcfg.model.Timeline`
+    replaced in between.  The first call gives every name assigned up to its date."""
 
     def __init__(self, core: Core, profile: Profile) -> None:
-        self._layers = (core.blocks, profile.blocks)
-        self._taken = [0, 0]
+        layer = profile.layer.blocks if profile.layer is not None else ()
+        self._layers = (core.blocks, layer, profile.blocks)
+        self._taken = [0, 0, 0]
 
     def up_to(self, on: dt.date) -> set[str]:
         names: set[str] = set()
@@ -357,8 +417,14 @@ def check_horizon(core: Core, blocks: Iterable[Block], diags: list[Diagnostic]) 
 
 
 def check_profile_values(core: Core, profile: Profile, diags: list[Diagnostic]) -> None:
-    """Header, required values on every effective date, and every constraint."""
-    check_code(profile.code, profile.code_span, diags)
+    """Header, required values on every effective date, and every constraint.
+
+    A town is checked with its prefecture layer (:attr:`Profile.layer`) merged in; a
+    prefecture profile alone, where it is not required to set what its towns set."""
+    if profile.kind == "prefecture":
+        check_prefecture_code(profile.name, profile.code, profile.code_span, diags)
+    else:
+        check_code(profile.code, profile.code_span, diags)
     _check_uses(core, profile, diags)
     check_horizon(core, profile.blocks, diags)
     checker = _ValueChecker(core, diags)
@@ -366,7 +432,8 @@ def check_profile_values(core: Core, profile: Profile, diags: list[Diagnostic]) 
     if not profile.blocks and profile.dropped_blocks:
         return  # each block's bad date is already reported; "missing" would be a cascade
     if not profile.blocks:
-        first_required = [p for p in core.params.values() if p.required and not p.required_from]
+        first_required = [p for p in core.params.values() if p.required and not p.required_from
+                          and _must_set(p, profile)]
         for p in first_required:
             checker.add(Diagnostic("PC0401", profile.span, {
                 "name": p.name, "date": "any date", "date_ja": "どの日付"},
@@ -415,7 +482,8 @@ def check_profile_values(core: Core, profile: Profile, diags: list[Diagnostic]) 
             p = params[i]
             r = values.get(p.name)
             if r is None:
-                if p.required_on(on) and p.name not in missing and p.name not in profile.rejected:
+                if p.required_on(on) and p.name not in missing and p.name not in profile.rejected \
+                        and _must_set(p, profile):
                     missing.add(p.name)
                     checker.add(Diagnostic("PC0401", block.span, {
                         "name": p.name, "date": str(on)}, related=checker.related(p)))
@@ -429,24 +497,30 @@ def check_profile_values(core: Core, profile: Profile, diags: list[Diagnostic]) 
             checked[p.name] = (r, bounds)
             checker.check(p, r, values)
         for p in todo_switched:
-            _check_used(core, p, values, on, checker, unused)
+            _check_used(core, p, values, on, checker, unused, profile.origin)
     # Tables that could not be read whole: the cells that could be are checked too, with the
     # values in force on their block's date (one problem never hides the others).
     for on, a in profile.partial:
         param = core.params.get(a.name)
         if param is not None:
-            checker.check(param, Resolved(a.value, "profile", a.span, on),
+            checker.check(param, Resolved(a.value, profile.origin, a.span, on),
                           resolve(core, profile, on))
 
 
+def _must_set(p: Param, profile: Profile) -> bool:
+    """Whether ``profile`` must give required ``p`` a value: a town must give every one (its
+    prefecture's count as its own); a prefecture only those the core gives it."""
+    return profile.kind != "prefecture" or p.prefecture
+
+
 def _check_used(core: Core, p: Param, values: Mapping[str, Resolved], on: dt.date,
-                checker: _ValueChecker, unused: set[tuple[str, Span]]) -> None:
+                checker: _ValueChecker, unused: set[tuple[str, Span]], origin: str) -> None:
     """``when S == M``: a value the profile gives (other than the core's) while S is not M is
     never used by any rule: the town meant something the package will not do (PC0412)."""
     assert p.when is not None  # noqa: S101 - only switched parameters come here
     switch, member = p.when
     r, s = values.get(p.name), values.get(switch)
-    if r is None or s is None or r.origin != "profile" or r.span is None or s.value == member \
+    if r is None or s is None or r.origin != origin or r.span is None or s.value == member \
             or (p.name, r.span) in unused:
         return
     own = resolve(core, None, on).get(p.name)

@@ -219,6 +219,15 @@ CODES: Final[dict[str, Code]] = {
                 "that fiscal year's law is installed); ask the vendor for that release"),
                ("決まっている値ならそのままで構いません（その年度の法令を反映した本体の版を入れると"
                 "使われます）。その版についてはベンダーに確認してください"))),
+        _code("PC0414", "set-by-prefecture", E,
+              (("{name} is set by the prefecture, not by a town: {owner}'s profile sets it for "
+                "every town of the prefecture"),
+               ("「{name}」は都道府県が定める値で、市町村のプロファイルでは設定できません"
+                "（{owner_ja}のプロファイルが全市町村の値を定めます）")),
+              (("delete this line{within}; if the value is wrong, have {owner}'s profile "
+                "corrected (its value applies to your town)"),
+               ("この行を削除してください{within_ja}。値が違う場合は{owner_ja}のプロファイルを"
+                "直してもらってください（その値が本団体に適用されます）"))),
         _code("PC0409", "empty-block", W,
               ("`from {date}` sets nothing", "from {date} のブロックに設定がありません"),
               ("add assignments below it, or delete the line",
@@ -300,6 +309,24 @@ CODES: Final[dict[str, Code]] = {
         _code("PC0602", "core-mismatch", E,
               ("{detail}", "{detail_ja}"),
               ("{fix}", "{fix_ja}")),
+        _code("PC0603", "prefecture-not-found", E,
+              ("no prefecture profile of {name} was found{looked}",
+               "「{name}」の都道府県プロファイルが見つかりません{looked_ja}"),
+              (("put the prefecture's profile (`prefecture \"{name}\" code …`) in a "
+                "prefectures/ folder beside the town or above it, or name its folder in "
+                'paramcfg.toml with prefectures = "DIR"; check the name in the within line'),
+               ('都道府県のプロファイル（prefecture "{name}" code …）を市町村のフォルダかその上の '
+                'prefectures/ フォルダに置くか、paramcfg.toml に prefectures = "DIR" と書いて'
+                "そのフォルダを指定してください。within 行の名前も確認してください"))),
+        _code("PC0604", "prefecture-mismatch", E,
+              ("{detail}", "{detail_ja}"),
+              ("{fix}", "{fix_ja}")),
+        _code("PC0605", "prefecture-has-errors", E,
+              ("the prefecture profile {path} ({name}) has {errors} error(s)",
+               "都道府県のプロファイル {path}（{name}）にエラーが {errors} 件あります"),
+              (("run paramcfg check {path} and correct it; until then this town's values cannot "
+               "be computed"),
+               "paramcfg check {path} を実行して直してください。直るまで本団体の値は計算できません")),
         # ---- PC07xx: the core itself (vendors) ------------------------------------------
         _code("PC0701", "bad-declaration", E,
               ("{name} is required, so it has no default",
@@ -353,6 +380,13 @@ CODES: Final[dict[str, Code]] = {
               ("{member} is not a member of {enum}, the type of {switch}",
                "「{member}」は「{switch}」の型 {enum} の要素ではありません"),
               ("use one of: {members}", "次のどれかを書いてください: {members_ja}")),
+        _code("PC0713", "prefecture-and-fixed", E,
+              ("{name} cannot be both fixed and set by prefecture",
+               "「{name}」を fixed と set by prefecture の両方にはできません"),
+              (("remove `fixed` if the prefecture decides the value, or `set by prefecture` if "
+                "the law does"),
+               ("都道府県が値を決めるなら fixed を、法令で決まるなら set by prefecture を削除して"
+                "ください"))),
         # ---- PC08xx: rules (vendors) ------------------------------------------------
         _code("PC0801", "rule-type-error", E,
               ("{detail}", "{detail_ja}"),

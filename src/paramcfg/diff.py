@@ -41,6 +41,10 @@ class Change:
     cell: str
     old: str
     new: str
+    #: Where each side's value comes from (:attr:`~paramcfg.model.Resolved.provenance`:
+    #: ``prefecture prefectures/ibaraki.pcfg:19``); empty where it is not asked for.
+    old_from: str = ""
+    new_from: str = ""
 
 
 @attrs.frozen
@@ -132,22 +136,30 @@ def compare_values(ty: t.Type, a: Resolved | None,
 def value_changes(
     dates: Iterable[dt.date], types: Mapping[str, t.Type],
     sides: Callable[[dt.date], tuple[Mapping[str, Resolved], Mapping[str, Resolved]]],
+    *, provenance: bool = False,
 ) -> Iterator[Change]:
     """Each difference between two sides' values of the parameters in ``types``, as of each of
     the rising ``dates`` (``sides(on)`` gives both sides' values): reported on the first date
-    it appears, not again while it persists, and anew if it comes back after being equal."""
+    it appears, not again while it persists, and anew if it comes back after being equal.
+    ``provenance``: each change says where each side's value comes from."""
     last: dict[tuple[str, str], tuple[str, str]] = {}
     for on in dates:
         a, b = sides(on)
         for name, ty in types.items():
-            found = compare_values(ty, a.get(name), b.get(name))
+            ra, rb = a.get(name), b.get(name)
+            found = compare_values(ty, ra, rb)
             for cell, old, new in found:
                 if last.get((name, cell)) != (old, new):
-                    yield Change(on, name, cell, old, new)
+                    yield Change(on, name, cell, old, new,
+                                 _from(ra) if provenance else "", _from(rb) if provenance else "")
                     last[(name, cell)] = (old, new)
             seen_now = {cell for cell, _, _ in found}
             for key in [k for k in last if k[0] == name and k[1] not in seen_now]:
                 del last[key]  # equal again: a later difference is reported anew
+
+
+def _from(r: Resolved | None) -> str:
+    return r.provenance if r is not None else ""
 
 
 def diff_tenants(core: Core, left: Tenant, right: Tenant | None) -> DiffResult:
@@ -163,7 +175,7 @@ def diff_tenants(core: Core, left: Tenant, right: Tenant | None) -> DiffResult:
         return _values(core, left, on), _values(core, right, on)
 
     types = {name: p.type for name, p in core.params.items() if not p.fixed}
-    changes = list(value_changes(dates, types, sides))
+    changes = list(value_changes(dates, types, sides, provenance=True))
     differing = {c.parameter for c in changes}
     settable = [n for n, p in core.params.items() if not p.fixed]
     final = _values(core, left, dates[-1])
@@ -192,6 +204,16 @@ def _summary(d: DiffResult, lang: str) -> str:
                 f"（{d.town}でコアの既定値のままのもの {d.at_default} 個）")
     return (f"{d.differing} of {d.parameters} parameters differ; {d.at_default} of "
             f"{d.town}'s values are the core's default")
+
+
+def _tagged(value: str, source: str, lang: str) -> str:
+    """A value with the prefecture line it comes from, where it comes from a prefecture's
+    profile: ``1,000円 (prefecture prefectures/ibaraki.pcfg:19)``.  A town's own values and the
+    core's are shown as they are (the heading names the two files)."""
+    layer, _, where = source.partition(" ")
+    if layer != "prefecture":
+        return value
+    return f"{value} ({'都道府県' if lang == 'ja' else 'prefecture'} {where})"
 
 
 def localised(text: str, lang: str) -> str:
@@ -234,7 +256,8 @@ def render(d: DiffResult, fmt: str = "text", lang: str = "en") -> str:
             "left": d.left, "right": d.right, "equal": d.equal, "parameters": d.parameters,
             "differing": d.differing, "at_default": d.at_default,
             "changes": [{"from": c.date.isoformat(), "parameter": c.parameter, "cell": c.cell,
-                         "old": c.old, "new": c.new} for c in d.changes],
+                         "old": c.old, "new": c.new, "old_from": c.old_from,
+                         "new_from": c.new_from} for c in d.changes],
         }
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt == "markdown":
@@ -243,7 +266,8 @@ def render(d: DiffResult, fmt: str = "text", lang: str = "en") -> str:
         lines = [f"**{markdown_cell(d.left)} → {markdown_cell(d.right)}**", "", head,
                  "|---|---|---|---|---|"]
         lines += [f"| {c.date} | {markdown_cell(c.parameter)} | {markdown_cell(c.cell)} | "
-                  f"{markdown_cell(c.old)} | {markdown_cell(c.new)} |" for c in d.changes]
+                  f"{markdown_cell(_tagged(c.old, c.old_from, lang))} | "
+                  f"{markdown_cell(_tagged(c.new, c.new_from, lang))} |" for c in d.changes]
         lines += ["", markdown_cell(_summary(d, lang))]
         return "\n".join(lines) + "\n"
     lines = [f"{d.left} → {d.right}"]
@@ -253,6 +277,7 @@ def render(d: DiffResult, fmt: str = "text", lang: str = "en") -> str:
             date = c.date
             lines.append(f"from {date}")
         where = f"[{c.cell}]" if c.cell else ""
-        lines.append(f"  {c.parameter}{where}: {c.old} → {c.new}")
+        lines.append(f"  {c.parameter}{where}: {_tagged(c.old, c.old_from, lang)} → "
+                     f"{_tagged(c.new, c.new_from, lang)}")
     lines.append(_summary(d, lang))
     return "\n".join(printable(line) for line in lines) + "\n"

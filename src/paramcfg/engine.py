@@ -29,11 +29,14 @@ from paramcfg.loading import (
     CheckResult,
     CoreResult,
     CoreSettingError,
+    Prefecture,
     check_profile,
     check_profile_each,
     check_profile_text,
     find_core,
+    find_prefecture,
     load_core,
+    load_prefecture,
 )
 from paramcfg.names import suggest
 from paramcfg.rules import AS_OF_KEY, TypedRule, input_types, transitive_inputs
@@ -58,12 +61,15 @@ __all__ = [
     "CheckResult",
     "CoreResult",
     "CoreSettingError",
+    "Prefecture",
     "Tenant",
     "check_profile",
     "check_profile_each",
     "check_profile_text",
     "find_core",
+    "find_prefecture",
     "load_core",
+    "load_prefecture",
     "load_tenant",
     "load_tenant_text",
 ]
@@ -87,7 +93,7 @@ class Tenant:
         self.core: model.Core = core.core
         self.profile = profile
         self.check_result = result
-        dates = {b.date for b in self.core.blocks} | {b.date for b in profile.blocks}
+        dates = {b.date for b in self.core.blocks} | profile.change_dates()
         self.start: dt.date | None = profile.blocks[0].date if profile.blocks else None
         self._dates = sorted(d for d in dates if self.start is None or d >= self.start)
         self._lock = threading.RLock()  # compiled() holds it while values() takes it
@@ -110,6 +116,11 @@ class Tenant:
     @property
     def name(self) -> str:
         return self.profile.name
+
+    @property
+    def layer(self) -> model.Profile | None:
+        """The prefecture profile under this town's values (``within``), if it has one."""
+        return self.profile.layer
 
     @property
     def rules(self) -> Mapping[str, TypedRule]:
@@ -476,18 +487,24 @@ def shown_diagnostics(core: CoreResult, result: CheckResult) -> list[Diagnostic]
     return [*core.diagnostics, *result.diagnostics]
 
 
-def load_tenant(path: str | os.PathLike[str], core: CoreResult) -> Tenant:
-    """Load a tenant profile for evaluation.
+def load_tenant(path: str | os.PathLike[str], core: CoreResult,
+                prefecture: Prefecture | None = None) -> Tenant:
+    """Load a tenant profile for evaluation, with its prefecture layer if it names one
+    (``within``): ``prefecture`` (a :func:`load_prefecture` result or the file) if given, else
+    the one :func:`find_prefecture` finds.  A prefecture profile loads too (its own values over
+    the core's, for ``diff`` and ``export``).
 
-    :raises CheckFailed: if the core or the profile has errors (run ``paramcfg check``).
+    :raises CheckFailed: if the core, the profile or its prefecture has errors (run
+        ``paramcfg check``).
     :raises OSError: if the file cannot be read.
     """
-    return _tenant(check_profile(path, core), core)
+    return _tenant(check_profile(path, core, prefecture), core)
 
 
-def load_tenant_text(text: str, core: CoreResult, path: str = "<profile>") -> Tenant:
-    """Like :func:`load_tenant`, from text."""
-    return _tenant(check_profile_text(text, core, path), core)
+def load_tenant_text(text: str, core: CoreResult, path: str = "<profile>",
+                     prefecture: Prefecture | None = None) -> Tenant:
+    """Like :func:`load_tenant`, from text (a ``within`` line is looked up from ``path``)."""
+    return _tenant(check_profile_text(text, core, path, prefecture), core)
 
 
 def _tenant(result: CheckResult, core: CoreResult) -> Tenant:

@@ -91,17 +91,23 @@ def _japanese_example(code: str, example: str) -> str:
     snippet = next((body for kind, body in blocks if kind == "pcfg"), None)
     if snippet is None or code in _RAW_EXAMPLES:
         return example
-    output = _check_in_japanese(snippet, code)
+    layer = next((body for kind, body in blocks if kind == "prefecture"), None)
+    output = _check_in_japanese(snippet, code, layer)
     if output is None:
         return example
     return _CODE_BLOCK.sub(
         lambda m: f"```text\n{output}```" if m.group(1) == "text" else m.group(0), example)
 
 
-def _check_in_japanese(snippet: str, code: str) -> str | None:
-    """The Japanese diagnostics of ``snippet`` checked as the docs check it, or ``None`` when
-    the sample core cannot be read (the pasted English output is shown then)."""
-    from paramcfg.engine import check_profile_text, load_core  # noqa: PLC0415 - slow import
+def _check_in_japanese(snippet: str, code: str, layer: str | None = None) -> str | None:
+    """The Japanese diagnostics of ``snippet`` checked as the docs check it (with ``layer``, the
+    example's prefecture profile, as ``prefectures/県.pcfg``), or ``None`` when the sample core
+    cannot be read (the pasted English output is shown then)."""
+    from paramcfg.engine import (  # noqa: PLC0415 - slow import
+        check_profile_text,
+        load_core,
+        load_prefecture,
+    )
 
     intro = diagnostics_doc().split("\n## ", 1)[0]
     sample = intro.split("### The sample core", 1)[-1]
@@ -123,10 +129,15 @@ def _check_in_japanese(snippet: str, code: str) -> str | None:
             text = render_text(list(result.diagnostics), result.sources, "ja")
             shown = text.replace(str(path), "コア.pcore")
         else:
-            checked = check_profile_text(snippet, core, "町.pcfg")
+            prefecture = None
+            if layer is not None:
+                (Path(tmp) / "prefectures").mkdir()
+                (Path(tmp) / "prefectures" / "県.pcfg").write_text(layer, encoding="utf-8")
+                prefecture = load_prefecture(Path(tmp) / "prefectures" / "県.pcfg", core)
+            checked = check_profile_text(snippet, core, "町.pcfg", prefecture)
             text = render_text(list(checked.diagnostics), {**core.sources, **checked.sources},
                                "ja")
-            shown = text
+            shown = text.replace(str(Path(tmp) / "prefectures"), "prefectures")
         shown = shown.replace(str(folder / "sample.pcore"), _SAMPLE_CORE)
     return "\n".join(line for line in shown.splitlines() if line) + "\n"
 

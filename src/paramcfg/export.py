@@ -189,12 +189,17 @@ def export_data(tenant: Tenant, on: dt.date | None, *, all_dates: bool = False,
         "tenant": tenant.name, "code": tenant.profile.code, "core": tenant.core.name,
         "core_version": tenant.core.version_text,
     }
+    if tenant.profile.kind == "prefecture":
+        head["kind"] = "prefecture"
+    if tenant.layer is not None:
+        head["prefecture"] = tenant.layer.name
     if tenant.horizon is not None:
         head["law_through"] = tenant.horizon
     if all_dates:
         head["periods"] = [
             {"from": start, **_marked(tenant, start),
-             "parameters": _values(tenant, start, projection)}
+             "parameters": _values(tenant, start, projection),
+             "sources": _sources(tenant, start)}
             for start in tenant.periods()
         ]
         return head
@@ -202,6 +207,7 @@ def export_data(tenant: Tenant, on: dt.date | None, *, all_dates: bool = False,
     head["as_of"] = on
     head.update(_marked(tenant, on))
     head["parameters"] = _values(tenant, on, projection)
+    head["sources"] = _sources(tenant, on)
     return head
 
 
@@ -212,6 +218,12 @@ def _marked(tenant: Tenant, on: dt.date) -> dict[str, Any]:
 def _values(tenant: Tenant, on: dt.date, projection: bool) -> dict[str, Any]:
     return {name: unstructure_value(value)
             for name, value in sorted(tenant.parameters(on, projection=projection).items())}
+
+
+def _sources(tenant: Tenant, on: dt.date) -> dict[str, str]:
+    """Where each value comes from: its layer and line (``tenant tenant_profiles/naka.pcfg:40``,
+    ``prefecture prefectures/ibaraki.pcfg:19``, ``default package_core/….pcore:586``)."""
+    return {name: r.provenance for name, r in sorted(tenant.values(on).items())}
 
 
 def _drop_none(value: Any) -> Any:  # noqa: ANN401 - plain data

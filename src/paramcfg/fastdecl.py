@@ -93,7 +93,7 @@ _COMPARE: Final = 4
 _DECL_CLAUSES: Final = frozenset({"label", "basis"})
 _FIELD_CLAUSES: Final = frozenset({"default", "label"})
 _PARAM_CLAUSES: Final = frozenset({"default", "required", "fixed", "min", "max", "increasing",
-                                   "decreasing", "when", "label", "basis"})
+                                   "decreasing", "when", "set", "label", "basis"})
 
 Tok = tuple[str, int, int]  # (kind, start, end); a keyword's and punctuation's kind is its text
 
@@ -255,11 +255,19 @@ class _Parser:
         return n.CoreHeader(self.str_of(name)[1:-1], self.str_of(version), span, self.sp(version),
                             horizon)
 
-    def tenant_header(self, span: Span) -> n.TenantHeader:
+    def tenant_header(self, span: Span, kind: str = "tenant") -> n.TenantHeader:
         name = self.expect("STRING")
         self.expect_word("code")
         code = self.special(_DIGITS)
-        return n.TenantHeader(self.str_of(name)[1:-1], self.str_of(code), span, self.sp(code))
+        return n.TenantHeader(self.str_of(name)[1:-1], self.str_of(code), span, self.sp(code),
+                              kind)
+
+    def prefecture_header(self, span: Span) -> n.TenantHeader:
+        return self.tenant_header(span, "prefecture")
+
+    def within_decl(self, span: Span) -> n.Within:
+        name = self.expect("STRING")
+        return n.Within(self.str_of(name)[1:-1], span, self.sp(name))
 
     def uses_decl(self, span: Span) -> n.Uses:
         name = self.expect("STRING")
@@ -410,6 +418,10 @@ class _Parser:
                     out.append(n.Clause("required", None, self.point()))
             elif word == "fixed":
                 out.append(n.Clause("fixed", None, self.point()))
+            elif word == "set":  # `set by prefecture`: the parameter is the prefecture's
+                self.expect_word("by")
+                last = self.expect_word("prefecture")
+                out.append(n.Clause("prefecture", None, self.sp(kw).to(self.sp(last))))
             elif word == "when":
                 switch = self.name()
                 op = self.expect("COMPARE_OP")
@@ -703,7 +715,9 @@ class _Parser:
 
 
 _STATEMENTS: Final[dict[str, Callable[[_Parser, Span], n.Statement]]] = {
-    "core": _Parser.core_header, "tenant": _Parser.tenant_header, "uses": _Parser.uses_decl,
+    "core": _Parser.core_header, "tenant": _Parser.tenant_header,
+    "prefecture": _Parser.prefecture_header, "within": _Parser.within_decl,
+    "uses": _Parser.uses_decl,
     "from": _Parser.from_decl, "enum": _Parser.enum_decl, "record": _Parser.record_decl,
     "type": _Parser.type_decl, "input": _Parser.input_decl, "param": _Parser.param_decl,
     "rule": _Parser.rule_decl,

@@ -169,7 +169,9 @@ def _assignment(w: _Writer, s: n.Assignment, indent: str) -> None:
 
 def _header(s: n.Statement) -> str | None:
     if isinstance(s, n.TenantHeader):
-        return f"tenant {quote(s.name)} code {s.code}"
+        return f"{s.kind} {quote(s.name)} code {s.code}"
+    if isinstance(s, n.Within):
+        return f"within {quote(s.name)}"
     if isinstance(s, n.CoreHeader):
         horizon = f" law through {s.horizon.text}" if s.horizon is not None else ""
         return f"core {quote(s.name)} version {s.version}{horizon}"
@@ -217,7 +219,7 @@ def _format(file: n.SourceFile) -> str:
         first, last = s.span.line, s.span.end_line
         if isinstance(s, n.FromDecl):
             in_block = True
-        elif isinstance(s, n.TenantHeader | n.CoreHeader | n.Uses):
+        elif isinstance(s, n.TenantHeader | n.CoreHeader | n.Uses | n.Within):
             in_block = False
         # Anything else (a rule or a declaration, kept as written) does not end a block: the
         # assignments after it still belong to the block above, and stay indented.

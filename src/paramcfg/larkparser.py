@@ -316,6 +316,10 @@ class ToNodes(Transformer[Token, Any]):
     def monotone_clause(self, c: list[Token]) -> n.Clause:
         return n.Clause(str(c[0]), str(c[2]), self._sp(c[0]).to(self._sp(c[2])))
 
+    def owner_clause(self, c: list[Token]) -> n.Clause:
+        # `set by prefecture`: the parameter is the prefecture's (docs/language.md, layers).
+        return n.Clause("prefecture", None, self._cover(c))
+
     def when_clause(self, c: list[Token]) -> n.Clause:
         # `when 国保.賦課方式 == 三方式`: arg is (parameter, member).
         return n.Clause("when", (str(c[0]), str(c[1])), self._sp(c[0]).to(self._sp(c[1])))
@@ -331,6 +335,13 @@ class ToNodes(Transformer[Token, Any]):
 
     def tenant_header(self, c: list[Token]) -> n.TenantHeader:
         return n.TenantHeader(unquote(str(c[0])), str(c[1]), self._cover(c), self._sp(c[1]))
+
+    def prefecture_header(self, c: list[Token]) -> n.TenantHeader:
+        return n.TenantHeader(unquote(str(c[0])), str(c[1]), self._cover(c), self._sp(c[1]),
+                              "prefecture")
+
+    def within_decl(self, c: list[Token]) -> n.Within:
+        return n.Within(unquote(str(c[0])), self._cover(c), self._sp(c[0]))
 
     def uses_decl(self, c: list[Token | None]) -> n.Uses:
         name, op, version = c

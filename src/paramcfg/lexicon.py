@@ -125,12 +125,12 @@ LETSEP: Final = "_LETSEP"
 #: The words that start a statement (the cutter starts a new statement at each).
 STATEMENT_KEYWORDS: Final = frozenset({
     "core", "tenant", "uses", "enum", "record", "type", "input", "param", "rule", "from",
-    "review",
+    "review", "prefecture", "within",
 })  # fmt: skip
 #: The words that start a clause of a declaration (``default 1.4%`` on its own line).
 CLAUSE_KEYWORDS: Final = frozenset({
     "default", "required", "fixed", "min", "max", "increasing", "decreasing", "when", "label",
-    "basis", "law",
+    "basis", "law", "set",
 })  # fmt: skip
 #: The words inside an expression that a line may start with, continuing the line above.
 INFIX_KEYWORDS: Final = frozenset({"then", "else", "and", "or"})
@@ -145,6 +145,7 @@ GLUED_KEYWORDS: Final = STATEMENT_KEYWORDS - {"review"}
 KEYWORDS: Final = STATEMENT_KEYWORDS | CONTINUATION_KEYWORDS | frozenset({
     "version", "code", "along", "through", "int", "decimal", "yen", "rate", "bool", "date",
     "monthday", "text", "list", "of", "table", "scale", "let", "if", "not", "true", "false",
+    "by",
 })  # fmt: skip
 #: Every other string the grammar matches literally (brackets, separators, operators).
 PUNCTUATION: Final = frozenset({

@@ -19,7 +19,17 @@ import attrs
 
 from paramcfg import check as checks
 from paramcfg import model, modelbuild
-from paramcfg.diagnostics import Diagnostic, Severity, Span
+from paramcfg.diagnostics import Diagnostic, Related, Severity, Span
+from paramcfg.finding import (
+    CORE_ENV,
+    PREFECTURES_FOLDER,
+    PROFILE_SUFFIX,
+    SETTINGS_FILE,
+    CoreSettingError,
+    find_core,
+    find_prefecture,
+    shown_path,
+)
 from paramcfg.rules import TypedRule, type_rules
 from paramcfg.source import Source, decode, read_source
 from paramcfg.syntax import parse_text
@@ -33,21 +43,24 @@ __all__ = [
     "CORE_ENV",
     "CORE_SUFFIX",
     "MAX_DIAGNOSTICS",
+    "PREFECTURES_FOLDER",
     "PROFILE_SUFFIX",
     "SETTINGS_FILE",
     "CheckResult",
     "CoreResult",
     "CoreSettingError",
+    "Prefecture",
     "check_profile",
     "check_profile_each",
     "check_profile_text",
     "find_core",
+    "find_prefecture",
     "load_core",
+    "load_prefecture",
 ]
 
 
 CORE_SUFFIX = ".pcore"
-PROFILE_SUFFIX = ".pcfg"
 
 
 def _has_errors(diagnostics: Sequence[Diagnostic]) -> bool:
@@ -64,6 +77,10 @@ class CoreResult:
     sources: Mapping[str, str]
     #: The rules that type-check, by name.
     rules: Mapping[str, TypedRule] = attrs.field(factory=dict)
+    #: Prefecture profiles checked against this core, by file (and its size and time), so
+    #: that the towns of one prefecture read and check their layer once.
+    layers: dict[tuple[str, int, int], CheckResult] = attrs.field(
+        factory=dict, eq=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -189,14 +206,20 @@ def _after_fork_in_child() -> None:
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def _check(src: Source, core: CoreResult) -> CheckResult:
+#: What a town's prefecture layer may be given as: a checked prefecture profile, or its file.
+Prefecture = CheckResult | str | os.PathLike[str]
+
+
+def _check(src: Source, core: CoreResult, prefecture: Prefecture | None = None) -> CheckResult:
     with _no_cycle_collection():
-        return _check_now(src, core)
+        return _check_now(src, core, None, prefecture)
 
 
-def _check_now(src: Source, core: CoreResult, parsed: ParseResult | None = None) -> CheckResult:
+def _check_now(src: Source, core: CoreResult, parsed: ParseResult | None = None,
+               prefecture: Prefecture | None = None) -> CheckResult:
     diags = list(src.diagnostics)
     profile = None
+    sources = {**core.sources, src.path: src.shown}
     if src.ok and core.core is not None:
         if parsed is None:
             parsed = parse_text(src.text, src.path)
@@ -206,18 +229,170 @@ def _check_now(src: Source, core: CoreResult, parsed: ParseResult | None = None)
         diags.extend(d for d in parsed.diagnostics
                      if not (d.code in {"PC0101", "PC0102"} and d.span.line in damaged))
         profile = modelbuild.build_profile(parsed.file, core.core, diags)
+        layer = None
+        if profile is not None:
+            layer = _layer(src.path, profile, core, prefecture, diags)
+        if profile is not None and layer is not None and layer.profile is not None:
+            profile = attrs.evolve(profile, layer=layer.profile)
+            sources.update(layer.sources)
+            diags = [_where_set(d, layer.profile) if d.code == "PC0414" else d for d in diags]
+        if profile is not None and profile.kind == "tenant" and profile.within is None:
+            diags = [_name_the_layer(d, profile) if d.code == "PC0414" else d for d in diags]
         if profile is not None:
             checks.check_profile_values(core.core, profile, diags)
-    return CheckResult(src.path, profile, _capped(diags, src.path),
-                       {**core.sources, src.path: src.shown})
+        if layer is not None:
+            # What the prefecture's own check finds is its business (PC0605 says so once).
+            own = {_key(d) for d in layer.diagnostics}
+            diags = [d for d in diags if _key(d) not in own]
+    return CheckResult(src.path, profile, _capped(diags, src.path), sources)
 
 
-def check_profile(path: str | os.PathLike[str], core: CoreResult) -> CheckResult:
-    """Check one tenant profile file against a loaded core.
+def _where_set(d: Diagnostic, layer: model.Profile) -> Diagnostic:
+    """A town's value the prefecture owns (PC0414), with the prefecture's own line."""
+    name = d.args.get("name")
+    for block in layer.blocks:
+        a = block.get(str(name))
+        if a is not None:
+            note = Related(a.span, f"{layer.name}'s profile sets it here (from {block.date})",
+                           f"{layer.name}のプロファイルのここで設定（{block.date} から）")
+            return attrs.evolve(d, related=(note, *d.related))
+    return d
+
+
+def _name_the_layer(d: Diagnostic, town: model.Profile) -> Diagnostic:
+    """A town without a layer sets a value its prefecture owns (PC0414): the prefecture its
+    code tells, and the ``within`` line that would give the town the prefecture's value."""
+    prefecture = checks.prefecture_of(town.code)
+    if prefecture is None:
+        return d
+    line = f'within "{prefecture}"'
+    return attrs.evolve(d, args={
+        **d.args, "owner": prefecture, "owner_ja": prefecture,
+        "within": f", and name {prefecture}'s profile below the uses line: {line}",
+        "within_ja": f"。uses 行の下に {line} と書いて{prefecture}のプロファイルを指定してください"})
+
+
+def _key(d: Diagnostic) -> tuple[object, ...]:
+    return (d.code, d.span.file, d.span.start, d.span.end, tuple(sorted(d.args.items())))
+
+
+def check_profile(path: str | os.PathLike[str], core: CoreResult,
+                  prefecture: Prefecture | None = None) -> CheckResult:
+    """Check one tenant (or prefecture) profile file against a loaded core.
+
+    A town that names its prefecture (``within "茨城県"``) is checked with that prefecture's
+    profile as its layer: ``prefecture`` if given (a :class:`CheckResult` of
+    :func:`load_prefecture`, or the file), else the one :func:`find_prefecture` finds.
 
     :raises OSError: if the file cannot be read at all (missing, a folder, no permission).
     """
-    return _check(_read(Path(path)), core)
+    return _check(_read(Path(path)), core, prefecture)
+
+
+def load_prefecture(path: str | os.PathLike[str], core: CoreResult) -> CheckResult:
+    """Check a prefecture profile (``prefecture "茨城県" code 080004``) against a loaded core,
+    once per file and core: the towns of the prefecture share the result.
+
+    :raises OSError: if the file cannot be read at all.
+    """
+    resolved = Path(path).resolve()
+    st = resolved.stat()
+    key = (str(resolved), st.st_size, st.st_mtime_ns)
+    found = core.layers.get(key)
+    if found is None:
+        found = core.layers.setdefault(key, _check(_read(Path(path)), core))
+    return found
+
+
+def _layer(town_path: str, profile: model.Profile, core: CoreResult,
+           given: Prefecture | None, diags: list[Diagnostic]) -> CheckResult | None:
+    """The checked prefecture layer of a town, after a diagnostic for each way it does not fit
+    (``None`` when there is none to lay under the town)."""
+    if profile.kind != "tenant" or profile.within is None:
+        if given is not None:
+            diags.append(Diagnostic("PC0604", profile.span, {
+                "detail": "a prefecture profile was given, but this profile names no prefecture",
+                "detail_ja": "都道府県のプロファイルが指定されましたが、このプロファイルは都道府県を"
+                             "指定していません",
+                "fix": 'name it below the uses line, e.g. within "茨城県"',
+                "fix_ja": 'uses 行の下に within "茨城県" のように書いてください'}))
+        return None
+    span = profile.within_span or profile.span
+    name = profile.within
+    if isinstance(given, CheckResult):
+        result: CheckResult = given
+    else:
+        path = Path(given) if given is not None else _find_layer(
+            town_path, name, core.core.files[0] if core.core and core.core.files else None,
+            diags, span)
+        if path is None:
+            return None
+        try:
+            result = load_prefecture(path, core)
+        except OSError as exc:
+            diags.append(Diagnostic("PC0603", span, {
+                "name": name, "looked": f" ({shown_path(path)}: {exc.strerror or exc})",
+                "looked_ja": f"（{shown_path(path)}: {exc.strerror or exc}）"}))
+            return None
+    layer = result.profile
+    if layer is None or layer.kind != "prefecture":
+        diags.append(Diagnostic("PC0605" if layer is None else "PC0604", span, {
+            "path": result.path, "name": name, "errors": str(result.errors),
+            "detail": f"{result.path} is a town's profile, not a prefecture's",
+            "detail_ja": f"{result.path} は市町村のプロファイルで、都道府県のものではありません",
+            "fix": 'give the file that starts with `prefecture "…" code …`',
+            "fix_ja": '`prefecture "…" code …` で始まるファイルを指定してください'}))
+        return None
+    if layer.name != name:
+        diags.append(Diagnostic("PC0604", span, {
+            "detail": f"this town is within {name}, but the prefecture profile given is "
+                      f"{layer.name}'s ({result.path})",
+            "detail_ja": f"本団体は{name}内ですが、指定された都道府県のプロファイルは"
+                         f"{layer.name}のもの（{result.path}）です",
+            "fix": "give the profile of the prefecture the within line names",
+            "fix_ja": "within 行の都道府県のプロファイルを指定してください"}))
+        return None
+    if profile.code[:2] != layer.code[:2]:
+        diags.append(Diagnostic("PC0604", profile.code_span, {
+            "detail": f"code {profile.code} is not a code of {name} (its codes start with "
+                      f"{layer.code[:2]})",
+            "detail_ja": f"コード {profile.code} は{name}の団体のコードではありません"
+                         f"（{name}の団体コードは {layer.code[:2]} で始まります）",
+            "fix": "check the code in the tenant line, or the prefecture in the within line",
+            "fix_ja": "tenant 行のコードか within 行の都道府県を確認してください"}))
+    mismatch = next((d for d in result.diagnostics if d.code == "PC0602"), None)
+    if mismatch is not None:
+        diags.append(Diagnostic("PC0602", span, {
+            "detail": f"the prefecture profile {result.path}: {mismatch.message('en')}",
+            "detail_ja": f"都道府県のプロファイル {result.path}: {mismatch.message('ja')}",
+            "fix": "give a prefecture profile for this core (its uses line), or upgrade it",
+            "fix_ja": "このコア用の都道府県プロファイル（uses 行）を指定するか、更新してください"}))
+    elif result.errors:
+        diags.append(Diagnostic("PC0605", span, {
+            "path": result.path, "name": name, "errors": str(result.errors)}))
+    return result
+
+
+def _find_layer(town_path: str, name: str, core: str | None, diags: list[Diagnostic],
+                span: Span) -> Path | None:
+    try:
+        found = find_prefecture(town_path, name, core)
+    except CoreSettingError as exc:
+        diags.append(Diagnostic("PC0603", span, {
+            "name": name, "looked": f" ({exc.message('en')})",
+            "looked_ja": f"（{exc.message('ja')}）"}))
+        return None
+    if isinstance(found, Path):
+        return found
+    if found:
+        looked = f" (looked in {', '.join(map(str, found))})"
+        looked_ja = f"（探した場所: {'、'.join(map(str, found))}）"
+    else:
+        looked = " (there is no prefectures/ folder above the town or the core)"
+        looked_ja = "（市町村やコアのフォルダの上に prefectures/ フォルダがありません）"
+    diags.append(Diagnostic("PC0603", span, {"name": name, "looked": looked,
+                                             "looked_ja": looked_ja}))
+    return None
 
 
 def check_profile_each(path: str | os.PathLike[str],
@@ -243,94 +418,11 @@ def check_profile_each(path: str | os.PathLike[str],
     return each()
 
 
-def check_profile_text(text: str, core: CoreResult, path: str = "<profile>") -> CheckResult:
-    """Check a profile given as text (for editors and tests)."""
-    return _check(decode(text.encode("utf-8"), path), core)
-
-
-#: The settings file that names the core for the profiles in its folder and below it.
-SETTINGS_FILE = "paramcfg.toml"
-#: The environment variable that names the core when nothing at or above a profile does.
-CORE_ENV = "PARAMCFG_CORE"
-
-
-class CoreSettingError(ValueError):
-    """A ``paramcfg.toml`` that does not name a core that exists: where, what, and what to do
-    (en + ja); raised by :func:`find_core`."""
-
-    def __init__(self, where: str, en: str, ja: str) -> None:
-        super().__init__(f"{where}: {en}")
-        self.where = where
-        self.en = en
-        self.ja = ja
-
-    def message(self, lang: str = "en") -> str:
-        return f"{self.where}: {self.ja if lang == 'ja' else self.en}"
-
-
-def find_core(start: str | os.PathLike[str]) -> Path | None:
-    """The core for the profile (or folder) ``start``, found once for every command:
-
-    1. walking up from the folder of ``start``, in each folder: a settings file
-       ``paramcfg.toml`` with ``core = "PATH"`` (PATH relative to that file's folder), else a
-       ``package_core`` folder; the nearest wins;
-    2. else the environment variable ``PARAMCFG_CORE`` (a ``.pcore`` file or a folder);
-    3. else ``None``.
-
-    A ``--core`` option given to a command comes before all of these (the CLI's business).
-    A ``package_core`` folder is shown relative to the working folder when it is below it; a
-    core named by a settings file relative to the working folder (``../paramcfg/package_core``).
-
-    :raises CoreSettingError: a ``paramcfg.toml`` on the way that cannot be read, has no
-        ``core`` string, or names a path that does not exist.
-    """
-    here = Path(start).resolve()
-    for folder in (here if here.is_dir() else here.parent, *here.parents):
-        settings = folder / SETTINGS_FILE
-        if settings.is_file():
-            return _shown(_core_from_settings(settings))
-        candidate = folder / "package_core"
-        if candidate.is_dir():
-            cwd = Path.cwd()
-            return candidate.relative_to(cwd) if candidate.is_relative_to(cwd) else candidate
-    named = os.environ.get(CORE_ENV, "").strip()
-    if named:
-        return Path(named).expanduser()
-    return None
-
-
-def _shown(path: Path) -> Path:
-    """``path`` as messages show it: relative to the working folder where it can be."""
-    try:
-        return Path(os.path.relpath(path))
-    except ValueError:  # another drive (Windows)
-        return path
-
-
-def _core_from_settings(settings: Path) -> Path:
-    import tomllib  # noqa: PLC0415 - only when a settings file is there
-
-    where = str(_shown(settings))
-    example = 'core = "../paramcfg/package_core"'
-    try:
-        data = tomllib.loads(settings.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise CoreSettingError(
-            where, f"cannot read the settings ({exc}); write one line such as {example}",
-            f"設定を読み込めません（{exc}）。{example} のような 1 行を書いてください") from exc
-    core = data.get("core")
-    if not isinstance(core, str) or not core.strip():
-        raise CoreSettingError(
-            where, f"no `core` setting: name the package core with a line such as {example}",
-            f"core の設定がありません。{example} のような行でパッケージコアを指定してください")
-    path = Path(os.path.normpath(settings.parent / Path(core).expanduser()))
-    if not path.exists():
-        raise CoreSettingError(
-            where, f"core = {core!r} names {_shown(path)}, which does not exist; give the folder "
-                   "of the package core (or its .pcore file), relative to this file",
-            f"core = {core!r} が指す {_shown(path)} がありません。パッケージコアのフォルダ"
-            "（か .pcore ファイル）を、このファイルのある場所からの相対パスで指定してください")
-    return path
+def check_profile_text(text: str, core: CoreResult, path: str = "<profile>",
+                       prefecture: Prefecture | None = None) -> CheckResult:
+    """Check a profile given as text (for editors and tests); ``prefecture`` as for
+    :func:`check_profile` (without it, a ``within`` line is looked up from ``path``)."""
+    return _check(decode(text.encode("utf-8"), path), core, prefecture)
 
 
 # ---- evaluation -------------------------------------------------------------------------------

@@ -69,6 +69,8 @@ class Param:
     #: ``required from DATE``: required on every date from this one on, with no value before
     #: it (new law that a town must fill in); ``None`` with ``required``: on every date.
     required_from: dt.date | None = None
+    #: ``set by prefecture``: the prefecture's value; a town profile cannot set it.
+    prefecture: bool = False
 
     def required_on(self, on: dt.date) -> bool:
         """Whether a profile must give this parameter a value in force on ``on``."""
@@ -159,6 +161,25 @@ class Profile:
     #: cells that could be read, the others ``None``, by the block's date. Only the checks read
     #: them (one problem never hides the others); they are never a value in force.
     partial: tuple[tuple[dt.date, Assigned], ...] = ()
+    #: ``tenant`` (a town) or ``prefecture`` (values for every town of a prefecture).
+    kind: str = "tenant"
+    #: ``within "茨城県"``: the name of the town's prefecture layer, and where it is written.
+    within: str | None = None
+    within_span: Span | None = attrs.field(eq=False, default=None)
+    #: The prefecture profile the town's values are laid over (set once it is loaded and
+    #: matches :attr:`within`): its values stand wherever the town sets none.
+    layer: Profile | None = None
+
+    @property
+    def origin(self) -> str:
+        """What :class:`Resolved` calls a value this profile sets: ``profile`` (a town's) or
+        ``prefecture``."""
+        return "prefecture" if self.kind == "prefecture" else "profile"
+
+    def change_dates(self) -> set[dt.date]:
+        """The dates on which a value of this profile or of its layer takes effect."""
+        own = {b.date for b in self.blocks}
+        return own | (self.layer.change_dates() if self.layer is not None else set())
 
 
 @attrs.frozen
@@ -166,23 +187,41 @@ class Resolved:
     """A parameter's value as of a date and where it came from."""
 
     value: object
-    origin: str  # "default" | "core" | "profile"
+    origin: str  # "default" | "core" | "prefecture" | "profile"
     span: Span | None = attrs.field(eq=False)
     since: dt.date | None = None
 
+    @property
+    def layer(self) -> str:
+        """The layer the value comes from, as outputs name it: ``default`` (the core's
+        default), ``core`` (a dated value of the core), ``prefecture`` or ``tenant``."""
+        return "tenant" if self.origin == "profile" else self.origin
+
+    @property
+    def provenance(self) -> str:
+        """The layer and the line: ``prefecture prefectures/ibaraki.pcfg:19``."""
+        return f"{self.layer} {self.span.file}:{self.span.line}" if self.span else self.layer
+
 
 class Timeline:
-    """Every parameter's value as of rising dates: the core's default, then the core's dated
-    values, then the profile's, each replacing the one before.  Stepping forward makes each
-    assignment's :class:`Resolved` once, however many dates are asked for."""
+    """Every parameter's value as of rising dates, in layers: the core's default and dated
+    values, then the prefecture's (a town's layer), then the profile's own.  Each layer keeps
+    its own timeline; a value in force is the profile's if it sets one, else the prefecture's,
+    else the core's.  Stepping forward makes each assignment's :class:`Resolved` once, however
+    many dates are asked for."""
 
     def __init__(self, core: Core, profile: Profile | None) -> None:
         defaults = {name: Resolved(p.default, "default", p.default_span)
                     for name, p in core.params.items() if p.default is not None}
         # Of each list of blocks (sorted by date), those up to the date asked for are taken.
-        self._layers: tuple[tuple[dict[str, Resolved], str, tuple[Block, ...]], ...] = (
-            (defaults, "core", core.blocks), ({}, "profile", profile.blocks if profile else ()))
-        self._taken = [0, 0]
+        layers: list[tuple[dict[str, Resolved], str, tuple[Block, ...]]] = [
+            (defaults, "core", core.blocks)]
+        if profile is not None and profile.layer is not None:
+            layers.append(({}, profile.layer.origin, profile.layer.blocks))
+        if profile is not None:
+            layers.append(({}, profile.origin, profile.blocks))
+        self._layers = tuple(layers)
+        self._taken = [0] * len(layers)
         self._on = dt.date.min
 
     def as_of(self, on: dt.date) -> dict[str, Resolved]:
@@ -190,13 +229,15 @@ class Timeline:
         if on < self._on:
             raise ValueError(f"{on} is before {self._on}: a timeline only steps forward")
         self._on = on
+        merged: dict[str, Resolved] = {}
         for i, (layer, origin, blocks) in enumerate(self._layers):
             while self._taken[i] < len(blocks) and blocks[self._taken[i]].date <= on:
                 block = blocks[self._taken[i]]
                 for a in block.assignments:
                     layer[a.name] = Resolved(a.value, origin, a.span, block.date)
                 self._taken[i] += 1
-        return {**self._layers[0][0], **self._layers[1][0]}
+            merged.update(layer)
+        return merged
 
 
 def resolve(core: Core, profile: Profile | None, on: dt.date) -> dict[str, Resolved]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from paramcfg import layering
 from paramcfg import nodes as n
 from paramcfg import types as t
 from paramcfg.convert import Converter
@@ -235,6 +236,8 @@ def build_core(files: Iterable[n.SourceFile], diags: list[Diagnostic]) -> Core |
         elif isinstance(s, n.TenantHeader):
             diags.append(_wrong_file_kind(s.span, expected_core=True))
             return None
+        elif isinstance(s, n.Within):
+            diags.append(layering.within_in_core(s))
     if header is None:
         span = Span.point(files[0].path if files else "<core>")
         diags.append(Diagnostic("PC0204", span, {
@@ -349,7 +352,7 @@ def _param(b: _CoreBuilder, conv: Converter, f: n.SourceFile, s: n.ParamDecl) ->
     if ty is None:
         return None
     kinds = [c.kind for c in s.clauses]
-    for k in ("default", "required", "fixed", "label", "basis", "when"):
+    for k in ("default", "required", "fixed", "label", "basis", "when", "prefecture"):
         if kinds.count(k) > 1:
             dup = [c for c in s.clauses if c.kind == k][1]
             b.bad("PC0704", dup.span, clause=k, name=s.name)
@@ -358,6 +361,9 @@ def _param(b: _CoreBuilder, conv: Converter, f: n.SourceFile, s: n.ParamDecl) ->
     default_clause = next((c for c in s.clauses if c.kind == "default"), None)
     if required and fixed:
         b.bad("PC0702", s.name_span, name=s.name)
+    owner = next((c for c in s.clauses if c.kind == "prefecture"), None)
+    if owner is not None and fixed:
+        b.bad("PC0713", owner.span, name=s.name)
     if required and default_clause is not None:
         b.bad("PC0701", default_clause.span, name=s.name)
     if not required and default_clause is None:
@@ -389,6 +395,7 @@ def _param(b: _CoreBuilder, conv: Converter, f: n.SourceFile, s: n.ParamDecl) ->
         when.arg if when is not None and isinstance(when.arg, tuple) else None,
         when.span if when is not None else None,
         required_from,
+        owner is not None,
     )
 
 
@@ -426,6 +433,7 @@ def _blocks(
     diags: list[Diagnostic], *, in_core: bool, core_name: str = "",
     rejected: set[str] | None = None,
     partial: list[tuple[dt.date, Assigned]] | None = None,
+    town: tuple[str, str] | None = None,
 ) -> list[Block]:
     blocks: list[Block] = []
     current: tuple[dt.date | None, Span, list[Assigned], dict[str, Span]] | None = None
@@ -469,7 +477,7 @@ def _blocks(
                 written += 1
                 a = _assignment(s, params, conv, diags, current[3],
                                 in_core=in_core, core_name=core_name,
-                                date=current[0])
+                                date=current[0], town=town)
                 if a is not None:
                     current[2].append(a)
                 elif rejected is not None:
@@ -485,7 +493,7 @@ def _blocks(
 def _assignment(
     s: n.Assignment, params: Mapping[str, Param], conv: Converter,
     diags: list[Diagnostic], seen: dict[str, Span], *, in_core: bool, core_name: str,
-    date: dt.date | None,
+    date: dt.date | None, town: tuple[str, str] | None = None,
 ) -> Assigned | None:
     p = params.get(s.name)
     if p is None:
@@ -498,6 +506,9 @@ def _assignment(
         diags.append(Diagnostic("PC0402", s.name_span, {
             "name": s.name, "basis": f" ({p.basis})" if p.basis else "",
             "basis_ja": f"（{p.basis}）" if p.basis else ""}, related=(_decl_related(p),)))
+        return None
+    if p.prefecture and town is not None:
+        diags.append(layering.prefecture_owned(s, town, _decl_related(p)))
         return None
     if s.name in seen:
         diags.append(Diagnostic("PC0405", s.name_span, {
@@ -536,6 +547,7 @@ def build_profile(
     """Resolve a tenant profile against ``core``.  Customisations are diagnostics."""
     header: n.TenantHeader | None = None
     uses: n.Uses | None = None
+    within: n.Within | None = None
     for s in file.statements:
         if isinstance(s, n.TenantHeader):
             if header is not None:
@@ -547,6 +559,12 @@ def build_profile(
             if uses is not None:
                 diags.append(Diagnostic("PC0202", s.span, {"name": "the `uses` line"}))
             uses = s
+        elif isinstance(s, n.Within):
+            if within is not None:
+                diags.append(Diagnostic("PC0202", s.span, {"name": "the `within` line"},
+                                        related=(_related_decl(within.span),)))
+            else:
+                within = s
         elif isinstance(s, n.CoreHeader):
             diags.append(_wrong_file_kind(s.span, expected_core=False))
             return None
@@ -558,17 +576,23 @@ def build_profile(
             diags.append(Diagnostic("PC0204", Span.point(file.path), {
                 "header": "tenant", "example": 'tenant "町名" code 085421'}))
         return None
+    if within is not None and header.kind == "prefecture":
+        diags.append(layering.within_in_prefecture(within))
+        within = None
     conv = Converter(diags, core.enums,
                      {p.name: p.default for p in core.params.values() if p.default is not None})
     rejected: set[str] = set(file.broken)
     partial: list[tuple[dt.date, Assigned]] = []
+    town = layering.owner(header, within)
     blocks = _blocks([file], core.params, conv, diags, in_core=False, core_name=core.name,
-                     rejected=rejected, partial=partial)
+                     rejected=rejected, partial=partial, town=town)
     dropped = sum(isinstance(s, n.FromDecl) for s in file.statements) - len(blocks)
     return Profile(
         file.path, header.name, header.code,
         uses.core if uses else None, uses.op if uses else None,
         parse_version(uses.version) if uses and uses.version else None,
         tuple(blocks), header.span, header.code_span, uses.span if uses else None,
-        frozenset(rejected), dropped, tuple(partial),
+        frozenset(rejected), dropped, tuple(partial), header.kind,
+        within.name if within is not None else None,
+        within.name_span if within is not None else None,
     )

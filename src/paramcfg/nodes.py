@@ -372,10 +372,22 @@ class CoreHeader:
 
 @_node
 class TenantHeader:
+    """``tenant "町名" code 085421``, or ``prefecture "茨城県" code 080004`` (``kind``)."""
+
     name: str
     code: str
     span: Span
     code_span: Span
+    kind: str = "tenant"  # "tenant" | "prefecture"
+
+
+@_node
+class Within:
+    """``within "茨城県"``: the town's prefecture layer, by the prefecture profile's name."""
+
+    name: str
+    span: Span
+    name_span: Span
 
 
 @_node
@@ -481,7 +493,7 @@ class Assignment:
 
 
 Statement: TypeAlias = (
-    "CoreHeader | TenantHeader | Uses | EnumDecl | RecordDecl | TypeDecl | InputDecl"
+    "CoreHeader | TenantHeader | Uses | Within | EnumDecl | RecordDecl | TypeDecl | InputDecl"
     " | ParamDecl | RuleDecl | FromDecl | Assignment"
 )
 Declaration = (EnumDecl, RecordDecl, TypeDecl, InputDecl, ParamDecl, RuleDecl)

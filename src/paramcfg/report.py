@@ -271,6 +271,7 @@ def page_data(inp: ReportInput) -> dict[str, Any]:
         entry: dict[str, Any] = {
             "name": _s(name), "label": _s(param.label or ""), "basis": _s(param.basis or ""),
             "origin": (_line_of(resolved.span) if resolved.origin == "profile"
+                       else f"都道府県 {_line_of(resolved.span)}" if resolved.origin == "prefecture"
                        else "コアの既定値" if resolved.origin == "default" else "コアの定め"),
             "from_profile": resolved.origin == "profile",
             "since": resolved.since.isoformat() if resolved.since else "",

@@ -13,7 +13,7 @@ import unicodedata
 import attrs
 
 from paramcfg import nodes as n
-from paramcfg.check import check_code
+from paramcfg.check import check_code, prefecture_of
 from paramcfg.diagnostics import Diagnostic, Span
 from paramcfg.syntax import parse_text
 from paramcfg.values import quote
@@ -43,6 +43,12 @@ def init_profile(source: str, source_path: str, name: str, code: str) -> InitRes
     # Edits from the end of the text backwards, so that earlier offsets stay valid.
     edits: list[tuple[int, int, str]] = [
         (header.span.start, header.span.end, f"tenant {quote(name)} code {code}")]
+    # The neighbour's prefecture layer becomes the new town's, told by its code (a town of
+    # another prefecture is within its own).
+    within = next((s for s in parsed.file.statements if isinstance(s, n.Within)), None)
+    prefecture = prefecture_of(code)
+    if within is not None and prefecture is not None:
+        edits.append((within.span.start, within.span.end, f"within {quote(prefecture)}"))
     reviewed = 0
     for s in parsed.file.statements:
         if isinstance(s, n.Assignment) and not s.review:

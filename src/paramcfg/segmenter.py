@@ -273,8 +273,10 @@ def assigned_name(text: str, seg: Segment) -> list[str]:
     m = _ASSIGNED_NAME.match(text, seg.start, seg.end)
     if m:
         return [m.group(1)]
-    head = re.match(r"[ \t]*(tenant|core)\b", text[seg.start : seg.end])
-    return [f":{head.group(1)}"] if head else []
+    head = re.match(r"[ \t]*(tenant|prefecture|core)\b", text[seg.start : seg.end])
+    if head is None:
+        return []
+    return [":core" if head.group(1) == "core" else ":tenant"]  # a prefecture's is its header
 
 
 

@@ -51,6 +51,7 @@ def _in_order(shown: list[str], actual: list[str]) -> bool:
 def test_every_command_on_the_page_prints_what_it_shows(page, tmp_path, monkeypatch):
     work = tmp_path / "work"
     shutil.copytree(ROOT / "package_core", work / "package_core")
+    shutil.copytree(ROOT / "prefectures", work / "prefectures")
     shutil.copytree(ROOT / "tenant_profiles", work / "tenant_profiles")
     monkeypatch.chdir(work)
     monkeypatch.setenv("PARAMCFG_LANG", "en")

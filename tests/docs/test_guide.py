@@ -191,6 +191,7 @@ def _workspace(tmp_path: Path) -> Path:
     them (issue 14: the walkthrough runs from a folder outside the repository)."""
     vendor = tmp_path / "paramcfg"
     shutil.copytree(ROOT / "package_core", vendor / "package_core")
+    shutil.copytree(ROOT / "prefectures", vendor / "prefectures")
     shutil.copytree(ROOT / "tenant_profiles", vendor / "tenant_profiles",
                     ignore=shutil.ignore_patterns(TOWN_FILES))
     work = tmp_path / "shinmachi"

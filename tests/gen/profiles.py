@@ -698,7 +698,8 @@ def profile_cases(draw: DrawFn, core_result: CoreResult) -> ProfileCase:
     """A valid profile for the core of ``core_result`` (see the module docstring)."""
     core = core_result.core
     assert core is not None, "the core did not load"
-    settable = [name for name, p in core.params.items() if not p.fixed]
+    # A town sets neither the core's fixed values nor its prefecture's (`set by prefecture`).
+    settable = [name for name, p in core.params.items() if not p.fixed and not p.prefecture]
     required = [name for name in settable if core.params[name].required]
     optional = [name for name in settable if not core.params[name].required]
 

@@ -21,6 +21,7 @@ def test_every_sample_town_ships_passing_tests(capsys):
 
 def _town(tmp_path, cases: str):
     shutil.copytree(ROOT / "package_core", tmp_path / "package_core")
+    shutil.copytree(ROOT / "prefectures", tmp_path / "prefectures")
     (tmp_path / "towns").mkdir()
     shutil.copy(PROFILES / "naka.pcfg", tmp_path / "towns" / "naka.pcfg")
     test_file = tmp_path / "towns" / "naka.test.toml"

@@ -67,6 +67,7 @@ def test_no_core_found_is_a_usage_error(capsys, tmp_path):
 
 def test_core_found_above_the_profile(tmp_path):
     shutil.copytree(CORE_DIR, tmp_path / "package_core")
+    shutil.copytree(ROOT / "prefectures", tmp_path / "prefectures")
     (tmp_path / "towns").mkdir()
     profile = tmp_path / "towns" / "goka.pcfg"
     shutil.copy(ROOT / "tenant_profiles" / "goka.pcfg", profile)

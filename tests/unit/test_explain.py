@@ -144,6 +144,9 @@ def test_example_reports_what_is_pasted_under_it(code, sample_core, tmp_path):
     else:
         path = tmp_path / "町.pcfg"
         path.write_bytes(data)
+        if "prefecture" in blocks:  # the town's prefecture layer, beside it (PC0605)
+            (tmp_path / "prefectures").mkdir()
+            (tmp_path / "prefectures" / "県.pcfg").write_text(blocks["prefecture"], "utf-8")
         diagnostics = check_profile(path, sample_core).diagnostics
     assert {(d.code, d.span.line, d.span.col) for d in diagnostics} == want
 

@@ -170,6 +170,7 @@ def test_acceptance_tests_refuse_huge_numbers(tmp_path):
     import shutil  # noqa: PLC0415
 
     shutil.copytree(CORE_DIR, tmp_path / "package_core")
+    shutil.copytree(ROOT / "prefectures", tmp_path / "prefectures")
     shutil.copy(NAKA, tmp_path / "naka.pcfg")
     inputs = "\n".join(f'"{k}" = {json.dumps(v, ensure_ascii=False)}' for k, v in HOUSEHOLD.items())
     (tmp_path / "naka.test.toml").write_text(
@@ -770,6 +771,7 @@ def test_a_tenant_name_cannot_forge_the_check_summary(tmp_path, capsys, lang):
     path.write_text(_naka_named(f"那珂市 (082261): {FORGED}").replace(
         "固定資産税.税率 = 1.4%", "固定資産税.税率 = -1.4%"), encoding="utf-8")
     shutil.copytree(CORE_DIR, tmp_path / "package_core")
+    shutil.copytree(ROOT / "prefectures", tmp_path / "prefectures")
     assert main(["check", str(path), "--lang", lang]) == EXIT_FINDINGS
     lines = capsys.readouterr().out.splitlines()
     assert not [line for line in lines if line.startswith("checked") or line.endswith("clean")]
@@ -781,6 +783,7 @@ def test_eval_messages_escape_the_tenant_name(tmp_path, capsys):
     path = tmp_path / "naka.pcfg"
     path.write_text(_naka_named("那珂市\\n\\\\x1b"), encoding="utf-8")
     shutil.copytree(CORE_DIR, tmp_path / "package_core")
+    shutil.copytree(ROOT / "prefectures", tmp_path / "prefectures")
     assert main(["eval", str(path), "保育料.月額計算", "--on", "2024-06-01", "--lang", "en",
                  "--input", "所得割額=50000円",
                  *[f"--input={k}={str(v).lower()}" for k, v in HOUSEHOLD.items()]]) == EXIT_OK
@@ -1138,6 +1141,7 @@ def test_a_named_pipe_is_refused_never_read(tmp_path):
     pipe = tmp_path / "町.pcfg"
     os.mkfifo(pipe)
     shutil.copytree(CORE_DIR, tmp_path / "package_core")
+    shutil.copytree(ROOT / "prefectures", tmp_path / "prefectures")
     done = subprocess.run(  # noqa: S603
         [sys.executable, "-c", PIPE_SCRIPT, str(pipe)], capture_output=True, text=True,
         check=False, timeout=60, cwd=tmp_path, env={**os.environ, "PARAMCFG_LANG": "en"})

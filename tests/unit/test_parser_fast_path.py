@@ -59,7 +59,7 @@ def _fast_count(text: str) -> int:
 # ---- every file the project has ----------------------------------------------------------
 
 FILES = sorted(
-    p for folder in ("tests", "package_core", "tenant_profiles", "docs")
+    p for folder in ("tests", "package_core", "tenant_profiles", "prefectures", "docs")
     for p in (ROOT / folder).rglob("*") if p.suffix in {".pcfg", ".pcore"}
 )
 
@@ -75,6 +75,7 @@ def test_the_fast_path_takes_every_statement_of_the_sample_files() -> None:
     headers, declarations, rules and records): `paramcfg check` of a clean profile does not even
     build the Lark parser (issue 15)."""
     paths = [*sorted((ROOT / "tenant_profiles").glob("*.pcfg")),
+             *sorted((ROOT / "prefectures").glob("*.pcfg")),
              *sorted((ROOT / "package_core").glob("*.pcore"))]
     for path in paths:
         text = decode(path.read_bytes(), path.name).text
@@ -210,6 +211,9 @@ DECLARATION_EDGES = [
     'core "c" version 2024.4', 'core "c" version 2024.4 law through 2027-03-31',
     'core "c" version 2024', 'core "c" version 2024.4.x', 'core "c" version\n  2024.4',
     'core "c\\"d" version 1', 'tenant "町" code 085421', 'tenant "町" code 08542x',
+    'prefecture "茨城県" code 080004', 'prefecture "県" code', 'within "茨城県"', "within 茨城県",
+    'within "a" "b"', "param x : yen\n  set by prefecture", "param x : yen\n  set prefecture",
+    'param x : yen\n  default 1円\n  set by prefecture\n  label "x"', "param x : yen set by",
     'uses "c"', 'uses "c" >= 2024.4', 'uses "c" == 1', 'uses "c" > 1', 'uses "c" >=',
     "from 2024-04-01", "from 令和7年4月1日", "from 4月1日", "from and", "from 5",
     "enum E { a, b }", 'enum E { a "甲", b "乙", }', 'enum E { a }\n  label "x"',

@@ -340,6 +340,7 @@ def test_staff_tools_doc_replays_exactly(tmp_path, monkeypatch):
     # The page is read in a copy of the repository's folders (the vendor's delivery).
     work = tmp_path
     shutil.copytree(ROOT / "package_core", work / "package_core")
+    shutil.copytree(ROOT / "prefectures", work / "prefectures")
     shutil.copytree(ROOT / "tenant_profiles", work / "tenant_profiles")
     for name in ("hitachiomiya-hoikuryo.xlsx", "hitachiomiya-over-ceiling.xlsx",
                  "hitachiomiya-hoikuryo.csv"):

@@ -51,7 +51,8 @@ def _status_kind(p: Param) -> str:
 
 def _status(p: Param) -> str:
     kind = _status_kind(p)
-    return f"default {shown_value(p.default, p.type)}" if kind == "default" else kind
+    status = f"default {shown_value(p.default, p.type)}" if kind == "default" else kind
+    return f"{status}, set by prefecture" if p.prefecture else status
 
 
 def _limits(p: Param) -> str:
@@ -114,7 +115,8 @@ def law_changes(old: Core, new: Core) -> tuple[tuple[ValueChange, ...],
         if str(q.type) != str(p.type):
             decls.append(DeclarationChange("parameter", name, "type", str(q.type), str(p.type),
                                            p.label, p.basis))
-        if _status_kind(q) != _status_kind(p):  # a changed default is among the values
+        if (_status_kind(q), q.prefecture) != (_status_kind(p), p.prefecture):  # a changed
+            # default is among the values; a parameter given to the prefecture is a new status
             decls.append(DeclarationChange("parameter", name, "status", _status(q), _status(p),
                                            p.label, p.basis))
         if _limits(q) != _limits(p):
