@@ -75,6 +75,9 @@ def _put(cell: Any, value: object, ty: t.Type) -> None:  # noqa: ANN401 - an ope
         cell.number_format = "yyyy-mm-dd"
     elif isinstance(value, bool):
         cell.value = value
+    elif isinstance(ty, t.IntType) and isinstance(value, int):
+        cell.value = value
+        cell.number_format = "#,##0"  # a whole number (a step, a count): no decimals shown
     elif isinstance(value, int | Decimal):
         cell.value = value
         cell.number_format = "#,##0.########"
