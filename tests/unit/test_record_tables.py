@@ -439,3 +439,24 @@ rule 合計 : yen =
         inputs = {"所得": income, "認定": kind}
         assert tenant.evaluate("合計", inputs, ON) == want
         assert tenant.interpret("合計", inputs, ON) == want
+
+
+def test_the_numpy_kernel_reads_a_field_of_a_record_lookup(core):
+    pytest.importorskip("numpy")
+    from paramcfg.columnar import evaluate_columns  # noqa: PLC0415
+
+    tenant = load_tenant(GOKA, core)
+    n = 6
+    columns = {"介護.生活保護等": [False] * n, "介護.世帯課税": [True] * n,
+               "介護.本人課税": [True, True, True, False, True, True],
+               "介護.年金収入等": [500_000] * n,
+               "介護.合計所得金額": [0, 1_199_999, 1_200_000, 5, 15_000_000, 99_999_999]}
+    fast = evaluate_columns(tenant, "介護.段階", columns, ON)
+    slow = evaluate_columns(tenant, "介護.段階", columns, ON, vectorise=False)
+    assert fast.vectorised == n  # the field 段階 (int) of the looked-up row, in numpy
+    # 五霞町's steps by hand: below 1,200,000円 step 6, from it 7, 15,000,000円 and above 15;
+    # the fourth row is not taxed itself, its household is: step 4.
+    assert fast.values == slow.values == [6, 6, 7, 4, 15, 15]
+    # A decimal field (乗率) is not in numpy: the row loop gives the same values.
+    assert evaluate_columns(tenant, "介護.乗率", columns, ON).values == evaluate_columns(
+        tenant, "介護.乗率", columns, ON, vectorise=False).values
