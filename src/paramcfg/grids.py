@@ -131,7 +131,8 @@ def build_table(name: str, t: TableType | ScaleType, grid: n.Grid, conv: Convert
             if field_of and col is None:
                 continue  # a column that names no field: its cells have no type to read
             value = (_cell_value(name, t.value, cell, conv) if not field_of or col is None else
-                     _cell_value(_field_name(name, row, len(row_axes), col, axes),
+                     _cell_value(_field_name(name, row, len(row_axes), col,
+                                             [axes[i] for i in col_axes]),
                                  field_of[col[-1]][1], cell, conv))
             if value is not None and col is not None:
                 values[(*row_key, *col)] = (value, cell.span)
@@ -163,13 +164,13 @@ def build_table(name: str, t: TableType | ScaleType, grid: n.Grid, conv: Convert
     return records_from_fields(whole_type, Table(t, None, cells, spans))
 
 
-def _field_name(name: str, row: n.Row, nrow: int, col: tuple[int, ...], axes: tuple[Axis, ...],
+def _field_name(name: str, row: n.Row, nrow: int, col: tuple[int, ...], col_axes: list[Axis],
                 ) -> str:
     """How a record table's cell is named while it is read: ``介護.課税段階[< 1,200,000円].段階``,
     ``表[甲, 3号].額`` (the row's keys as written, the column's members, then the field)."""
     keys = [node_text_of(c) for c in row.cells[:nrow]]
-    keys += [axis_enum(a).members[i] for a, i in zip(axes[-len(col):-1], col[:-1], strict=True)]
-    return f"{name}[{', '.join(keys)}].{axis_enum(axes[-1]).members[col[-1]]}"
+    keys += [axis_enum(a).members[i] for a, i in zip(col_axes[:-1], col[:-1], strict=True)]
+    return f"{name}[{', '.join(keys)}].{axis_enum(col_axes[-1]).members[col[-1]]}"
 
 
 def _field_types(t: TableType | ScaleType) -> list[tuple[str, Type]]:
