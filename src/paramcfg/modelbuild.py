@@ -155,16 +155,15 @@ class _CoreBuilder:
                 "what_ja": f"この表の型のセル数（{cells:,} 個。各区分の数の積）",
                 "limit": f"{MAX_TABLE_CELLS:,} cells", "limit_ja": f"{MAX_TABLE_CELLS:,} 個"}))
             return None
-        if isinstance(value, t.RecordType):
-            # A table of records: each field is one grid cell, so it holds one scalar value.
-            wrong = [f for f in value.fields if not isinstance(f.type, t.SCALAR_FIELD_TYPES)]
-            for f in wrong:
-                self.diags.append(Diagnostic("PC0713", node.value.span, {
-                    "record": value.name, "field": f.name, "found": str(f.type)},
-                    related=(Related(f.span, f"field {f.name} is declared here",
-                                     f"項目「{f.name}」の宣言"),)))
-            if wrong:
-                return None
+        # A table of records: each field is one grid cell, so it holds one scalar value.
+        wrong = [f for f in getattr(value, "fields", ()) if not isinstance(
+            f.type, t.SCALAR_FIELD_TYPES)]
+        for f in wrong:
+            self.diags.append(Diagnostic("PC0713", node.value.span, {
+                "record": str(value), "field": f.name, "found": str(f.type)}, related=(
+                    Related(f.span, f"field {f.name} is declared here", f"項目「{f.name}」の宣言"),)))
+        if wrong:
+            return None
         return t.TableType(real, value)
 
     def _record(self, decl: n.RecordDecl) -> t.RecordType | None:
@@ -333,30 +332,16 @@ def _check_constraint_names(params: Mapping[str, Param], diags: list[Diagnostic]
 def _check_record_limits(params: Mapping[str, Param], diags: list[Diagnostic]) -> None:
     """A ``min``/``max`` of a table of records must fit one of its fields at least (an amount
     limit on a record of numbers would silently check nothing)."""
+    def type_of(name: str) -> t.Type | None:
+        return params[name].type if name in params else None
+
     for p in params.values():
         rec = record_of(p.type)
-        if rec is None:
-            continue
-        for c in p.constraints:
-            if any(name not in params for name in _refs(c.expr)):
-                continue  # an unknown name: reported as such (PC0201)
-            if not limit_fields(rec, c.expr, lambda name: params[name].type if name in params
-                                else None):
-                diags.append(Diagnostic("PC0714", c.span, {
-                    "name": p.name, "limit": f"{c.kind} {c.text}", "record": rec.name,
-                    "fields": ", ".join(f"{f.name} : {f.type}" for f in rec.fields),
-                    "fields_ja": "、".join(f"{f.name} : {f.type}" for f in rec.fields)}))
-
-
-def _refs(expr: n.Expr) -> list[str]:
-    """The names a ``min``/``max`` expression refers to."""
-    if isinstance(expr, n.Ref):
-        return [expr.name]
-    if isinstance(expr, n.Binary):
-        return _refs(expr.left) + _refs(expr.right)
-    if isinstance(expr, n.Unary):
-        return _refs(expr.operand)
-    return []
+        fields = [f"{f.name} : {f.type}" for f in rec.fields] if rec is not None else []
+        diags.extend(Diagnostic("PC0714", c.span, {
+            "name": p.name, "limit": f"{c.kind} {c.text}", "record": str(rec),
+            "fields": ", ".join(fields), "fields_ja": "、".join(fields)})
+            for c in p.constraints if rec is not None and not limit_fields(rec, c.expr, type_of))
 
 
 def _check_when(params: Mapping[str, Param], diags: list[Diagnostic]) -> None:

@@ -228,7 +228,8 @@ def limit_fields(rec: RecordType, expr: n.Expr,
     """The fields of ``rec`` that a ``min``/``max`` limit applies to, by the limit's kind: an
     amount (``0円``, a ``yen`` parameter, a table of yen) to the ``yen`` fields; a number or a
     rate to the ``int``, ``decimal`` and ``rate`` fields; a bare ``0`` to every numeric field;
-    a table of the same record type field by field. ``type_of`` gives a parameter's type."""
+    a table of the same record type field by field. ``type_of`` gives a parameter's type
+    (``None`` for an unknown name, which is reported as such: every numeric field then)."""
     kinds = _limit_kinds(expr, type_of, rec)
     return tuple(f.name for f in rec.fields if numeric_field(f) and (
         "all" in kinds or ("yen" in kinds and isinstance(f.type, YenType)) or (
@@ -247,6 +248,8 @@ def _limit_kinds(expr: n.Expr, type_of: Callable[[str], Type | None],
         return set()
     if isinstance(expr, n.Ref):
         ty = type_of(expr.name)
+        if ty is None:
+            return {"all"}  # no such parameter: reported as an unknown name (PC0201)
         if isinstance(ty, TableType | ScaleType):
             if isinstance(ty.value, RecordType):
                 return {"all"} if ty.value.name == rec.name else set()
