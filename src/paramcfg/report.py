@@ -293,10 +293,14 @@ def page_data(inp: ReportInput) -> dict[str, Any]:
                     if any(n.startswith("PC0507") for n in notes)}
             n_cols = len(value.cells) // len(value.brackets.lows)
             ceiling = bound.value.by_field()
+            assert ceiling.brackets is not None  # noqa: S101 - a bracket table (_ceiling)
             for column in range(n_cols):
                 if not isinstance(value.cell_type(column), t.YenType | t.IntType | t.DecimalType
-                                  | t.RateType):
-                    continue  # a field with no steps to draw (text, a member, a date)
+                                  | t.RateType) or len(ceiling.cells) != len(
+                                      ceiling.brackets.lows) * n_cols:
+                    # A field with no steps to draw (text, a member, a date), or a ceiling whose
+                    # columns are not the table's (a table of yen over a table of records).
+                    continue
                 idx = next(i for i, flat in value.positions() if flat == column)
                 label = value.cell_label(idx)[0]
                 rows_over = {flat // n_cols for flat in over if flat % n_cols == column}

@@ -460,3 +460,47 @@ def test_the_numpy_kernel_reads_a_field_of_a_record_lookup(core):
     # A decimal field (乗率) is not in numpy: the row loop gives the same values.
     assert evaluate_columns(tenant, "介護.乗率", columns, ON).values == evaluate_columns(
         tenant, "介護.乗率", columns, ON, vectorise=False).values
+
+
+SURCHARGE_CORE = """\
+core "加算" version 1.0
+
+record 加算 {
+  額   : yen
+  回数 : int
+}
+
+param 額上限 : table[所得 : yen] of yen
+  fixed
+  default
+    | 所得          |      額 |
+    | < 100,000円   | 3,000円 |
+    | >= 100,000円  | 5,000円 |
+
+param 加算表 : table[所得 : yen] of 加算
+  required
+  max 額上限
+"""
+
+
+def test_a_ceiling_table_of_yen_bounds_the_yen_fields_and_the_report_draws_them(tmp_path):
+    pytest.importorskip("jinja2")
+    from paramcfg.report import ReportInput, render_report  # noqa: PLC0415
+
+    (tmp_path / "加算.pcore").write_text(SURCHARGE_CORE, encoding="utf-8")
+    core = load_core(tmp_path / "加算.pcore")
+    assert core.ok, [d.message() for d in core.diagnostics]
+    town = tmp_path / "町.pcfg"
+    # 回数 9 is no amount: `max 額上限` (a table of yen) bounds 額 only. 4,000円 from 50,000円
+    # to below 100,000円 is above that range's ceiling of 3,000円.
+    town.write_text('tenant "五霞町" code 085421\nuses "加算"\nfrom 2024-04-01\n  加算表 =\n'
+                    "    | 所得         |      額 | 回数 |\n"
+                    "    | < 50,000円   | 1,000円 |    9 |\n"
+                    "    | >= 50,000円  | 4,000円 |    9 |\n", encoding="utf-8")
+    checked = check_profile(town, core)
+    assert [(d.code, d.span.line, d.span.col, d.message("en")) for d in checked.diagnostics] == [
+        ("PC0507", 7, 21, ("加算表[額] = 4,000円 is above 額上限 3,000円 for 所得 from 50,000円 to "
+                          "below 100,000円"))]
+    html = render_report(ReportInput(core, checked, ON))
+    assert ">4,000円<" in html
+    assert ">9<" in html
