@@ -16,7 +16,14 @@ from paramcfg import runtime as rt
 from paramcfg import types as t
 from paramcfg.diagnostics import Diagnostic, Related, Span, printable
 from paramcfg.model import Block, Constraint, Core, Param, Profile, Resolved, Timeline, resolve
-from paramcfg.tables import Excess, Table, check_monotone, compare_cells
+from paramcfg.tables import (
+    Excess,
+    Table,
+    check_monotone,
+    compare_cells,
+    limit_fields,
+    numeric_field,
+)
 from paramcfg.values import describe_range, format_typed
 
 if TYPE_CHECKING:
@@ -190,10 +197,11 @@ def _reads(expr: n.Expr) -> Iterator[str]:
 
 
 def _arith(op: str, a: Any, b: Any) -> Any:  # noqa: ANN401
+    # A table of records: each numeric field (the others are left out, ``None``).
     if isinstance(a, Table) and not isinstance(b, Table):
-        return a.map(lambda c: _arith(op, c, b))
+        return a.by_field(numeric_field).map(lambda c: None if c is None else _arith(op, c, b))
     if isinstance(b, Table) and not isinstance(a, Table):
-        return b.map(lambda c: _arith(op, a, c))
+        return b.by_field(numeric_field).map(lambda c: None if c is None else _arith(op, a, c))
     if isinstance(a, Table | tuple) or isinstance(b, Table | tuple):
         raise _NoValue
     # In the library's decimal context, whatever the caller's (runtime.add …).
@@ -250,22 +258,34 @@ class _ValueChecker:
                 bound = _bound(c.expr, values)
             except _NoValue:
                 continue
+            if isinstance(value, Table) and value.record is not None:
+                # A table of records: the limit applies to each field it fits, cell by cell
+                # (against a table of the same record type, field by field).
+                fits = limit_fields(value.record, c.expr, self._param_type)
+                value_by_field = value.by_field(lambda f, fits=fits: f.name in fits)  # type: ignore[misc]
+                bound = bound.by_field() if isinstance(bound, Table) else bound
+                self._constraint(p, c, value_by_field, bound, span)
+                continue
             self._constraint(p, c, value, bound, span)
         if isinstance(value, Table):
             for direction, axis in p.monotone:
-                self._monotone(p, value, direction, axis)
+                self._monotone(p, value.by_field(numeric_field), direction, axis)
+
+    def _param_type(self, name: str) -> t.Type | None:
+        p = self.core.params.get(name)
+        return p.type if p is not None else None
 
     def _constraint(self, p: Param, c: Constraint, value: Any, bound: Any, span: Span) -> None:  # noqa: ANN401
         above = c.kind == "max"
         literal = isinstance(c.expr, n.Lit)
         if isinstance(value, Table):
-            value_type = value.type.value
             if isinstance(bound, Table):
                 self._ceiling(p, c, value, bound, above=above)
                 return
             for ex in compare_cells(value, bound, above=above):
                 self._scalar_report(p, c, _cell_ref(p.name, value, ex.index),
-                                    ex.value, bound, value_type, value.cell_spans[ex.flat],
+                                    ex.value, bound, value.cell_type(ex.flat),
+                                    value.cell_spans[ex.flat],
                                     literal=literal, above=above)
             return
         if isinstance(value, tuple):
@@ -297,9 +317,9 @@ class _ValueChecker:
                             related=self.related(p, c)))
 
     def _ceiling(self, p: Param, c: Constraint, value: Table, bound: Table, *, above: bool) -> None:
-        ty = value.type.value
         bracket = next((a for a in value.axes if a.is_bracket), None)
         for ex in compare_cells(value, bound, above=above):
+            ty = value.cell_type(ex.flat)
             if ex.low is None or bracket is None or not above or bound.brackets is None:
                 # No key range to report (a table of categories), or a floor: the cell is
                 # simply outside its cross-parameter bound.
@@ -320,8 +340,8 @@ class _ValueChecker:
             }, related=self.related(p, c)))
 
     def _monotone(self, p: Param, table: Table, direction: str, axis: str) -> None:
-        ty = table.type.value
         for flat, prev in check_monotone(table, axis, direction):
+            ty = table.cell_type(flat)
             idx = next(i for i, f in table.positions() if f == flat)
             cats, rng, rng_ja = table.cell_label(idx)
             rising = direction == "increasing"

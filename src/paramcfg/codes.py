@@ -387,6 +387,23 @@ CODES: Final[dict[str, Code]] = {
                 "the law does"),
                ("都道府県が値を決めるなら fixed を、法令で決まるなら set by prefecture を削除して"
                 "ください"))),
+        _code("PC0714", "table-record-field", E,
+              (("field {field} of record {record} is {found}: a table's cell holds one value, so "
+               "every field of a table's record must be a single value"),
+               ("レコード「{record}」の項目「{field}」は {found} です。表のセルには値を一つ書くので、"
+               "表のレコードの項目は一つの値の型でなければなりません")),
+              (("give the field a type such as int, decimal, yen, rate, bool, an enum, monthday, "
+                "date or text"),
+               ("項目の型を int、decimal、yen、rate、bool、列挙型、monthday、date、text の"
+                "いずれかにしてください"))),
+        _code("PC0715", "limit-fits-no-field", E,
+              ("`{limit}` fits no field of {record}, the cells of {name} ({fields})",
+               ("「{limit}」は「{name}」のセルのレコード「{record}」のどの項目にも当てはまりません"
+               "（{fields_ja}）")),
+              (("compare amounts with amounts (`min 0円`) and numbers or rates with numbers or "
+                "rates (`min 0`, `max 2.5`), or a table of the same record"),
+               ("金額には金額（min 0円）、数・率には数・率（min 0、max 2.5）、または同じレコードの表を"
+                "書いてください"))),
         # ---- PC08xx: rules (vendors) ------------------------------------------------
         _code("PC0801", "rule-type-error", E,
               ("{detail}", "{detail_ja}"),

@@ -23,6 +23,7 @@ from paramcfg.types import (
     DateType,
     DecimalType,
     EnumType,
+    FieldsKey,
     IntType,
     ListType,
     MonthDay,
@@ -239,11 +240,13 @@ class Converter:
 
     def unknown_member(self, t: EnumType, name: str, span: Span) -> None:
         hint_en, hint_ja = suggest(name, t.members)
+        # The fields of a table's record, written as its last column axis, are fields.
+        kind, kind_ja = ("field", "項目") if isinstance(t, FieldsKey) else ("member", "区分")
         self.diags.append(
             Diagnostic(
                 "PC0201",
                 span,
-                {"kind": f"member of {t.name}", "kind_ja": f"{t.name}の区分", "name": name,
+                {"kind": f"{kind} of {t.name}", "kind_ja": f"{t.name}の{kind_ja}", "name": name,
                  "suggestion": hint_en, "suggestion_ja": hint_ja},
             )
         )

@@ -62,26 +62,29 @@ class DiffResult:
         return not self.changes
 
 
-def _cells(table: Table) -> Iterator[tuple[str, int, object]]:
-    """(category label, bracket index or -1 without a bracket axis, value) for every cell."""
+def _cells(table: Table) -> Iterator[tuple[str, int, object, t.Type]]:
+    """(category label, bracket index or -1 without a bracket axis, value, its type) for every
+    cell; a table of records field by field (the field ends the label: ``3号 乗率``)."""
+    table = table.by_field()
     for idx, flat in table.positions():
         cats, _, _ = table.cell_label(idx)
         b = next((i for a, i in zip(table.axes, idx, strict=True) if a.is_bracket), -1)
-        yield cats, b, table.cells[flat]
+        yield cats, b, table.cells[flat], table.cell_type(flat)
 
 
 def _table_changes(a: Table, b: Table) -> list[tuple[str, str, str]]:
     """(cell, old, new) for every merged key range where the tables differ."""
-    ty = a.type.value
+    types = {cats: ty for cats, _, _, ty in (*_cells(b), *_cells(a))}
     axis = next((x for x in a.axes if x.is_bracket), None)
     if a.brackets is None or b.brackets is None or axis is None:
-        left = {cats: v for cats, _, v in _cells(a)}
-        right = {cats: v for cats, _, v in _cells(b)}
-        return [(cats, shown_value(left.get(cats), ty), shown_value(right.get(cats), ty))
+        left = {cats: v for cats, _, v, _ in _cells(a)}
+        right = {cats: v for cats, _, v, _ in _cells(b)}
+        return [(cats, shown_value(left.get(cats), types[cats]),
+                 shown_value(right.get(cats), types[cats]))
                 for cats in sorted(set(left) | set(right)) if left.get(cats) != right.get(cats)]
     merged = merged_brackets(a.brackets, b.brackets)
-    cells_a = {(cats, i): v for cats, i, v in _cells(a)}
-    cells_b = {(cats, i): v for cats, i, v in _cells(b)}
+    cells_a = {(cats, i): v for cats, i, v, _ in _cells(a)}
+    cells_b = {(cats, i): v for cats, i, v, _ in _cells(b)}
     out: list[tuple[str, str, str]] = []
     for cats in sorted({cats for cats, _ in cells_a}):
         runs: list[tuple[Any, Any, object, object]] = []  # low, high, va, vb
@@ -95,7 +98,7 @@ def _table_changes(a: Table, b: Table) -> list[tuple[str, str, str]]:
             if va != vb:
                 rng = describe_range(low, high, axis.key)[1]
                 label = f"{cats}, {axis.name} {rng}" if cats else f"{axis.name} {rng}"
-                out.append((label, shown_value(va, ty), shown_value(vb, ty)))
+                out.append((label, shown_value(va, types[cats]), shown_value(vb, types[cats])))
     return out
 
 

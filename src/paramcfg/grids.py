@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from paramcfg import nodes as n
 from paramcfg.diagnostics import Diagnostic, Span
-from paramcfg.tables import Brackets, Table, axis_enum
+from paramcfg.tables import Brackets, Table, axis_enum, fields_axis_type, records_from_fields
+from paramcfg.types import FieldsKey
 from paramcfg.values import Number, bracket_text, describe_range, format_typed, node_text
 
 if TYPE_CHECKING:
@@ -56,12 +57,18 @@ def build_table(name: str, t: TableType | ScaleType, grid: n.Grid, conv: Convert
     diags = conv.diags
     before = len(diags)
     header, *rows = grid.rows
+    # A table of records is read with its fields as one more, last column axis (never a row
+    # axis): each value column names the remaining members, then the field.
+    whole_type = t
+    t = fields_axis_type(t)
     axes = t.axes
+    field_of = _field_types(t)
     # Row axes: the leading header cells that name axes, in declared order.
     row_axes: list[int] = []
     for cell in header.cells:
         member = _single_member(cell)
-        idx = next((i for i, a in enumerate(axes) if a.name == member), None)
+        idx = next((i for i, a in enumerate(axes[:len(whole_type.axes)]) if a.name == member),
+                   None)
         if idx is None or (row_axes and idx <= row_axes[-1]):
             break
         row_axes.append(idx)
@@ -121,7 +128,12 @@ def build_table(name: str, t: TableType | ScaleType, grid: n.Grid, conv: Convert
             cat_rows.append((row_key, row.cells[0].span))
         for c, col in enumerate(columns):
             cell = row.cells[len(row_axes) + c]
-            value = _cell_value(name, t.value, cell, conv)
+            if field_of and col is None:
+                continue  # a column that names no field: its cells have no type to read
+            value = (_cell_value(name, t.value, cell, conv) if not field_of or col is None else
+                     _cell_value(_field_name(name, row, len(row_axes), col,
+                                             [axes[i] for i in col_axes]),
+                                 field_of[col[-1]][1], cell, conv))
             if value is not None and col is not None:
                 values[(*row_key, *col)] = (value, cell.span)
     whole = len(diags) == before
@@ -136,18 +148,35 @@ def build_table(name: str, t: TableType | ScaleType, grid: n.Grid, conv: Convert
             # In order and without overlap (a gap or a missing end is fine): the rows that are
             # there are checked against the core's limits.
             if not any(d.code in {"PC0501", "PC0503"} for d in diags[checked:]):
-                conv.partial[grid.span] = _partial(t, axes, row_axes, values, brackets)
+                conv.partial[grid.span] = records_from_fields(
+                    whole_type, _partial(t, axes, row_axes, values, brackets))
             return None
         cells, spans = _flatten(axes, row_axes, values, len(lows))
-        return Table(t, brackets, cells, spans)
+        return records_from_fields(whole_type, Table(t, brackets, cells, spans))
     if not rows_whole:
         return None
     if not _verify_categories(axes, row_axes, cat_rows, diags, grid) or not whole:
         if not any(d.code == "PC0506" for d in diags[before:]):
-            conv.partial[grid.span] = _partial(t, axes, row_axes, values, None)
+            conv.partial[grid.span] = records_from_fields(
+                whole_type, _partial(t, axes, row_axes, values, None))
         return None
     cells, spans = _flatten(axes, row_axes, values, 0)
-    return Table(t, None, cells, spans)
+    return records_from_fields(whole_type, Table(t, None, cells, spans))
+
+
+def _field_name(name: str, row: n.Row, nrow: int, col: tuple[int, ...], col_axes: list[Axis],
+                ) -> str:
+    """How a record table's cell is named while it is read: ``介護.課税段階[< 1,200,000円].段階``,
+    ``表[甲, 3号].額`` (the row's keys as written, the column's members, then the field)."""
+    keys = [node_text_of(c) for c in row.cells[:nrow]]
+    keys += [axis_enum(a).members[i] for a, i in zip(col_axes[:-1], col[:-1], strict=True)]
+    return f"{name}[{', '.join(keys)}].{axis_enum(col_axes[-1]).members[col[-1]]}"
+
+
+def _field_types(t: TableType | ScaleType) -> list[tuple[str, Type]]:
+    """Each field's name and type, by member index, when the last axis is a record's fields."""
+    key = t.axes[-1].key if t.axes else None
+    return [(f.name, f.type) for f in key.record.fields] if isinstance(key, FieldsKey) else []
 
 
 def _partial(t: TableType | ScaleType, axes: tuple[Axis, ...], row_axes: list[int],

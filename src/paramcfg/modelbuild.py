@@ -17,6 +17,7 @@ from paramcfg.diagnostics import Diagnostic, Related, Span
 from paramcfg.model import Assigned, Block, Constraint, Core, Input, Param, Profile, Rule, parse_version
 from paramcfg.names import suggest
 from paramcfg.syntax import MAX_TABLE_CELLS
+from paramcfg.tables import limit_fields, record_of
 from paramcfg.values import parse_date
 
 if TYPE_CHECKING:
@@ -155,6 +156,15 @@ class _CoreBuilder:
                 "what_ja": f"この表の型のセル数（{cells:,} 個。各区分の数の積）",
                 "limit": f"{MAX_TABLE_CELLS:,} cells", "limit_ja": f"{MAX_TABLE_CELLS:,} 個"}))
             return None
+        # A table of records: each field is one grid cell, so it holds one scalar value.
+        wrong = [f for f in getattr(value, "fields", ()) if not isinstance(
+            f.type, t.SCALAR_FIELD_TYPES)]
+        for f in wrong:
+            self.diags.append(Diagnostic("PC0714", node.value.span, {
+                "record": str(value), "field": f.name, "found": str(f.type)}, related=(
+                    Related(f.span, f"field {f.name} is declared here", f"項目「{f.name}」の宣言"),)))
+        if wrong:
+            return None
         return t.TableType(real, value)
 
     def _record(self, decl: n.RecordDecl) -> t.RecordType | None:
@@ -281,6 +291,7 @@ def build_core(files: Iterable[n.SourceFile], diags: list[Diagnostic]) -> Core |
             if r is not None:
                 rules[s.name] = r
     _check_constraint_names(params, diags)
+    _check_record_limits(params, diags)
     _check_when(params, diags)
     blocks = _blocks(files, params, conv, diags, in_core=True)
     horizon = parse_date(header.horizon, diags) if header.horizon is not None else None
@@ -319,6 +330,21 @@ def _check_constraint_names(params: Mapping[str, Param], diags: list[Diagnostic]
                     stack += [e.left, e.right]
                 elif isinstance(e, n.Unary):
                     stack.append(e.operand)
+
+
+def _check_record_limits(params: Mapping[str, Param], diags: list[Diagnostic]) -> None:
+    """A ``min``/``max`` of a table of records must fit one of its fields at least (an amount
+    limit on a record of numbers would silently check nothing)."""
+    def type_of(name: str) -> t.Type | None:
+        return params[name].type if name in params else None
+
+    for p in params.values():
+        rec = record_of(p.type)
+        fields = [f"{f.name} : {f.type}" for f in rec.fields] if rec is not None else []
+        diags.extend(Diagnostic("PC0715", c.span, {
+            "name": p.name, "limit": f"{c.kind} {c.text}", "record": str(rec),
+            "fields": ", ".join(fields), "fields_ja": "、".join(fields)})
+            for c in p.constraints if rec is not None and not limit_fields(rec, c.expr, type_of))
 
 
 def _check_when(params: Mapping[str, Param], diags: list[Diagnostic]) -> None:

@@ -99,7 +99,6 @@ def _table_view(name: str, table: Table, flags: Mapping[int, list[str]]) -> dict
     for s in sizes[n_row:]:
         n_cols *= s
     rows = []
-    value_type = table.type.value
     for r_index in range(len(table.cells) // n_cols):
         keys = []
         rest = r_index
@@ -117,7 +116,7 @@ def _table_view(name: str, table: Table, flags: Mapping[int, list[str]]) -> dict
         cells = []
         for c in range(n_cols):
             flat = r_index * n_cols + c
-            cells.append({"text": _s(format_typed(table.cells[flat], value_type)),
+            cells.append({"text": _s(format_typed(table.cells[flat], table.cell_type(flat))),
                           "notes": flags.get(flat, []),
                           "over": any(n.startswith("PC0507") for n in flags.get(flat, []))})
         rows.append({"keys": keys, "cells": cells})
@@ -259,15 +258,16 @@ def page_data(inp: ReportInput) -> dict[str, Any]:
         mine: list[str] = []
         cell_flags: dict[int, list[str]] = {}
         lines = _lines_of(resolved)
+        # A table of records is shown with its fields as columns (each cell one field).
+        value = resolved.value.by_field() if isinstance(resolved.value, Table) else resolved.value
         for i, d in enumerate(diags):
             if resolved.origin == "profile" and d.span.file == inp.checked.path and \
                     lines[0] <= d.span.line <= lines[1]:
                 used.add(i)
-                flat = _cell_of(resolved.value, d)
+                flat = _cell_of(value, d)
                 if flat is not None:
                     cell_flags.setdefault(flat, []).append(f"{d.code} {_diag_text(d)}")
                 mine.append(_diag_text(d))
-        value = resolved.value
         entry: dict[str, Any] = {
             "name": _s(name), "label": _s(param.label or ""), "basis": _s(param.basis or ""),
             "origin": (_line_of(resolved.span) if resolved.origin == "profile"
@@ -293,11 +293,19 @@ def page_data(inp: ReportInput) -> dict[str, Any]:
             over = {flat for flat, notes in cell_flags.items()
                     if any(n.startswith("PC0507") for n in notes)}
             n_cols = len(value.cells) // len(value.brackets.lows)
+            ceiling = bound.value.by_field()
+            assert ceiling.brackets is not None  # noqa: S101 - a bracket table (_ceiling)
             for column in range(n_cols):
+                if not isinstance(value.cell_type(column), t.YenType | t.IntType | t.DecimalType
+                                  | t.RateType) or len(ceiling.cells) != len(
+                                      ceiling.brackets.lows) * n_cols:
+                    # A field with no steps to draw (text, a member, a date), or a ceiling whose
+                    # columns are not the table's (a table of yen over a table of records).
+                    continue
                 idx = next(i for i, flat in value.positions() if flat == column)
                 label = value.cell_label(idx)[0]
                 rows_over = {flat // n_cols for flat in over if flat % n_cols == column}
-                charts.append(_chart(name, bound_name, value, bound.value, column, label,
+                charts.append(_chart(name, bound_name, value, ceiling, column, label,
                                      rows_over))
     loose = [_diag_text(d) for i, d in enumerate(diags) if i not in used]
     errors = sum(d.level is Severity.ERROR for d in diags)

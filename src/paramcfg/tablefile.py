@@ -36,6 +36,7 @@ from paramcfg.sheets import (
     read_table_file,
 )
 from paramcfg.syntax import parse_text
+from paramcfg.tables import fields_axis_type
 from paramcfg.values import bracket_text, format_decimal, format_typed
 
 if TYPE_CHECKING:
@@ -247,7 +248,10 @@ def grid_from_sheet(sheet: Sheet, param: model.Param, *, skip_rows: frozenset[in
     """
     ty = param.type
     assert isinstance(ty, t.TableType | t.ScaleType)  # noqa: S101 - callers check
-    axes = ty.axes
+    # A table of records: its fields are the last column axis (``| 合計所得金額 | 段階 | 乗率 |``),
+    # each column read with its field's type.
+    axes = fields_axis_type(ty).axes
+    col_type: dict[int, t.Type] = {}
     r0_, c0_, r1_, c1_ = area or (1, 1, sheet.max_row, sheet.max_col)
     rows = [r for r in range(r0_, r1_ + 1) if r not in skip_rows]
 
@@ -269,7 +273,8 @@ def grid_from_sheet(sheet: Sheet, param: model.Param, *, skip_rows: frozenset[in
     # Row axes: the header cells that name the axes in order; a bracket axis is always alone.
     n_row = 1
     if not axes[0].is_bracket:
-        while n_row < len(axes) and _norm(text(hr, kc + n_row)) == _norm(axes[n_row].name):
+        while n_row < len(ty.axes) and _norm(text(hr, kc + n_row)) == _norm(
+                axes[n_row].name):
             n_row += 1
     col_axes = axes[n_row:]
     last_col = max((c for (r, c) in sheet.cells if r in rows and c <= c1_), default=kc)
@@ -288,10 +293,14 @@ def grid_from_sheet(sheet: Sheet, param: model.Param, *, skip_rows: frozenset[in
     header_spans = [sheet.span(hr, kc + i) for i in range(n_row)]
     if col_axes:
         combos: dict[str, str] = {}
+        combo_type: dict[str, t.Type] = {}
         import itertools  # noqa: PLC0415
 
         for combo in itertools.product(*(_members(a) for a in col_axes)):
             combos[_norm("".join(combo))] = " ".join(combo)
+            last = col_axes[-1].key
+            combo_type[" ".join(combo)] = (last.record.fields[last.members.index(combo[-1])].type
+                                           if isinstance(last, t.FieldsKey) else ty.value)
         names = []
         for c in value_cols:
             head = _header_text(text(r, c) for r in header_rows)
@@ -306,6 +315,7 @@ def grid_from_sheet(sheet: Sheet, param: model.Param, *, skip_rows: frozenset[in
                     fix_ja=f"列の見出しは次のどれかにしてください: {' / '.join(combos.values())}"))
                 continue
             names.append(found)
+            col_type[c] = combo_type[found]
             header_spans.append(span)
         header_line.append(" | ".join(names))
     elif value_cols:
@@ -348,12 +358,13 @@ def grid_from_sheet(sheet: Sheet, param: model.Param, *, skip_rows: frozenset[in
         for c in value_cols:
             span = sheet.span(r, c)
             cell = sheet.get(r, c)
+            vt = col_type.get(c, ty.value)
             if cell is None:
-                diags.append(_bad("PC0905", span, found="", expected=str(ty.value),
+                diags.append(_bad("PC0905", span, found="", expected=str(vt),
                                   detail="the cell is empty", detail_ja="セルが空です",
                                   fix="type the value of this cell", fix_ja="このセルの値を入力してください"))
                 continue
-            value, problem = value_text(cell, ty.value, span)
+            value, problem = value_text(cell, vt, span)
             if problem is not None:
                 diags.append(problem)
                 continue

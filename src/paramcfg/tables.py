@@ -17,8 +17,23 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from paramcfg import nodes as n
 from paramcfg.diagnostics import Span
-from paramcfg.types import Axis, EnumType, ScaleType, TableType, Type
+from paramcfg.types import (
+    Axis,
+    DecimalType,
+    EnumType,
+    Field,
+    FieldsKey,
+    IntType,
+    RateType,
+    RecordType,
+    RecordValue,
+    ScaleType,
+    TableType,
+    Type,
+    YenType,
+)
 from paramcfg.values import Number, describe_range
 
 if TYPE_CHECKING:
@@ -31,7 +46,12 @@ __all__ = [
     "check_monotone",
     "compare_cells",
     "describe_range",
+    "fields_axis_type",
+    "limit_fields",
     "merged_brackets",
+    "numeric_field",
+    "record_of",
+    "records_from_fields",
 ]
 
 @attrs.frozen
@@ -85,10 +105,38 @@ class Table:
     brackets: Brackets | None
     cells: tuple[Any, ...]
     cell_spans: tuple[Span, ...] = attrs.field(eq=False)
+    #: A table of records: each field's cell, flat over (cell, field) — the cells of
+    #: :meth:`by_field`.  ``cell_spans`` then holds each record's first field.
+    field_spans: tuple[Span, ...] = attrs.field(eq=False, default=())
 
     @property
     def axes(self) -> tuple[Axis, ...]:
         return self.type.axes
+
+    @property
+    def record(self) -> RecordType | None:
+        """The record type of the cells, if each cell is a record."""
+        return record_of(self.type)
+
+    def cell_type(self, flat: int) -> Type:
+        """The type of cell ``flat``: the value type, or in a table whose fields are its last
+        axis (:meth:`by_field`) the type of that cell's field."""
+        last = self.axes[-1].key if self.axes else None
+        if isinstance(last, FieldsKey):
+            return last.record.fields[flat % len(last.record.fields)].type
+        return self.type.value
+
+    def by_field(self, keep: Callable[[Field], bool] | None = None) -> Table:
+        """A table of records with its fields as one more, last category axis (as its grid
+        writes them: ``| 合計所得金額 | 段階 | 乗率 |``): each cell one field's value, ``None``
+        for a field that ``keep`` leaves out. Any other table as it is."""
+        rec = self.record
+        if rec is None:
+            return self
+        cells = tuple(
+            None if c is None or (keep is not None and not keep(f)) else c.get(f.name)
+            for c in self.cells for f in rec.fields)
+        return Table(fields_axis_type(self.type), self.brackets, cells, self.field_spans)
 
     def _sizes(self) -> list[int]:
         return [len(self.brackets.lows) if a.is_bracket and self.brackets is not None
@@ -132,7 +180,94 @@ class Table:
         return " ".join(members), rng[0], rng[1]
 
     def map(self, fn: Callable[[Any], Any]) -> Table:
-        return Table(self.type, self.brackets, tuple(fn(c) for c in self.cells), self.cell_spans)
+        return Table(self.type, self.brackets, tuple(fn(c) for c in self.cells), self.cell_spans,
+                     self.field_spans)
+
+
+def record_of(t: Type) -> RecordType | None:
+    """The record type of a table type whose cells are records (not of one whose fields are
+    already an axis)."""
+    if isinstance(t, TableType) and isinstance(t.value, RecordType) and not (
+            t.axes and isinstance(t.axes[-1].key, FieldsKey)):
+        return t.value
+    return None
+
+
+def fields_axis_type(t: TableType | ScaleType) -> TableType | ScaleType:
+    """A table-of-records type with the record's fields as one more, last category axis (named
+    by the record type); any other table type as it is."""
+    rec = record_of(t)
+    if rec is None:
+        return t
+    key = FieldsKey(rec.name, tuple(f.name for f in rec.fields), rec.span, rec)
+    return TableType((*t.axes, Axis(rec.name, key)), rec)
+
+
+def records_from_fields(t: TableType | ScaleType, by_field: Table) -> Table:
+    """The table of records of type ``t`` whose fields ``by_field`` holds as its last axis (a
+    field that could not be read, ``None``, stays ``None`` in its record)."""
+    rec = record_of(t)
+    if rec is None:
+        return by_field
+    k = len(rec.fields)
+    cells = tuple(
+        None if all(v is None for v in by_field.cells[i:i + k]) else
+        RecordValue(rec.name, tuple(zip((f.name for f in rec.fields), by_field.cells[i:i + k],
+                                        strict=True)))
+        for i in range(0, len(by_field.cells), k))
+    return Table(t, by_field.brackets, cells, by_field.cell_spans[::k], by_field.cell_spans)
+
+
+def numeric_field(f: Field) -> bool:
+    """A field that ``min``/``max`` and ``increasing``/``decreasing`` apply to."""
+    return isinstance(f.type, IntType | DecimalType | YenType | RateType)
+
+
+def limit_fields(rec: RecordType, expr: n.Expr,
+                 type_of: Callable[[str], Type | None]) -> tuple[str, ...]:
+    """The fields of ``rec`` that a ``min``/``max`` limit applies to, by the limit's kind: an
+    amount (``0円``, a ``yen`` parameter, a table of yen) to the ``yen`` fields; a number or a
+    rate to the ``int``, ``decimal`` and ``rate`` fields; a bare ``0`` to every numeric field;
+    a table of the same record type field by field. ``type_of`` gives a parameter's type
+    (``None`` for an unknown name, which is reported as such: every numeric field then)."""
+    kinds = _limit_kinds(expr, type_of, rec)
+    return tuple(f.name for f in rec.fields if numeric_field(f) and (
+        "all" in kinds or ("yen" in kinds and isinstance(f.type, YenType)) or (
+            "number" in kinds and not isinstance(f.type, YenType))))
+
+
+def _limit_kinds(expr: n.Expr, type_of: Callable[[str], Type | None],
+                 rec: RecordType) -> set[str]:
+    if isinstance(expr, n.Lit):
+        if expr.kind == "yen":
+            return {"yen"}
+        if expr.kind == "percent":
+            return {"number"}
+        if expr.kind == "number":
+            return {"all"} if expr.value == 0 else {"number"}
+        return set()
+    if isinstance(expr, n.Ref):
+        ty = type_of(expr.name)
+        if ty is None:
+            return {"all"}  # no such parameter: reported as an unknown name (PC0201)
+        if isinstance(ty, TableType | ScaleType):
+            if isinstance(ty.value, RecordType):
+                return {"all"} if ty.value.name == rec.name else set()
+            ty = ty.value
+        if isinstance(ty, YenType):
+            return {"yen"}
+        return {"number"} if isinstance(ty, IntType | DecimalType | RateType) else set()
+    if isinstance(expr, n.Unary):
+        return _limit_kinds(expr.operand, type_of, rec)
+    if isinstance(expr, n.Binary):
+        left = _limit_kinds(expr.left, type_of, rec)
+        right = _limit_kinds(expr.right, type_of, rec)
+        if isinstance(expr.left, n.Lit) and expr.left.kind == "number":
+            return right  # 1.5 * X: the kind of X
+        if isinstance(expr.right, n.Lit) and expr.right.kind == "number":
+            return left
+        return left & right if left and right else left or right
+    return set()
 
 
 def axis_enum(axis: Axis) -> EnumType:
@@ -200,6 +335,8 @@ def compare_cells(
     :class:`Excess` per key range on which the bound is one figure, with that figure.
     """
     def worse(v: Any, b: Any) -> bool:  # noqa: ANN401
+        if b is None:
+            return False  # a bound's cell left out (a record's field no limit applies to)
         return bool(v > b) if above else bool(v < b)
 
     out: list[Excess] = []

@@ -16,6 +16,7 @@ import attrs
 from paramcfg.diagnostics import Span
 
 __all__ = [
+    "SCALAR_FIELD_TYPES",
     "AmountType",
     "Axis",
     "BoolType",
@@ -23,6 +24,7 @@ __all__ = [
     "DecimalType",
     "EnumType",
     "Field",
+    "FieldsKey",
     "IntType",
     "ListType",
     "MonthDay",
@@ -69,6 +71,10 @@ class RecordValue:
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.fields)
+
+    def __getitem__(self, name: str) -> object:
+        """``record[field]``, as compiled rules read a field (of a record or of a ``dict``)."""
+        return self.get(name)
 
 
 class Type:
@@ -218,6 +224,20 @@ class RecordType(Type):
 
     def __str__(self) -> str:
         return self.name
+
+
+@attrs.frozen
+class FieldsKey(EnumType):
+    """The key of the axis that a record table's fields make when they are laid out as one
+    more, last category axis (:meth:`paramcfg.tables.Table.by_field`): its members are the
+    record's field names."""
+
+    record: RecordType = attrs.field(eq=False)
+
+
+#: The types a field of a table's record may have: one value that one grid cell holds.
+SCALAR_FIELD_TYPES: tuple[type[Type], ...] = (
+    IntType, DecimalType, YenType, RateType, BoolType, EnumType, MonthDayType, DateType, TextType)
 
 
 @attrs.frozen

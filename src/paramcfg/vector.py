@@ -243,6 +243,15 @@ class Kernel:
             return np.where(c, a, b), _or(bad_c, bad)
         if isinstance(node, r.TableLookup):
             return self.lookup(node, env)
+        if isinstance(node, r.FieldGet):
+            # A field of a table of records' look-up (``介護.本人課税段階.段階``, a rule without
+            # arguments whose body is the look-up): a look-up in that field's column.
+            obj = node.obj
+            if isinstance(obj, r.RuleCall) and not obj.args:
+                obj = self.rules[obj.rule].body
+            if not isinstance(obj, r.TableLookup):
+                raise Unsupported("FieldGet")
+            return self.lookup(obj, env if obj is node.obj else {}, field=node.field)
         if isinstance(node, r.RoundTo):
             return self.round(node, env)
         if isinstance(node, r.FloorQuotient):  # floor(a / b, unit) of whole numbers
@@ -305,12 +314,18 @@ class Kernel:
             raise Unsupported(node.op)
         return ops[node.op](a, b), _or(bad_a, bad_b)
 
-    def lookup(self, node: r.TableLookup, env: Mapping[str, _Value]) -> _Value:
+    def lookup(self, node: r.TableLookup, env: Mapping[str, _Value], field: str | None = None,
+               ) -> _Value:
+        """A look-up, or with ``field`` the look-up of that field of a table of records."""
         resolved = self.values.get(node.param)
         if resolved is None or not isinstance(resolved.value, Table):
             return self.nothing(node.type)
-        cells, lows, sizes = self.table(node.param, resolved.value)
         table = resolved.value
+        if field is None:
+            cells, lows, sizes = self.table(node.param, table)
+        else:
+            cells, lows, sizes = self.table(f"{node.param}\x00{field}",
+                                            table.map(lambda c: c.get(field)))
         flat: Any = np.asarray(0, dtype=np.int64)
         bads = []
         stride = 1

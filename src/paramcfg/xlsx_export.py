@@ -75,6 +75,9 @@ def _put(cell: Any, value: object, ty: t.Type) -> None:  # noqa: ANN401 - an ope
         cell.number_format = "yyyy-mm-dd"
     elif isinstance(value, bool):
         cell.value = value
+    elif isinstance(ty, t.IntType) and isinstance(value, int):
+        cell.value = value
+        cell.number_format = "#,##0"  # a whole number (a step, a count): no decimals shown
     elif isinstance(value, int | Decimal):
         cell.value = value
         cell.number_format = "#,##0.########"
@@ -161,6 +164,9 @@ def _table(ws: Any, table: Table, name: str, bold: Any, fill: Any,  # noqa: ANN4
            center: Any) -> None:  # noqa: ANN401
     import itertools  # noqa: PLC0415
 
+    # A table of records: its fields are the last column axis, each column with the number
+    # format of its field's type.
+    table = table.by_field()
     axes = table.axes
     n_row = 1 if axes[0].is_bracket or len(axes) == 1 else len(axes) - 1
     col_axes = axes[n_row:]
@@ -187,7 +193,6 @@ def _table(ws: Any, table: Table, name: str, bold: Any, fill: Any,  # noqa: ANN4
                                end_column=col + width - 1)
             col += width
     n_cols = len(combos)
-    value_type = table.type.value
     sizes = table._sizes()  # noqa: SLF001 - the table's own shape
     for r in range(len(table.cells) // n_cols):
         rest, idx = r, list[int]()
@@ -205,5 +210,6 @@ def _table(ws: Any, table: Table, name: str, bold: Any, fill: Any,  # noqa: ANN4
                 key = axis.key.members[j]
             ws.cell(row, 1 + i, key)
         for c in range(n_cols):
-            _put(ws.cell(row, 1 + n_row + c), table.cells[r * n_cols + c], value_type)
+            flat = r * n_cols + c
+            _put(ws.cell(row, 1 + n_row + c), table.cells[flat], table.cell_type(flat))
     ws.column_dimensions["A"].width = 30

@@ -28,6 +28,7 @@ Literals are written by :mod:`gen.literals`; settings come from :mod:`gen.settin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -83,6 +84,9 @@ _LAMBDA_VARS = ("m", "員", "p", "人", "each")
 _LET_NAMES = ("基", "tmp", "値", "額", "t")
 _AXIS_NAMES = ("所得", "収入", "所得割額", "income")
 _FREE_HEADERS = ("額", "税額", "値", "率", "value")
+#: The record of a table of records (TableSpec value "row"): its fields, as (name, type).
+ROW = "段階行"
+ROW_FIELDS = (("額", "yen"), ("段", "int"))
 
 
 class Names:
@@ -135,7 +139,7 @@ class TableSpec:
 
     name: str
     axes: tuple[tuple[str, ...], ...]
-    value: str  # yen, rate, int
+    value: str  # yen, rate, int, or row: the record ROW (fields 額 : yen, 段 : int)
     required: bool
     scale: bool = False
     monotone: str | None = None  # increasing / decreasing along the bracket axis
@@ -234,6 +238,13 @@ class ExprGen:
         self.params = params
         self.tables = tables
         self.rules: list[RuleSpec] = []
+        #: The rule without arguments that looks up each table of records (`料金3.行`): its
+        #: fields are read as `料金3.行.額`.
+        self.row_rules: dict[str, str] = {}
+
+    def row_fields(self, target: str) -> list[str]:
+        return [f"{rule}.{f}" for rule in self.row_rules.values() for f, ty in ROW_FIELDS
+                if satisfies(ty, target)]
 
     # -- helpers
     def pick(self, options: Sequence[str]) -> str:
@@ -244,6 +255,7 @@ class ExprGen:
         out += [n for n, ty in self.inputs.items() if satisfies(ty, target)]
         out += [n for n, p in self.params.items() if satisfies(p.type, target)]
         out += [r.name for r in self.rules if not r.params and satisfies(r.type, target)]
+        out += self.row_fields(target)
         for var, ty in scope.locals:
             if ty == "rec":
                 out += [f"{var}.{f}" for f, (fty, _) in self.record.items() if satisfies(fty, target)]
@@ -537,6 +549,9 @@ class ExprGen:
             if spec.scale:
                 options.append(("decimal", scale_ratio(name)))
                 options.append(("yen", scale_rounded(name)))
+            elif spec.value == "row":
+                options += [("yen", functools.partial("{}.額".format, self.row_rules[name])),
+                            ("int", functools.partial("{}.段".format, self.row_rules[name]))]
             else:
                 ty = "decimal" if spec.value == "rate" else spec.value
                 options += [(ty, looked_up(name))] * 2
@@ -610,19 +625,27 @@ def table_values(draw: DrawFn, spec: TableSpec, enums: dict[str, tuple[str, ...]
             st.one_of(st.integers(1, 1_000), st.integers(1, 5_000_000)), max_size=6)))))
         brackets = list(range(len(points) + 1))
 
-    def value() -> object:
-        if spec.value == "yen":
+    def value(kind: str = spec.value) -> object:
+        if kind == "yen":
             lo = -50_000 if low is None else low
             return draw(st.integers(lo, 1_000_000 if high is None else high))
-        if spec.value == "int":
+        if kind == "int":
             return draw(st.integers(-10, 100))
         return draw(rates(Decimal(0), Decimal("0.6")))
 
-    cells: dict[tuple[int | None, tuple[str, ...]], object] = {}
-    for combo in combos:
-        column: list[object] = [value() for _ in brackets]
+    def monotone(column: list[object]) -> list[object]:
         if spec.monotone is not None:
             column.sort(reverse=spec.monotone == "decreasing")
+        return column
+
+    cells: dict[tuple[int | None, tuple[str, ...]], object] = {}
+    for combo in combos:
+        column: list[object]
+        if spec.value == "row":  # a record per cell, each field monotone on its own
+            fields = [monotone([value(ty) for _ in brackets]) for _, ty in ROW_FIELDS]
+            column = list(zip(*fields, strict=True))
+        else:
+            column = monotone([value() for _ in brackets])
         for b, v in zip(brackets, column, strict=True):
             cells[(b, combo)] = v
     return TableValue(points, cells)
@@ -638,15 +661,21 @@ def grid_text(draw: DrawFn, spec: TableSpec, value: TableValue, indent: str,
     else:
         row_axes = [i for i in cat_idx if draw(st.booleans())] or [cat_idx[0]]
     col_axes = [i for i in cat_idx if i not in row_axes]
+    # A table of records: its fields are one more, last column axis.
+    fields = [f for f, _ in ROW_FIELDS] if spec.value == "row" else [None]
 
-    def lit(v: object) -> str:
-        return value_literal(draw, spec.value, v)
+    def lit(v: object, field: str | None) -> str:
+        if field is None:
+            return value_literal(draw, spec.value, v)
+        k = next(i for i, (f, _) in enumerate(ROW_FIELDS) if f == field)
+        assert isinstance(v, tuple)
+        return value_literal(draw, ROW_FIELDS[k][1], v[k])
 
-    col_keys = list(itertools.product(*(enums[axes[i][1]] for i in col_axes)))
-    col_keys = draw(st.permutations(col_keys))
+    col_keys = draw(st.permutations([
+        (k, f) for k in itertools.product(*(enums[axes[i][1]] for i in col_axes)) for f in fields]))
     header = [axes[i][1] for i in row_axes]
-    header += ([" ".join(k) for k in col_keys] if col_axes
-               else [draw(st.sampled_from(_FREE_HEADERS))])
+    header += ([" ".join(k if f is None else (*k, f)) for k, f in col_keys]
+               if col_axes or spec.value == "row" else [draw(st.sampled_from(_FREE_HEADERS))])
     grid = [header]
 
     def cat_key(members: dict[int, str]) -> tuple[str, ...]:
@@ -665,19 +694,19 @@ def grid_text(draw: DrawFn, spec: TableSpec, value: TableValue, indent: str,
             else:
                 key = f"{_key_literal(draw, key_ty, lo)} ..< {_key_literal(draw, key_ty, hi)}"
             row = [key]
-            for ck in col_keys:
+            for ck, field in col_keys:
                 members = dict(zip(col_axes, ck, strict=True))
-                row.append(lit(value.cells[(b, cat_key(members))]))
+                row.append(lit(value.cells[(b, cat_key(members))], field))
             grid.append(row)
     else:
         row_keys = draw(st.permutations(list(itertools.product(
             *(enums[axes[i][1]] for i in row_axes)))))
         for rk in row_keys:
             row = list(rk)
-            for ck in col_keys:
+            for ck, field in col_keys:
                 members = dict(zip(row_axes, rk, strict=True))
                 members.update(zip(col_axes, ck, strict=True))
-                row.append(lit(value.cells[(None, cat_key(members))]))
+                row.append(lit(value.cells[(None, cat_key(members))], field))
             grid.append(row)
     width = [max(len(r[c]) for r in grid) for c in range(len(grid[0]))]
     lines = ["| " + " | ".join(cell.ljust(width[c]) for c, cell in enumerate(row)) + " |"
@@ -845,6 +874,13 @@ def cores(draw: DrawFn) -> CoreSpec:
     if draw(st.booleans()):
         specs.append(bracket_table(draw(st.sampled_from(["int", "yen"])),
                                    draw(st.sampled_from(["int", "rate"]))))
+    if draw(st.booleans()):  # a table of records, bracketed or of categories only
+        specs.append(bracket_table("yen", "row") if draw(st.booleans()) else TableSpec(
+            names.fresh(("段階表", "rows"), dotted=True),
+            tuple(("enum", e) for e in draw(st.lists(st.sampled_from(enum_names), min_size=1,
+                                                     max_size=2, unique=True))),
+            "row", required=draw(st.booleans())))
+        lines += [f"record {ROW} {{", *(f"  {f} : {ty}" for f, ty in ROW_FIELDS), "}"]
     cat_only = draw(st.lists(st.sampled_from(enum_names), min_size=1, max_size=2, unique=True))
     specs.append(TableSpec(names.fresh(("区分表", "table"), dotted=True),
                            tuple(("enum", e) for e in cat_only),
@@ -859,7 +895,8 @@ def cores(draw: DrawFn) -> CoreSpec:
             decl = f"scale[{tspec.axes[0][1]} : yen] of rate"
         else:
             decl = "table[" + ", ".join(f"{a[1]} : {a[2]}" if a[0] == "bracket" else a[1]
-                                        for a in tspec.axes) + f"] of {tspec.value}"
+                                        for a in tspec.axes) + (
+                f"] of {ROW}" if tspec.value == "row" else f"] of {tspec.value}")
         lines.append(f"param {tspec.name} : {decl}")
         if tspec.required:
             lines.append("  required")
@@ -875,6 +912,11 @@ def cores(draw: DrawFn) -> CoreSpec:
     # with random bodies (which may call the probes).
     gen = ExprGen(draw, names, enums, record, inputs, params, tables)
     rules: list[RuleSpec] = []
+    for name, tspec in tables.items():
+        if tspec.value == "row":  # the look-up whose fields rules read: `料金3.行.額`
+            lines += ["", f"rule {name}.行 : {ROW} =", f"  {gen.lookup(Scope(), name, 0)}"]
+            gen.row_rules[name] = f"{name}.行"
+            rules.append(RuleSpec(f"{name}.行", (), ROW))  # evaluated too: a record
     for _ in range(draw(st.integers(2, 6))):
         rule_params = [(names.fresh(("引数", "arg", "区")), ty)
                        for ty in draw(st.lists(st.sampled_from(["yen", "int", "rate", "date"]),

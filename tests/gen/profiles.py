@@ -27,7 +27,7 @@ from gen.literals import KANA, KANJI, Number, municipality_codes, spaces, string
 from paramcfg import nodes as n
 from paramcfg import types as t
 from paramcfg.diagnostics import display_width
-from paramcfg.tables import Table
+from paramcfg.tables import Table, fields_axis_type, limit_fields, record_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -166,6 +166,23 @@ def core_values(core: Core, on: dt.date) -> dict[str, object]:
                 out.update({a.name: plain(a.value) for a in block.assignments})
         cached = _CORE_VALUES[(id(core), in_force)] = (core, out)
     return dict(cached[1])
+
+
+@attrs.frozen
+class FieldLimit:
+    """A limit of a table of records: the fields it applies to (:func:`paramcfg.tables.
+    limit_fields`, as the checker decides) and its value."""
+
+    fits: tuple[str, ...]
+    value: object
+
+
+def _field_bound(value: object, field: str) -> object:
+    """A limit's value for one field: a table of records' cells reduced to that field."""
+    if isinstance(value, PlainTable) and any(isinstance(c, PlainRecord)
+                                             for c in value.cells.values()):
+        return value.map(lambda c: c.fields[field] if isinstance(c, PlainRecord) else c)
+    return value
 
 
 @attrs.frozen
@@ -483,13 +500,27 @@ def tables(draw: DrawFn, ty: t.TableType | t.ScaleType, limits: Limits,
            monotone: tuple[tuple[str, str], ...], indent: str, marker: Marker | None = None,
            ) -> tuple[str, PlainTable]:
     """A grid (starting with a line break) for ``ty`` inside ``limits``, and its value."""
-    axes = ty.axes
+    # A table of records is written with its fields as one more, last column axis.
+    rec = record_of(ty)
+    axes = fields_axis_type(ty).axes
     bracket_at = next((i for i, a in enumerate(axes) if a.is_bracket), None)
     cat_axes = [a for a in axes if not a.is_bracket]
     combos = list(itertools.product(*(_enum(a).members for a in cat_axes)))
+
+    def value_type(cats: tuple[str, ...]) -> t.Type:
+        return ty.value if rec is None else next(f.type for f in rec.fields if f.name == cats[-1])
+
+    def cell_limits(bracket: tuple[Number, Number | None] | None, cats: tuple[str, ...]) -> Limits:
+        if rec is None:
+            return limits.for_cell(bracket, cats)
+        items = tuple((kind, _field_bound(b.value, cats[-1])) for kind, b in limits.items
+                      if isinstance(b, FieldLimit) and cats[-1] in b.fits)
+        return Limits(items).for_cell(bracket, cats[:-1])
+
     if bracket_at is not None:
         key = axes[bracket_at].key
-        points = _breakpoints(draw, key, limits)
+        points = _breakpoints(draw, key, Limits(tuple(
+            (kind, b.value if isinstance(b, FieldLimit) else b) for kind, b in limits.items)))
         zero: Number = 0 if isinstance(key, t.YenType | t.IntType) else Decimal(0)
         lows = [zero, *points]
         brackets: list[tuple[Number, Number | None]] | None = [
@@ -498,32 +529,39 @@ def tables(draw: DrawFn, ty: t.TableType | t.ScaleType, limits: Limits,
         brackets = None
     direction = next((d for d, axis in monotone if bracket_at is not None
                       and axis == axes[bracket_at].name), None)
-    numeric = isinstance(ty.value, t.YenType | t.IntType | t.RateType | t.DecimalType)
     values: dict[tuple[int | None, tuple[str, ...]], Any] = {}
     texts: dict[tuple[int | None, tuple[str, ...]], str] = {}
     for cats in combos:
+        vt = value_type(cats)
         rows = list(range(len(brackets))) if brackets is not None else [None]
-        if numeric:
-            ranges = [limits.for_cell(None if r is None or brackets is None else brackets[r],
-                                      cats).scalar() for r in rows]
-            column = _monotone_column(draw, ty.value, ranges, direction)
+        if isinstance(vt, t.YenType | t.IntType | t.RateType | t.DecimalType):
+            ranges = [cell_limits(None if r is None or brackets is None else brackets[r],
+                                  cats).scalar() for r in rows]
+            column = _monotone_column(draw, vt, ranges, direction)
             for r, v, (lo, hi) in zip(rows, column, ranges, strict=True):
                 values[(r, cats)] = v
-                texts[(r, cats)] = write_number(draw, ty.value, v)
+                texts[(r, cats)] = write_number(draw, vt, v)
                 if marker is not None:
-                    texts[(r, cats)] = marker.offer(draw, ty.value, texts[(r, cats)], lo, hi,
+                    texts[(r, cats)] = marker.offer(draw, vt, texts[(r, cats)], lo, hi,
                                                     in_cell=True)
         else:
             for r in rows:
-                texts[(r, cats)], values[(r, cats)] = draw(inline_values(ty.value, Limits()))
-    value = PlainTable(None if brackets is None else tuple(brackets), values)
+                texts[(r, cats)], values[(r, cats)] = draw(inline_values(vt, Limits()))
+    if rec is None:
+        value = PlainTable(None if brackets is None else tuple(brackets), values)
+    else:
+        records = {(r, cats[:-1]): PlainRecord(rec.name, {
+            f.name: values[(r, (*cats[:-1], f.name))] for f in rec.fields})
+            for (r, cats) in values}
+        value = PlainTable(None if brackets is None else tuple(brackets), records)
 
     # Layout: which axes are row axes (a bracket axis is always the only one), column order.
     if bracket_at is not None:
         row_axes = [bracket_at]
     else:
-        chosen = draw(st.lists(st.booleans(), min_size=len(axes), max_size=len(axes)))
-        row_axes = [i for i, c in enumerate(chosen) if c] or [draw(st.integers(0, len(axes) - 1))]
+        real = len(ty.axes)  # the fields of a record are never a row axis
+        chosen = draw(st.lists(st.booleans(), min_size=real, max_size=real))
+        row_axes = [i for i, c in enumerate(chosen) if c] or [draw(st.integers(0, real - 1))]
     col_axes = [i for i in range(len(axes)) if i not in row_axes]
     col_keys = draw(st.permutations(list(itertools.product(
         *(_enum(axes[i]).members for i in col_axes)))))
@@ -766,9 +804,14 @@ def profile_cases(draw: DrawFn, core_result: CoreResult) -> ProfileCase:
                 values = env(day)
                 for c in p.constraints:
                     try:
-                        limits.append((c.kind, eval_limit(c.expr, values)))
+                        bound = eval_limit(c.expr, values)
                     except _Unbounded:
                         continue
+                    rec = record_of(p.type)
+                    if rec is not None:
+                        bound = FieldLimit(limit_fields(rec, c.expr, lambda x: core.params[x].type
+                                                        if x in core.params else None), bound)
+                    limits.append((c.kind, bound))
             indent = draw(st.sampled_from(("  ", "  ", "  ", "", "    ", " ", "\t")))
             value: object
             if name in forced:
