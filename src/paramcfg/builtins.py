@@ -76,6 +76,8 @@ class Generator(Protocol):
 
     def fresh(self, prefix: str) -> str: ...
 
+    def param_rounder(self, mode: str, param: str, unit: int) -> str | None: ...
+
 
 class Interpreting(Protocol):
     """What an interpreter function may ask of the reference interpreter."""
@@ -171,6 +173,11 @@ def _rate_rounder(gen: Generator, node: ir.RoundTo, env: Mapping[str, str]) -> s
     if not (isinstance(op, ir.Arith) and op.op == "*") or type(node.unit) is not int:
         return None
     for rate, x in ((op.right, op.left), (op.left, op.right)):
+        if isinstance(rate, ir.ParamRef) and isinstance(rate.type, t.RateType | t.DecimalType) \
+                and ir.whole(x.type):
+            name = gen.param_rounder(node.mode, rate.name, node.unit)  # bound per town
+            if name is not None:
+                return f"{name}({gen.expr(x, env)})"
         if isinstance(rate, ir.Const) and type(rate.value) is Decimal and ir.whole(x.type):
             key = ("rate_rounder", node.mode, str(rate.value), node.unit)  # one per site kind
             if key not in gen.memo:
