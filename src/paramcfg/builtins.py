@@ -186,6 +186,9 @@ def _rate_rounder(gen: Generator, node: ir.RoundTo, env: Mapping[str, str]) -> s
             name = gen.memo[key]
             if name is not None:
                 return f"{name}({gen.expr(x, env)})"
+    if ir.whole(op.left.type) != ir.whole(op.right.type):  # int × a rate known at run time
+        a, b = gen.expr(op.left, env), gen.expr(op.right, env)
+        return f"{gen.const(rt.round_product)}({gen.const(node.mode)}, {a}, {b}, {gen.const(node.unit)})"
     return None
 
 

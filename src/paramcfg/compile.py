@@ -290,6 +290,17 @@ class _Gen:
                     f"type({var}) is _Decimal and _within({var}))")
         return None
 
+    def refused_list(self, var: str, ty: t.Type) -> str | None:
+        """As :meth:`refused`, for a list of scalars (a record's field): true unless ``var``
+        holds a ``list`` or ``tuple`` whose every element ``check_input`` keeps as it is."""
+        if not isinstance(ty, t.ListType):
+            return None
+        inner = self.refused("_y", ty.element)
+        if inner is None:
+            return None
+        return (f"type({var}) is not tuple and type({var}) is not list "
+                f"or {var} and any({inner} for _y in {var})")
+
     def checker(self, ty: t.Type) -> str:
         """The name of a function ``(rule, name, value)`` that returns what
         ``check_input(rule, name, ty, value)`` returns, or raises what it raises.
@@ -306,7 +317,8 @@ class _Gen:
             return name
         element = ty.element if isinstance(ty, t.ListType) else ty
         if isinstance(element, t.RecordType):
-            tests = [self.refused(f"_f{i}", f.type) for i, f in enumerate(element.fields)]
+            tests = [self.refused(f"_f{i}", f.type) or self.refused_list(f"_f{i}", f.type)
+                     for i, f in enumerate(element.fields)]
         else:
             tests = [self.refused("_x", element)]
         if None in tests:
@@ -335,7 +347,9 @@ class _Gen:
             for i, f in enumerate(element.fields):
                 missing = "_missing" if f.default is None else self.const(f.default)
                 out.append(f"{body}_f{i} = _x.get({self.const(f.name)}, {missing})")
-                fields.append(f"{self.const(f.name)}: _f{i}")
+                # A list field (of scalars) is given as a list or a tuple: kept as a tuple.
+                value = f"tuple(_f{i})" if isinstance(f.type, t.ListType) else f"_f{i}"
+                fields.append(f"{self.const(f.name)}: {value}")
             # A key that is no field (a misspelt one) goes to check_input, which names it;
             # only fields with a default need a look-up to count the keys that are fields.
             required = sum(1 for f in element.fields if f.default is None)
