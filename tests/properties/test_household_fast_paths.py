@@ -77,9 +77,10 @@ rule 軽減 : yen = sum(世帯, m -> floor(m.所得 * (100% - 割合), 1))
 
 dates = st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31))
 bad = st.sampled_from([1.5, "2024-01-01", None, dt.datetime(2024, 1, 1, tzinfo=dt.UTC), 3, True])
-lists = st.one_of(st.lists(dates, max_size=3), st.lists(dates, max_size=3).map(tuple),
-                  st.lists(st.one_of(dates, bad), min_size=1, max_size=3),
-                  st.sampled_from(["2024-01-01", 5, None, frozenset()]))
+lists: st.SearchStrategy[object] = st.one_of(
+    st.lists(dates, max_size=3), st.lists(dates, max_size=3).map(tuple),
+    st.lists(st.one_of(dates, bad), min_size=1, max_size=3),
+    st.sampled_from(["2024-01-01", 5, None, frozenset()]))
 
 
 @st.composite
