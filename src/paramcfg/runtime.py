@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import decimal
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
@@ -232,6 +233,13 @@ def fiscal_year(d: dt.date) -> int:
     return d.year if d.month >= 4 else d.year - 1
 
 
+#: The date functions a household rule calls again and again with the same dates (each member's
+#: birth date at each month's start, each month plus one) keep their recent answers: pure
+#: functions of dates and ints, so a kept answer is the answer (an error is never kept).
+_recent = functools.lru_cache(maxsize=4096, typed=True)
+
+
+@_recent
 def age_on(birth: dt.date, on: dt.date) -> int:
     """Age in completed years on the date ``on`` (birthday reached → one year older)."""
     years = on.year - birth.year
@@ -259,6 +267,7 @@ def fiscal_date(day: t.MonthDay, year: int) -> dt.date:
     return day.on(_calendar_year(year, day.month))
 
 
+@_recent
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` moved by whole months; a day past the end of the target month becomes its last
     day (2024-01-31 plus one month is 2024-02-29)."""
