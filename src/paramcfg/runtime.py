@@ -233,13 +233,6 @@ def fiscal_year(d: dt.date) -> int:
     return d.year if d.month >= 4 else d.year - 1
 
 
-#: The date functions a household rule calls again and again with the same dates (each member's
-#: birth date at each month's start, each month plus one) keep their recent answers: pure
-#: functions of dates and ints, so a kept answer is the answer (an error is never kept).
-_recent = functools.lru_cache(maxsize=4096, typed=True)
-
-
-@_recent
 def age_on(birth: dt.date, on: dt.date) -> int:
     """Age in completed years on the date ``on`` (birthday reached → one year older)."""
     years = on.year - birth.year
@@ -267,7 +260,11 @@ def fiscal_date(day: t.MonthDay, year: int) -> dt.date:
     return day.on(_calendar_year(year, day.month))
 
 
-@_recent
+#: add_months keeps its recent answers: a household rule moves the same few dates (the months of
+#: the fiscal year, plus one) again and again, for every member (37 calls a household in W3, 12
+#: distinct).  A pure function of a date and an int, so a kept answer is the answer (an error
+#: is never kept).  age_on is not kept: its pairs (a member's birth date, a date) rarely repeat.
+@functools.lru_cache(maxsize=4096, typed=True)
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` moved by whole months; a day past the end of the target month becomes its last
     day (2024-01-31 plus one month is 2024-02-29)."""
