@@ -167,8 +167,9 @@ def _compile_rounding(gen: Generator, node: ir.RoundTo | ir.FloorQuotient,
 
 
 def _rate_rounder(gen: Generator, node: ir.RoundTo, env: Mapping[str, str]) -> str | None:
-    """``round(x * rate, unit)`` of a whole ``x`` and a folded Decimal rate, as a call of
-    :func:`runtime.rate_rounder` (integer arithmetic), or ``None``."""
+    """``round(x * rate, unit)`` of a whole ``x`` and a Decimal rate in integer arithmetic
+    (:func:`runtime.rate_rounder`): a constant rate's rounder, a rate parameter's (bound per
+    town), or, for a rate known at run time, :func:`runtime.round_product`; else ``None``."""
     op = node.operand
     if not (isinstance(op, ir.Arith) and op.op == "*") or type(node.unit) is not int:
         return None
