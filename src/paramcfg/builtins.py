@@ -76,6 +76,8 @@ class Generator(Protocol):
 
     def fresh(self, prefix: str) -> str: ...
 
+    def param_rounder(self, mode: str, param: str, unit: int) -> str | None: ...
+
 
 class Interpreting(Protocol):
     """What an interpreter function may ask of the reference interpreter."""
@@ -165,12 +167,18 @@ def _compile_rounding(gen: Generator, node: ir.RoundTo | ir.FloorQuotient,
 
 
 def _rate_rounder(gen: Generator, node: ir.RoundTo, env: Mapping[str, str]) -> str | None:
-    """``round(x * rate, unit)`` of a whole ``x`` and a folded Decimal rate, as a call of
-    :func:`runtime.rate_rounder` (integer arithmetic), or ``None``."""
+    """``round(x * rate, unit)`` of a whole ``x`` and a Decimal rate in integer arithmetic
+    (:func:`runtime.rate_rounder`): a constant rate's rounder, a rate parameter's (bound per
+    town), or, for a rate known at run time, :func:`runtime.round_product`; else ``None``."""
     op = node.operand
     if not (isinstance(op, ir.Arith) and op.op == "*") or type(node.unit) is not int:
         return None
     for rate, x in ((op.right, op.left), (op.left, op.right)):
+        if isinstance(rate, ir.ParamRef) and isinstance(rate.type, t.RateType | t.DecimalType) \
+                and ir.whole(x.type):
+            name = gen.param_rounder(node.mode, rate.name, node.unit)  # bound per town
+            if name is not None:
+                return f"{name}({gen.expr(x, env)})"
         if isinstance(rate, ir.Const) and type(rate.value) is Decimal and ir.whole(x.type):
             key = ("rate_rounder", node.mode, str(rate.value), node.unit)  # one per site kind
             if key not in gen.memo:
@@ -179,6 +187,9 @@ def _rate_rounder(gen: Generator, node: ir.RoundTo, env: Mapping[str, str]) -> s
             name = gen.memo[key]
             if name is not None:
                 return f"{name}({gen.expr(x, env)})"
+    if ir.whole(op.left.type) != ir.whole(op.right.type):  # int × a rate known at run time
+        a, b = gen.expr(op.left, env), gen.expr(op.right, env)
+        return f"{gen.const(rt.round_product)}({gen.const(node.mode)}, {a}, {b}, {gen.const(node.unit)})"
     return None
 
 

@@ -1,11 +1,14 @@
-"""Compile typed rules to Python functions, once per (tenant, effective period).
+"""Compile typed rules to Python functions, once per shape of a core's rules.
 
-Parameters are folded in as constants; bracket lookups become ``bisect`` over tuples; enum keys
-become dict lookups.  **No user text ever reaches the generated source**: rules, inputs and
-constants get generated names (``_r0``, ``_i1``, ``_c2``) and every value — numbers, member
-names, tables — enters through the module's namespace.  The source is registered in
-``linecache`` as ``<paramcfg rule TENANT:PERIOD>`` and every generated line maps back to the
-rule's span, so an error inside generated code names the rule's file and line.
+Decisions on parameters are folded in (:mod:`paramcfg.fold`); bracket lookups become ``bisect``
+over tuples; enum keys become dict lookups.  **No user text ever reaches the generated source**:
+rules, inputs and constants get generated names (``_r0``, ``_i1``, ``_c2``) and every value —
+numbers, member names, tables — enters through the module's namespace.  A town's values enter
+under names of their own (``_t3``), each with a recipe, so that the source does not depend on
+them: towns whose rules fold alike share one compiled module (:class:`RuleCache`,
+:mod:`paramcfg.shapes`).  The source is registered in ``linecache`` as ``<paramcfg rule
+LABEL#N>`` and every generated line maps back to the rule's span, so an error inside generated
+code names the rule's file and line.
 """
 
 from __future__ import annotations
@@ -14,42 +17,38 @@ import bisect
 import datetime as dt
 import functools
 import itertools
-import linecache
 import os
 import threading
-import weakref
-from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
-import attrs
-
 from paramcfg import ir as r
 from paramcfg import runtime as rt
+from paramcfg import shapes as sh
 from paramcfg import types as t
 from paramcfg import values as v
 from paramcfg.builtins import BUILTINS
 from paramcfg.codegen import (
     PRECEDENCE,
-    LinecacheEntry,
     closed,
     memo_key,
-    nest,
     pool_key,
     shared_operand,
-    span_of,
     uses_memo,
     whole_chain,
 )
-from paramcfg.diagnostics import Span
-from paramcfg.errors import EvaluationError, bad_call, not_a_mapping, raw_error
+from paramcfg.errors import EvaluationError
 from paramcfg.fold import fold_rules
+from paramcfg.shapes import CompiledRules, Recipe, RuleCache, RuleFacts, Shape
 from paramcfg.tables import Table
 
 if TYPE_CHECKING:
+    from collections.abc import Collection, Mapping
+
+    from paramcfg.diagnostics import Span
     from paramcfg.model import Resolved
 
-__all__ = ["CompiledRules", "compile_rules"]
+__all__ = ["CompiledRules", "RuleCache", "compile_rules", "rule_cache"]
 
 _counter = itertools.count()
 _counter_lock = threading.Lock()
@@ -78,20 +77,6 @@ _COMPACT: Final = 2**30 - 1
 _INLINE_CALLS: Final = 16
 
 
-@attrs.frozen
-class CompiledRules:
-    """The compiled rules of one tenant for one effective period."""
-
-    entries: Mapping[str, Callable[..., object]]
-    source: str = attrs.field(repr=False)
-    filename: str
-    line_map: tuple[Span | None, ...] = attrs.field(repr=False)
-
-    def run(self, name: str, inputs: Mapping[str, object], on: dt.date,
-            args: tuple[object, ...] = ()) -> object:
-        return self.entries[name](inputs, on, *args)
-
-
 class _Gen:
     """Writes one module: a function per rule, plus an entry per rule that checks inputs."""
 
@@ -114,7 +99,10 @@ class _Gen:
             "_date": dt.date, "_missing": _MISSING,
         }
         self.consts: dict[object, str] = {}
-        self.nested: dict[tuple[str, tuple[int, ...]], str] = {}  # a table's nested constant
+        #: A town's values: generated names by what they are, and how each is taken from the
+        #: town's resolved parameters (see :meth:`town`).
+        self.town_names: dict[tuple[object, ...], str] = {}
+        self.recipes: list[tuple[str, Recipe]] = []
         self.checkers: dict[str, str] = {}  # a list or record type's checker, by the type's name
         self.helpers: list[str] = []  # the checkers' lines, written after the entries
         self.memo: dict[object, Any] = {}  # for the builtins' code templates
@@ -145,6 +133,24 @@ class _Gen:
             self.consts[key] = name
             self.ns[name] = value
         return name
+
+    def town(self, key: tuple[object, ...], recipe: Recipe) -> str:
+        """A generated name for a value of the town (``key`` says which), bound per town by
+        ``recipe``: the source stays the same for every town."""
+        name = self.town_names.get(key)
+        if name is None:
+            name = self.town_names[key] = f"_t{len(self.town_names)}"
+            self.recipes.append((name, recipe))
+        return name
+
+    def param_rounder(self, mode: str, param: str, unit: int) -> str | None:
+        """``x -> round_to(mode, x * param, unit)`` for whole ``x``, bound per town: in integer
+        arithmetic where :func:`runtime.rate_rounder` can (the common case), else the product
+        rounded as the generic code does.  ``None`` for a parameter with no value."""
+        if param not in self.values:
+            return None
+        return self.town(("rounder", mode, param, unit), functools.partial(
+            sh.param_rounder, mode, param, unit))
 
     # -- rules
     def rule(self, name: str, rule: r.TypedRule) -> None:
@@ -284,6 +290,17 @@ class _Gen:
                     f"type({var}) is _Decimal and _within({var}))")
         return None
 
+    def refused_list(self, var: str, ty: t.Type) -> str | None:
+        """As :meth:`refused`, for a list of scalars (a record's field): true unless ``var``
+        holds a ``list`` or ``tuple`` whose every element ``check_input`` keeps as it is."""
+        if not isinstance(ty, t.ListType):
+            return None
+        inner = self.refused("_y", ty.element)
+        if inner is None:
+            return None
+        return (f"type({var}) is not tuple and type({var}) is not list "
+                f"or {var} and any({inner} for _y in {var})")
+
     def checker(self, ty: t.Type) -> str:
         """The name of a function ``(rule, name, value)`` that returns what
         ``check_input(rule, name, ty, value)`` returns, or raises what it raises.
@@ -300,7 +317,8 @@ class _Gen:
             return name
         element = ty.element if isinstance(ty, t.ListType) else ty
         if isinstance(element, t.RecordType):
-            tests = [self.refused(f"_f{i}", f.type) for i, f in enumerate(element.fields)]
+            tests = [self.refused(f"_f{i}", f.type) or self.refused_list(f"_f{i}", f.type)
+                     for i, f in enumerate(element.fields)]
         else:
             tests = [self.refused("_x", element)]
         if None in tests:
@@ -329,7 +347,9 @@ class _Gen:
             for i, f in enumerate(element.fields):
                 missing = "_missing" if f.default is None else self.const(f.default)
                 out.append(f"{body}_f{i} = _x.get({self.const(f.name)}, {missing})")
-                fields.append(f"{self.const(f.name)}: _f{i}")
+                # A list field (of scalars) is given as a list or a tuple: kept as a tuple.
+                value = f"tuple(_f{i})" if isinstance(f.type, t.ListType) else f"_f{i}"
+                fields.append(f"{self.const(f.name)}: {value}")
             # A key that is no field (a misspelt one) goes to check_input, which names it;
             # only fields with a default need a look-up to count the keys that are fields.
             required = sum(1 for f in element.fields if f.default is None)
@@ -430,13 +450,15 @@ class _Gen:
         if isinstance(node, r.TableLookup | r.ScaleCalc) and self.missing_table(node.param):
             # A table with no value on this date (one `required from` a later date): the rule
             # compiles, and fails only if this branch is taken, as for a scalar parameter.
-            msg = self.const(f"table {node.param} has no value on {self.on}")
+            msg = self.town(("missing table", node.param),
+                            functools.partial(sh.no_value, "table", node.param))
             return f"_missing_param({msg})"
         if isinstance(node, r.TableLookup):
             return self.lookup(node, env)
         if isinstance(node, r.ScaleCalc):
-            table = self.table_value(node.param)
-            return f"_scale({self.const(table)}, {self.expr(node.key, env)})"
+            self.table_value(node.param)
+            table = self.town(("value", node.param), functools.partial(sh.value, node.param))
+            return f"_scale({table}, {self.expr(node.key, env)})"
         if isinstance(node, r.DateFunc) and closed(node):
             # Reads no local (`fiscal_months(fiscal_year(as_of))`): the same all through the
             # evaluation, so computed once, when first reached, in a lazy cell of the memo.
@@ -453,12 +475,12 @@ class _Gen:
         raise TypeError(node)  # pragma: no cover - every IR node is handled above
 
     def param(self, node: r.ParamRef) -> str:
-        resolved = self.values.get(node.name)
-        if resolved is None:
+        if node.name not in self.values:
             # Fold a raise: the rule compiles, and fails only if this branch is taken.
-            msg = self.const(f"parameter {node.name} has no value on {self.on}")
+            msg = self.town(("missing", node.name), functools.partial(sh.no_value, "parameter",
+                                                                      node.name))
             return f"_missing_param({msg})"
-        return self.const(resolved.value)
+        return self.town(("value", node.name), functools.partial(sh.value, node.name))
 
     def missing_table(self, name: str) -> bool:
         resolved = self.values.get(name)
@@ -484,16 +506,14 @@ class _Gen:
         if all(axis.is_bracket or isinstance(key, r.InputRef | r.LocalRef | r.Const)
                for axis, key in zip(table.axes, node.keys, strict=True)):
             order.sort(key=lambda i: table.axes[i].is_bracket)
-        name = self.nested.get((node.param, tuple(order)))
-        if name is None:
-            name = self.const(nest(table, order))
-            self.nested[node.param, tuple(order)] = name
+        name = self.town(("nested", node.param, tuple(order)),
+                         functools.partial(sh.nested, node.param, tuple(order)))
         subscripts = []
         for i in order:
             key = key_src[i]
             if table.axes[i].is_bracket:
                 assert table.brackets is not None  # noqa: S101 - a bracket axis
-                lows = self.const(table.brackets.lows)
+                lows = self.town(("lows", node.param), functools.partial(sh.lows, node.param))
                 where = self.const(node.param)
                 key = f"(_bisect({lows}, {key}) - 1 if {key} >= 0 else _bracket_error({where}, {key}))"
             subscripts.append(f"[{key}]")
@@ -504,25 +524,19 @@ class _Gen:
 _MISSING: Final = object()
 
 
-def compile_rules(
-    rules: Mapping[str, r.TypedRule], values: Mapping[str, Resolved], on: dt.date, label: str,
-    known_inputs: Collection[str] | None = None,
-) -> CompiledRules:
-    """Generate, compile and load the functions of ``rules`` with ``values`` folded in.
+# ---- modules ------------------------------------------------------------------------------------
 
-    :param label: names the module in tracebacks (``<paramcfg rule LABEL>``); it is used
-        only as a file name, never as code.
-    :param known_inputs: the names an entry accepts among its inputs (the core's inputs);
-        any other key is refused with a did-you-mean.  By default, every input of ``rules``.
-    """
-    known = frozenset(r.input_types(rules) if known_inputs is None else known_inputs)
+
+def _generate(rules: Mapping[str, r.TypedRule], values: Mapping[str, Resolved], on: dt.date,
+              label: str, known: frozenset[str]) -> Shape:
+    """Generate and compile the module of ``rules`` for towns that fold as ``values`` does."""
     # Inputs are the rules' own (TypedRule.inputs, from the rules as written, kept by
     # folding), so that an input that folding made unreachable is still required, exactly as
     # the interpreter requires it.
     with _counter_lock:
         serial = next(_counter)
     filename = f"<paramcfg rule {label}#{serial}>"
-    folded = fold_rules(rules, values)
+    folded = fold_rules(rules, values, inline=False)
     for share in (True, False):
         gen = _Gen(folded, values, on, r.transitive_inputs(rules), r.input_types(rules),
                    share=share)
@@ -533,68 +547,39 @@ def compile_rules(
         for text in gen.helpers:
             gen.line(text)
         source = "\n".join(gen.lines) + "\n"
+        facts = RuleFacts(
+            names=tuple(gen.rules), spans=tuple(rule.span for rule in gen.rules.values()),
+            # What a call of each rule takes, for the errors of a bad call (errors.bad_call).
+            params=tuple([p for p, _ in rule.params] for rule in gen.rules.values()),
+            own=tuple([i for i, _ in rule.inputs if i != r.AS_OF_KEY]
+                      for rule in gen.rules.values()),
+            reads_inputs=tuple(bool(gen.inputs[name]) for name in gen.rules), known=known)
         try:
-            code = compile(source, filename, "exec")
-            break
+            return Shape(source, filename, tuple(gen.spans), gen.ns, gen.recipes, facts)
         except SyntaxError:
             # Python refuses `:=` in a comprehension's iterable: generate without sharing.
             if not share:
                 raise
-    # The generated code sees only the builtins it uses.
-    builtins = {"min": min, "max": max, "sum": sum, "len": len, "any": any, "all": all,
-                "type": type, "int": int, "bool": bool, "str": str, "Exception": Exception,
-                "list": list, "tuple": tuple, "dict": dict, "id": id}
-    namespace: dict[str, Any] = {"__builtins__": builtins}
-    line_map = tuple(gen.spans)
-    spans = [rule.span for rule in gen.rules.values()]
-    # What a call of each rule takes, for the errors of a bad call (errors.bad_call).
-    params_of = {name: [p for p, _ in rule.params] for name, rule in gen.rules.items()}
-    own_of = {name: [i for i, _ in rule.inputs if i != r.AS_OF_KEY]
-              for name, rule in gen.rules.items()}
-
-    def located(exc: Exception, name: str, index: int, inputs: object) -> Exception:
-        """An error raised inside generated code, as one that names the DSL rule and line."""
-        if isinstance(exc, KeyError) and exc.__traceback__ is not None \
-                and exc.__traceback__.tb_next is None and isinstance(inputs, Mapping):
-            # Raised by the entry itself: an input was not given.
-            # Every missing input at once (or the misspelt key that explains one).
-            found = bad_call(name, params_of[name], own_of[name], known, inputs,
-                             span=spans[index])
-            if found is not None:
-                return found
-        if isinstance(exc, EvaluationError):
-            if exc.span is not None and exc.rule:
-                return exc
-            span = exc.span or span_of(exc, filename, line_map) or spans[index]
-            return EvaluationError(exc.msg, span, rule=exc.rule or name, name=exc.name,
-                                   msg_ja=exc.msg_ja)
-        if not isinstance(inputs, Mapping) and gen.inputs[name]:
-            return not_a_mapping(name, inputs, spans[index])
-        if isinstance(exc, ArithmeticError | TypeError | ValueError | LookupError):
-            return raw_error(exc, name, span_of(exc, filename, line_map) or spans[index])
-        return exc  # not ours to translate (KeyboardInterrupt is not an Exception anyway)
-
-    namespace.update(gen.ns)
-    namespace["_located"] = located
-
-    def extra(name: str, inputs: Mapping[str, object]) -> None:
-        """Raise if an input key is unknown or an argument (see the entry's length test)."""
-        if isinstance(inputs, Mapping) and known.issuperset(inputs):
-            return  # inputs of the core that this rule does not read: one household, many rules
-        found = bad_call(name, params_of[name], own_of[name], known, inputs,
-                         span=gen.rules[name].span)
-        if found is not None:
-            raise found
-
-    namespace["_extra"] = extra
-    exec(code, namespace)  # noqa: S102 - generated from typed IR with generated names only
-    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
-    # The generated lines stay in linecache (for tracebacks) exactly as long as the module's
-    # namespace, which every generated function holds: freed with the last of them.
-    owner = LinecacheEntry()
-    namespace["_linecache_entry"] = owner
-    weakref.finalize(owner, linecache.cache.pop, filename, None)
-    entries = {name: namespace[f"_e{i}"] for i, name in enumerate(gen.rules)}
-    return CompiledRules(entries, source, filename, line_map)
+    raise AssertionError  # pragma: no cover - the loop returns or raises
 
 
+def compile_rules(
+    rules: Mapping[str, r.TypedRule], values: Mapping[str, Resolved], on: dt.date, label: str,
+    known_inputs: Collection[str] | None = None,
+) -> CompiledRules:
+    """Generate, compile and load the functions of ``rules`` for ``values`` (a module of its
+    own, shared with no other town: :class:`RuleCache` shares).
+
+    :param label: names the module in tracebacks (``<paramcfg rule LABEL>``); it is used
+        only as a file name, never as code.
+    :param known_inputs: the names an entry accepts among its inputs (the core's inputs);
+        any other key is refused with a did-you-mean.  By default, every input of ``rules``.
+    """
+    known = frozenset(r.input_types(rules) if known_inputs is None else known_inputs)
+    return _generate(rules, values, on, label, known).bind(values, on)
+
+
+def rule_cache(rules: Mapping[str, r.TypedRule], known_inputs: Collection[str],
+               label: str) -> RuleCache:
+    """A :class:`~paramcfg.shapes.RuleCache` of ``rules`` that compiles with this module."""
+    return RuleCache(rules, known_inputs, label, _generate)

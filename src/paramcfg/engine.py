@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import threading
+import weakref
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from paramcfg.batch import RowResult
-    from paramcfg.compile import CompiledRules
+    from paramcfg.compile import CompiledRules, RuleCache
     from paramcfg.diagnostics import Diagnostic
     from paramcfg.interpret import Step
     from paramcfg.types import Type
@@ -76,6 +77,24 @@ __all__ = [
 
 #: Evaluation dates whose compiled entries a tenant keeps at hand (see Tenant.evaluate).
 _MAX_DATES = 1024
+
+#: Per loaded core (by id, dropped with it): the compiled modules its towns share.
+_RULE_CACHES: dict[int, RuleCache] = {}
+
+
+def _rule_cache(core: CoreResult, known_inputs: frozenset[str]) -> RuleCache:
+    """The cache of compiled modules shared by every tenant of ``core`` (one per loaded core:
+    towns whose rules fold alike share compiled code, each with its own values)."""
+    found = _RULE_CACHES.get(id(core))
+    if found is None:
+        from paramcfg.compile import rule_cache  # noqa: PLC0415 - not needed by `check`
+
+        assert core.core is not None  # noqa: S101 - a tenant's core loaded
+        made = rule_cache(core.rules, known_inputs, f"{core.core.name}")
+        found = _RULE_CACHES.setdefault(id(core), made)
+        if found is made:
+            weakref.finalize(core, _RULE_CACHES.pop, id(core), None)
+    return found
 
 
 class Tenant:
@@ -173,17 +192,16 @@ class Tenant:
         return {name: r.value for name, r in self.values(on).items()}
 
     def compiled(self, on: dt.date) -> CompiledRules:
+        """Every rule compiled for the effective period of ``on`` (the module is shared with
+        every tenant of the core whose rules fold alike; the values are this tenant's)."""
         start = self.period(on)
         found = self._compiled.get(start)
         if found is None:
-            from paramcfg.compile import compile_rules  # noqa: PLC0415 - not needed by `check`
-
             with self._lock:
                 found = self._compiled.get(start)
                 if found is None:
-                    label = f"{self.profile.code}:{start.isoformat()}"
-                    found = compile_rules(self.rules, self.values(start), start, label,
-                                          self.known_inputs)
+                    cache = _rule_cache(self._core_result, self.known_inputs)
+                    found = cache.compile(None, self.values(start), start)
                     self._compiled[start] = found
         return found
 
@@ -210,23 +228,13 @@ class Tenant:
             fn = full.entries[typed.name]
             entries.setdefault(typed.name, fn)
             return fn
-        from paramcfg.compile import compile_rules  # noqa: PLC0415 - not needed by `check`
-
         with self._lock:
             fn = entries.get(rule)
             if fn is None:
-                wanted: set[str] = set()
-                stack = [typed.name]
-                while stack:
-                    name = stack.pop()
-                    if name not in wanted:
-                        wanted.add(name)
-                        stack.extend(self.rules[name].calls)
-                closure = {name: r for name, r in self.rules.items() if name in wanted}
-                index = list(self.rules).index(typed.name)
-                label = f"{self.profile.code}:{start.isoformat()}:r{index}"
-                part = compile_rules(closure, self.values(start), start, label,
-                                     self.known_inputs)
+                # The rule and the rules it calls, in a module shared with every tenant of
+                # the core whose rules fold alike (compiled by the first of them).
+                cache = _rule_cache(self._core_result, self.known_inputs)
+                part = cache.compile(typed.name, self.values(start), start)
                 for name, f in part.entries.items():
                     entries.setdefault(name, f)
                 fn = entries[typed.name]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import decimal
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
@@ -185,6 +186,33 @@ def rate_rounder(mode: str, rate: Decimal, unit: int) -> Callable[[int], int] | 
     return rounded
 
 
+#: rate_rounder's answers by (mode, rate, unit) for :func:`round_product`; emptied when full.
+_ROUNDERS: dict[tuple[str, Decimal, int], Callable[[int], int] | None] = {}
+
+
+def round_product(mode: str, a: int | Decimal, b: int | Decimal, unit: int) -> int | Decimal:
+    """``round_to(mode, multiply(a, b), unit)``, the same answer: in integer arithmetic when
+    one factor is an int and the other a Decimal (``floor(額 * (100% - 軽減割合), 1)``), by
+    :func:`rate_rounder`, kept per rate (rates computed at run time take few values).
+
+    Keyed by the rate's value: equal rates written with different exponents (0.3, 0.30) give
+    the same rounded product, since ``round_to`` of a product in CONTEXT depends on its value
+    only.
+    """
+    x, rate = (a, b) if type(a) is int else (b, a)
+    if type(x) is int and type(rate) is Decimal:
+        key = (mode, rate, unit)
+        try:
+            found = _ROUNDERS[key]
+        except KeyError:
+            if len(_ROUNDERS) >= 4096:
+                _ROUNDERS.clear()
+            found = _ROUNDERS[key] = rate_rounder(mode, rate, unit)
+        if found is not None:
+            return found(x)
+    return round_to(mode, multiply(a, b), unit)
+
+
 def scale(table: Table, x: int | Decimal) -> Decimal:
     """Marginal-rate scale: each slice ``[low, high)`` of ``x`` at its own rate."""
     assert table.brackets is not None  # noqa: S101 - a scale is always bracketed
@@ -232,6 +260,11 @@ def fiscal_date(day: t.MonthDay, year: int) -> dt.date:
     return day.on(_calendar_year(year, day.month))
 
 
+#: add_months keeps its recent answers: a household rule moves the same few dates (the months of
+#: the fiscal year, plus one) again and again, for every member (37 calls a household in W3, 12
+#: distinct).  A pure function of a date and an int, so a kept answer is the answer (an error
+#: is never kept).  age_on is not kept: its pairs (a member's birth date, a date) rarely repeat.
+@functools.lru_cache(maxsize=4096, typed=True)
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` moved by whole months; a day past the end of the target month becomes its last
     day (2024-01-31 plus one month is 2024-02-29)."""

@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, set[str]]] = [
                 "grammar_tables", "syntax"}),
     ("model", {"model", "layering", "modelbuild"}),
     ("check", {"check"}),
-    ("rules", {"ir", "builtins", "rules", "fold", "codegen", "compile", "interpret", "vector"}),
+    ("rules", {"ir", "builtins", "rules", "fold", "codegen", "shapes", "compile", "interpret", "vector"}),
     ("engine", {"finding", "loading", "engine"}),
     ("tools", {"fmt", "diff", "export", "release", "scaffold", "acceptance", "explain", "sheets",
                "tablefile", "xlsx_export", "report", "columnar", "batchfiles", "sarif"}),

@@ -1,5 +1,6 @@
 """W7 scale: 1,741 generated tenants loaded into one core: memory per tenant (tracemalloc) and
-total load time, every tenant's W1 answers checked.
+total load time, every tenant's W1 answers checked; then the NHI household rule (W3's) compiled
+in every tenant (issue 15 item 6): memory per tenant, first evaluations, compiled modules shared.
 
 Beside the workload: its generator (:func:`generate_towns`); the hand-written twin is W1's rule
 for any town's values (:func:`bench.workloads.w1.fee_general`).
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 import paramcfg
 from bench.harness import ON, Context, DisagreementError, Row, Section, agree, cpu, rng, town_code
 from bench.workloads.w1 import FEE_RULE, FeeSpec, fee_general, fee_rows
-from bench.workloads.w3 import NHI_CAP, NHI_PARTS
+from bench.workloads.w3 import NHI_CAP, NHI_PARTS, NHI_RULE, nhi_rows
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -47,6 +48,8 @@ def generate_towns(folder: Path, n: int, spec: FeeSpec, seed: int = 7) -> list[t
             "    | 所得割額 | 3号 標準 | 3号 短時間 | 2号 標準 | 2号 短時間 |", *rows,
             f"  保育料.多子軽減 = {'制限なし' if unlimited else '国の基準'}",
             f"  固定資産税.税率 = {rnd.choice(['1.4%', '1.5%', '1.6%'])}",
+            # one town in ten without the per-household part (another shape of the NHI rule)
+            *(["  国保.賦課方式 = 二方式"] if i % 10 == 9 else []),
             "  固定資産税.納期限 = [4月30日, 7月31日, 12月25日, 2月末日]",
             f"  住民税.級地 = {rnd.choice(['1級地', '2級地', '3級地'])}",
             "  国保.所得割率 =", "    | 国保区分 | 率 |",
@@ -103,6 +106,8 @@ def run(ctx: Context) -> Section:
     n = len(tenants)
     per_loaded = (loaded - before) / n
     per_compiled = (compiled - before) / n
+    del tenants
+    nhi = _nhi(core, paths)
     rows = [
         Row("memory per tenant, loaded", None, None, n, "paramcfg",
             "tracemalloc, after `load_tenant` of every tenant", f"{per_loaded / 1024:,.1f} KiB"),
@@ -112,6 +117,12 @@ def run(ctx: Context) -> Section:
             f"total {load_time:,.2f} s for {n:,} tenants (`load_tenant`: read, parse, check)"),
         Row("first evaluation per tenant (compile one period + 50 rows)", first_eval_time / n,
             None, n, "info", f"total {first_eval_time:,.2f} s"),
+        Row("memory per tenant, loaded + NHI household rule compiled", None, None, n, "paramcfg",
+            "tracemalloc, after one `evaluate` of W3's 国保.年税額 in each tenant (no W1)",
+            f"{nhi['per_nhi'] / 1024:,.1f} KiB"),
+        Row("first NHI evaluation per tenant (compile + 1 household)", nhi["time"] / n, None, n,
+            "paramcfg", f"total {nhi['time']:,.2f} s; {nhi['modules']} compiled module(s) "
+            f"shared by the {n:,} tenants; each answer equal to the reference interpreter's"),
     ]
     return Section(KEY, f"W7 scale: {n:,} generated tenants in one core (ibaraki-cloud)",
                    "tenant", rows, notes=[
@@ -120,7 +131,33 @@ def run(ctx: Context) -> Section:
                        "rate; each tenant's W1 answers on 50 households are checked against a "
                        "hand-written rule fed with that tenant's table.")],
                    extra={"per_loaded": per_loaded, "per_compiled": per_compiled,
-                          "load_time": load_time})
+                          "load_time": load_time, **nhi})
+
+
+def _nhi(core: object, paths: list[Path]) -> dict[str, float]:
+    """The NHI household rule in every tenant: the CPU time of the first evaluations (each
+    compiles the rule for its tenant, or binds the module an identical tenant compiled), the
+    memory kept per tenant (loaded + compiled), and how many compiled modules they share."""
+    household = nhi_rows(1, seed=9)[0]
+    tenants = [paramcfg.load_tenant(p, core) for p in paths]
+    gc.collect()
+    start = cpu()
+    got = [t.evaluate(NHI_RULE, household, ON) for t in tenants]
+    first = cpu() - start
+    for t, value in zip(tenants, got, strict=True):  # the oracle, outside the timing
+        agree(f"W7 NHI {t.name}", [value], [t.interpret(NHI_RULE, household, ON)], [household])
+    modules = len({t._entry(NHI_RULE, ON).__code__.co_filename for t in tenants})
+    del tenants, got
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    tenants = [paramcfg.load_tenant(p, core) for p in paths]
+    for t in tenants:
+        t.evaluate(NHI_RULE, household, ON)
+    gc.collect()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return {"time": first, "per_nhi": (after - before) / len(tenants), "modules": modules}
 
 
 def profile(ctx: Context) -> None:
