@@ -135,7 +135,9 @@ def read_households(path: str, types: Mapping[str, t.Type],
                                           lines, records, failed)
     if failed:
         keep = [i for i in range(len(records)) if i not in failed]
-        out.columns = {name: [column[i] for i in keep] for name, column in out.columns.items()}
+        out.columns = {name: [column[i] for i in keep] if isinstance(column, list)
+                       else column[keep]  # a numpy column of a Parquet file stays one
+                       for name, column in out.columns.items()}
         lines = [lines[i] for i in keep]
         records = [records[i] for i in keep]
         out.rejected.extend(failed.values())

@@ -342,3 +342,26 @@ def test_members_for_a_rule_without_a_list_of_records_are_refused(tmp_path, caps
                  str(tmp_path / "m.csv"), "--key", "世帯番号", "--on", "2024-06-01", "-o",
                  str(tmp_path / "o.csv"), "--lang", "ja"]) == 2
     assert "このルールは被保険者などのレコードのリストを使いません" in capsys.readouterr().err
+
+
+def test_households_and_members_both_from_parquet(tmp_path, tenants, capsys):
+    pa = pytest.importorskip("pyarrow", reason="pyarrow is not installed (paramcfg[batch])")
+    pq = pytest.importorskip("pyarrow.parquet")
+    households, members = generate(40, seed=9)
+    households[3]["世帯番号"] = households[2]["世帯番号"]  # rows 3 and 4: the same key
+    pq.write_table(pa.table({k: [h[k] if k in {"世帯番号", "国保.特定世帯区分"} else int(h[k])
+                                 for h in households] for k in HOUSEHOLD}),
+                   tmp_path / "h.parquet")
+    pq.write_table(pa.table({"世帯番号": [m["世帯番号"] for m in members],
+                             "生年月日": [dt.date.fromisoformat(m["生年月日"]) for m in members],
+                             "総所得金額等": [int(m["総所得金額等"]) for m in members],
+                             "軽減判定所得": [int(m["軽減判定所得"]) for m in members]}),
+                   tmp_path / "m.parquet")
+    assert batch(tmp_path, tmp_path / "h.parquet", tmp_path / "m.parquet") == 1
+    results = read_csv(tmp_path / "out.csv")
+    assert len(results) == 38
+    assert_results(tenants["naka"], results, households, members)
+    rejected = read_csv(tmp_path / "out.rejected.csv")
+    assert [int(r["line"]) for r in rejected[:2]] == [3, 4]  # a Parquet file's rows count from 1
+    assert all(r["file"] == str(tmp_path / "m.parquet") for r in rejected[2:])  # 世帯00003's
+    capsys.readouterr()
