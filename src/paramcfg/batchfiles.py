@@ -240,6 +240,9 @@ def _join(members: Members, name: str, ty: t.Type, out: Households, lines: list[
                 f"own {key}, by which its members in {mpath} are found",
                 f"{path}:{lines[i]}: {key} {k} は {also} 行目にもあります。{mpath} の被保険者などは"
                 f"{key} で世帯を探すので、世帯ごとに別の値にしてください", path))
+    # Households whose row could not be read at all (the wrong width) are rejected already;
+    # their members are no orphans.
+    unread = {_key_text(r.fields.get(key)) for r in out.rejected} - {None}
     column: list[list[dict[str, object]]] = [[] for _ in records]
     fields = [(f, _converter(f.type)) for f in record.fields]
     bad: dict[int, int] = {}  # household → its first unreadable member row's line
@@ -256,7 +259,7 @@ def _join(members: Members, name: str, ty: t.Type, out: Households, lines: list[
             if k is None:
                 out.rejected.append(_no_key(mpath, line, row, key, "every member row names its "
                                             "household", "被保険者などの各行は世帯を示します", mpath))
-            elif k not in repeated:
+            elif k not in repeated and k not in unread:
                 out.rejected.append(Rejected(
                     line, row,
                     f"{mpath}:{line}: {key} {k} matches no household of {path}; correct the key, "

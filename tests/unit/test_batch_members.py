@@ -198,6 +198,21 @@ def test_a_member_row_of_the_wrong_width_rejects_its_household(tmp_path, capsys)
     capsys.readouterr()
 
 
+def test_the_members_of_a_household_row_of_the_wrong_width_are_no_orphans(tmp_path, capsys):
+    households, members = generate(5, seed=10)
+    inputs = write_csv(tmp_path / "世帯.csv", HOUSEHOLD, households)
+    members.append({**members[0], "世帯番号": "世帯77777"})
+    mfile = write_csv(tmp_path / "被保険者.csv", MEMBER, members)
+    with inputs.open("a", encoding="utf-8") as f:
+        f.write("世帯77777,0,0\n")  # cut short: rejected as a row; its member is no orphan
+    assert batch(tmp_path, inputs, mfile, "--lang", "en") == 1
+    rejected = read_csv(tmp_path / "out.rejected.csv")
+    assert [(r["file"], int(r["line"])) for r in rejected] == [(str(inputs), 7)]
+    assert "3 fields, but the header names 5" in rejected[0]["reason"]
+    assert len(read_csv(tmp_path / "out.csv")) == 5
+    capsys.readouterr()
+
+
 def test_members_as_json_lines_with_the_households_as_json_lines(tmp_path, tenants, capsys):
     households, members = generate(60, seed=5)
     numbered = [{**h, "世帯番号": i, **{k: (v if k == "国保.特定世帯区分" else int(v))
