@@ -380,3 +380,21 @@ def test_households_and_members_both_from_parquet(tmp_path, tenants, capsys):
     assert [int(r["line"]) for r in rejected[:2]] == [3, 4]  # a Parquet file's rows count from 1
     assert all(r["file"] == str(tmp_path / "m.parquet") for r in rejected[2:])  # 世帯00003's
     capsys.readouterr()
+
+
+def test_members_given_inline_and_by_a_second_file_are_refused(tmp_path, capsys):
+    households, members = generate(2, seed=11)
+    lines = [json.dumps({**h, "国保.被保険者": []}, ensure_ascii=False) for h in households]
+    (tmp_path / "h.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mfile = write_csv(tmp_path / "m.csv", MEMBER, members)
+    assert batch(tmp_path, tmp_path / "h.jsonl", mfile, "--lang", "ja") == 2
+    assert "列「国保.被保険者」がこのファイルにも --members" in capsys.readouterr().err
+
+
+def test_members_input_names_the_list_the_members_fill(tmp_path, tenants, capsys):
+    households, members = generate(30, seed=12)
+    inputs = write_csv(tmp_path / "世帯.csv", HOUSEHOLD, households)
+    mfile = write_csv(tmp_path / "被保険者.csv", MEMBER, members)
+    assert batch(tmp_path, inputs, mfile, "--members-input", "国保.被保険者") == 0
+    assert_results(tenants["naka"], read_csv(tmp_path / "out.csv"), households, members)
+    capsys.readouterr()
