@@ -215,6 +215,7 @@ def _join(members: Members, name: str, ty: t.Type, out: Households, lines: list[
     record = ty.element
     assert isinstance(record, t.RecordType)  # noqa: S101
     path, key, mpath = out.path, members.key, members.path
+    _require(path, out.names, {key: _KEY})  # (a CSV header is checked as it is read)
     if name in out.names:
         raise InputFileError(
             f"{path}: column {name} is given here and by --members {mpath}; give it in one place",

@@ -293,6 +293,16 @@ def test_a_file_without_the_key_column_is_refused(tmp_path, capsys, which, lang,
     assert not (tmp_path / "out.csv").exists()
 
 
+def test_a_json_lines_households_file_without_the_key_is_refused(tmp_path, capsys):
+    households, members = generate(2, seed=13)
+    lines = [json.dumps({k: v for k, v in h.items() if k != "世帯番号"}, ensure_ascii=False)
+             for h in households]
+    (tmp_path / "h.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mfile = write_csv(tmp_path / "m.csv", MEMBER, members)
+    assert batch(tmp_path, tmp_path / "h.jsonl", mfile, "--lang", "en") == 2
+    assert "h.jsonl:1: no column 世帯番号 (--key" in capsys.readouterr().err
+
+
 def test_a_members_file_without_a_needed_field_or_with_a_misspelt_one_is_refused(tmp_path,
                                                                                  capsys):
     households, members = generate(5)
