@@ -1,10 +1,11 @@
 """``paramcfg batch``: one rule over every household of a file, nothing lost.
 
     paramcfg batch PROFILE RULE --inputs FILE.csv|.jsonl|.parquet --on DATE -o OUT [--jobs N]
+                   [--members FILE --key COLUMN [--members-input INPUT]]
 
 Writes each readable row's result to ``OUT`` (CSV, or JSON Lines if ``OUT`` ends in
 ``.jsonl``) and each rejected row — a value that cannot be read, or an error of the rule — with
-its line and reason to ``OUT``'s ``.rejected`` sibling (``out.csv`` → ``out.rejected.csv``),
+its file, line and reason to ``OUT``'s ``.rejected`` sibling (``out.csv`` → ``out.rejected.csv``),
 both atomically.  Exit 0: every row has its result; 1: some rows were rejected; 2: usage or an
 unreadable input; 3: an internal error.
 """
@@ -47,6 +48,15 @@ MESSAGES = {
     "bad_inputs": ("{error}", "{error}"),
     "eval_error": ("{error}", "{error}"),
     "bad_jobs": ("--jobs {jobs}: give 1 or more", "--jobs {jobs}: 1 以上を指定してください"),
+    "needs_members": ("{option} needs --members FILE", "{option} は --members FILE と一緒に指定してください"),
+    "needs_key": (("--members {path}: give --key COLUMN, the column that names the household in "
+                  "both files (such as 世帯番号)"),
+                  ("--members {path}: --key COLUMN で、両方のファイルで世帯を示す列（世帯番号など）を"
+                  "指定してください")),
+    "members_summary": (("{members:,} member rows of {path}: {rejected:,} rejected (unreadable, or "
+                         "matching no household)"),
+                        ("{path} の {members:,} 行のうち {rejected:,} 行は使えませんでした（読めないか、"
+                         "対応する世帯がありません）")),
     "summary": (("{rows:,} rows: {results:,} results written to {out}, {rejected:,} rejected "
                  "(written to {rejected_path}, each with its line and reason)"),
                 ("{rows:,} 行: {results:,} 件の結果を {out} に書きました。{rejected:,} 行は計算できません"
@@ -83,6 +93,17 @@ def add_parser(subparsers: Any) -> None:  # noqa: ANN401 - paramcfg.cli.parsing.
     p.add_argument("--keep", action="append", default=[], metavar="COLUMN", help=h(
         "copy this input column into the results (repeatable), e.g. a household number",
         "この入力列を結果にも写します（繰り返し可。世帯番号など）"))
+    p.add_argument("--members", metavar="FILE", help=h(
+        "members (such as 国保.被保険者) from a second file, one a row (.csv, .jsonl or "
+        ".parquet), joined to the households by --key",
+        "被保険者など（レコードのリスト）を別のファイル（1 行に 1 人。.csv、.jsonl、.parquet）から"
+        "読み、--key の列で世帯に結びつけます"))
+    p.add_argument("--key", metavar="COLUMN", help=h(
+        "with --members: the column that names the household in both files, e.g. 世帯番号",
+        "--members と一緒に: 両方のファイルで世帯を示す列（例: 世帯番号）"))
+    p.add_argument("--members-input", metavar="INPUT", help=h(
+        "with --members: the input the members fill (default: the rule's only list of records)",
+        "--members と一緒に: 被保険者などで埋める入力（既定: ルールが使う唯一のレコードのリスト）"))
     p.add_argument("--jobs", type=int, default=1, metavar="N", help=h(
         "worker processes (default 1)", "ワーカープロセスの数（既定 1）"))
     p.add_argument("--projection", action="store_true", help=h(
@@ -117,7 +138,12 @@ def _detect_lang() -> str:
 def _run(args: argparse.Namespace, lang: str, err: TextIO) -> int:
     import datetime as dt  # noqa: PLC0415
 
-    from paramcfg.batchfiles import read_households, run_batch  # noqa: PLC0415
+    from paramcfg.batchfiles import (  # noqa: PLC0415
+        InputFileError,
+        Members,
+        read_households,
+        run_batch,
+    )
     from paramcfg.errors import EvaluationError  # noqa: PLC0415
     from paramcfg.names import suggest  # noqa: PLC0415
     from paramcfg.rules import AS_OF_KEY  # noqa: PLC0415
@@ -128,6 +154,15 @@ def _run(args: argparse.Namespace, lang: str, err: TextIO) -> int:
 
     if args.jobs < 1:
         return fail("bad_jobs", jobs=args.jobs)
+    members = None
+    if args.members is None:
+        for option, given in (("--key", args.key), ("--members-input", args.members_input)):
+            if given is not None:
+                return fail("needs_members", option=option)
+    elif args.key is None:
+        return fail("needs_key", path=args.members)
+    else:
+        members = Members(args.members, args.key, args.members_input)
     try:
         on = dt.date.fromisoformat(args.on)
     except ValueError:
@@ -146,9 +181,12 @@ def _run(args: argparse.Namespace, lang: str, err: TextIO) -> int:
     needed_by, types = tenant._inputs_needed()  # noqa: SLF001 - the rule's inputs
     wanted = {name: types[name] for name in needed_by[rule.name] if name != AS_OF_KEY}
     try:
-        households = read_households(args.inputs, wanted)
+        households = read_households(args.inputs, wanted, members)
     except OSError as exc:
-        return fail("unreadable", path=args.inputs, error=exc.strerror or exc)
+        return fail("unreadable", path=getattr(exc, "filename", None) or args.inputs,
+                    error=exc.strerror or exc)
+    except InputFileError as exc:
+        return fail("bad_inputs", error=exc.message(lang))
     except (ValueError, UnicodeDecodeError) as exc:
         return fail("bad_inputs", error=exc)
     for name in args.keep:
@@ -166,9 +204,13 @@ def _run(args: argparse.Namespace, lang: str, err: TextIO) -> int:
     rejected_path = output.with_name(f"{output.stem}.rejected{output.suffix}")
     _write_results(output, households, result, rule.name, args.keep)
     _write_rejected(rejected_path, households, rejected, lang)
-    total = len(households.lines) + len(households.rejected)
-    print(_msg(lang, "summary", rows=total, results=len(households.lines) - len(result.errors),
-               out=output, rejected=len(rejected), rejected_path=rejected_path), file=err)
+    rows = sum(r.file in {"", households.path} for r in rejected)  # households, not members
+    print(_msg(lang, "summary", rows=len(households.lines) + rows - len(result.errors),
+               results=len(households.lines) - len(result.errors), out=output, rejected=rows,
+               rejected_path=rejected_path), file=err)
+    if members is not None:
+        print(_msg(lang, "members_summary", path=members.path, members=households.members_read,
+                   rejected=len(rejected) - rows), file=err)
     return EXIT_REJECTED if rejected else EXIT_OK
 
 
@@ -238,8 +280,8 @@ def _rejections(households: Households, result: ColumnResult, rule: str) -> list
         where = f" ({error.span})" if error.span is not None else ""
         out.append(Rejected(line, households.fields[e.index],
                             f"{path}:{line}: {rule}: {en}{where}",
-                            f"{path}:{line}: {rule}: {ja}{where}"))
-    out.sort(key=lambda r: r.line)
+                            f"{path}:{line}: {rule}: {ja}{where}", path))
+    out.sort(key=lambda r: (r.file not in {"", path}, r.line))  # households first, then members
     return out
 
 
@@ -289,13 +331,15 @@ def _write_rejected(path: Path, households: Households, rejected: list[Rejected]
     buffer = io.StringIO()
     if path.suffix.lower() == ".jsonl":
         for r in rejected:
-            record = {"line": r.line, "reason": r.message(lang),
-                      "row": {k: v for k, v in r.fields.items() if not k.startswith("\x00")}}
+            record = {"file": r.file or households.path, "line": r.line,
+                      "reason": r.message(lang), "row": dict(r.fields)}
             buffer.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-    else:
-        names = households.names
+    else:  # the members file's own columns after the households file's
+        names = [*households.names,
+                 *(k for k in households.member_names if k not in households.names)]
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["line", "reason", *names])
+        writer.writerow(["file", "line", "reason", *names])
         for r in rejected:
-            writer.writerow([r.line, r.message(lang), *(_cell(r.fields.get(k, "")) for k in names)])
+            writer.writerow([r.file or households.path, r.line, r.message(lang),
+                             *(_cell(r.fields.get(k, "")) for k in names)])
     write_atomic(path, buffer.getvalue())
