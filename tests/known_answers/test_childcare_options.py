@@ -15,7 +15,7 @@ The law used (package_core/ibaraki-cloud.pcore, section 1):
   is 0円 from then, so a town's 保育料.1号月額 can only be 0円 (the core's default).
 - 茨城県第3子: a child who is 3rd or later counted among all siblings (多子順位.全兄弟) is free
   whatever the income; otherwise the national rule (preschool count, or any-age count below
-  57,700円).  かすみがうら市 switches to it on 2025-04-01 (illustrative).
+  57,700円).  かすみがうら市 switches to it on 2026-04-01 (illustrative).
 
 Towns' 3号 rows used below (標準 / 短時間):
   那珂市        48,600..<97,000: 16,000/15,700; 169,000..<235,000: 33,000/32,400; <48,600: 9,000/8,800;
@@ -24,7 +24,7 @@ Towns' 3号 rows used below (標準 / 短時間):
   五霞町        169,000..<301,000: 35,000/34,400
   かすみがうら市 FY2024 (2023-04-01 block): >=397,000: 54,000/53,000; <133,000: 21,000/20,600;
                  <77,100: 13,500/13,200
-                 FY2025 (2025-04-01 block): <58,000: 9,900/9,700; <133,000: 18,900/18,500;
+                 FY2025–FY2026 (2025-04-01 block): <58,000: 9,900/9,700; <133,000: 18,900/18,500;
                  >=397,000: 48,600/47,700
 """
 
@@ -102,32 +102,32 @@ CASES = [
     # かすみがうら市 FY2024, not ひとり親, 77,099 < 77,100 → row 58,000..<77,100 標準 13,500;
     # 77,099 ≥ 57,700 → preschool count 1 → 13,500.
     case("kasumigaura-not-single-77099", "kasumigaura", FULL, 13_500, inputs=child(77_099)),
-    # ---- 茨城県第3子 (かすみがうら市 from 2025-04-01) -----------------------------------------------
-    # 2025-03-31: still 国の基準; 400,000 ≥ 57,700 → preschool count 1 → FY2024 row >=397,000
-    # 標準 54,000 in full, although the child is the 3rd of all siblings.
-    case("kasumigaura-3rd-2025-03-31", "kasumigaura", FULL, 54_000, on=D(2025, 3, 31),
+    # ---- 茨城県第3子 (かすみがうら市 from 2026-04-01) -----------------------------------------------
+    # 2026-03-31: still 国の基準; 400,000 ≥ 57,700 → preschool count 1 → FY2025 row >=397,000
+    # 標準 48,600 in full, although the child is the 3rd of all siblings.
+    case("kasumigaura-3rd-2026-03-31", "kasumigaura", FULL, 48_600, on=D(2026, 3, 31),
          inputs=child(400_000, preschool=1, siblings=3)),
-    # 2025-04-01: 茨城県第3子 and 全兄弟 3 ≥ 3 → rank 3 → 0, whatever the income.
-    case("kasumigaura-3rd-2025-04-01", "kasumigaura", FULL, 0, on=D(2025, 4, 1),
+    # 2026-04-01: 茨城県第3子 and 全兄弟 3 ≥ 3 → rank 3 → 0, whatever the income.
+    case("kasumigaura-3rd-2026-04-01", "kasumigaura", FULL, 0, on=D(2026, 4, 1),
          inputs=child(400_000, preschool=1, siblings=3)),
-    # FY2025, 4th of all siblings, 1,000,000 (top row), 短時間 → 0.
-    case("kasumigaura-4th-top-income", "kasumigaura", FULL, 0, on=FY2025,
+    # FY2026, 4th of all siblings, 1,000,000 (top row), 短時間 → 0.
+    case("kasumigaura-4th-top-income", "kasumigaura", FULL, 0, on=FY2026,
          inputs=child(1_000_000, hours="短時間", preschool=2, siblings=4)),
-    # FY2026 (the option persists): 3rd of all siblings, 500,000 → 0.
-    case("kasumigaura-3rd-fy2026", "kasumigaura", FEE, 0, on=FY2026,
+    # 2027-03-31 (the last day of the core's law): 3rd of all siblings, 500,000 → 0.
+    case("kasumigaura-3rd-2027-03-31", "kasumigaura", FEE, 0, on=D(2027, 3, 31),
          inputs=child(500_000, preschool=1, siblings=3)),
-    # FY2025, 2nd of all siblings and 1st preschool, 100,000 ≥ 57,700 → the prefecture's
+    # FY2026, 2nd of all siblings and 1st preschool, 100,000 ≥ 57,700 → the prefecture's
     # programme is for the 3rd child only → preschool count 1 → row <133,000 標準 18,900 in full.
-    case("kasumigaura-2nd-any-age-full", "kasumigaura", FULL, 18_900, on=FY2025,
+    case("kasumigaura-2nd-any-age-full", "kasumigaura", FULL, 18_900, on=FY2026,
          inputs=child(100_000, preschool=1, siblings=2)),
-    # FY2025, 2nd preschool child, 100,000 → national half: 18,900 / 2 = 9,450.
-    case("kasumigaura-2nd-preschool-half", "kasumigaura", FULL, 9_450, on=FY2025,
+    # FY2026, 2nd preschool child, 100,000 → national half: 18,900 / 2 = 9,450.
+    case("kasumigaura-2nd-preschool-half", "kasumigaura", FULL, 9_450, on=FY2026,
          inputs=child(100_000, preschool=2, siblings=2)),
-    # FY2025, 50,000 < 57,700 → any-age count 2 → half of row <58,000 標準 9,900 = 4,950.
-    case("kasumigaura-low-income-2nd", "kasumigaura", FULL, 4_950, on=FY2025,
+    # FY2026, 50,000 < 57,700 → any-age count 2 → half of row <58,000 標準 9,900 = 4,950.
+    case("kasumigaura-low-income-2nd", "kasumigaura", FULL, 4_950, on=FY2026,
          inputs=child(50_000, preschool=1, siblings=2)),
-    # FY2025, 3rd preschool child (3 of 3) → 0 under either counting.
-    case("kasumigaura-3rd-preschool", "kasumigaura", FEE, 0, on=FY2025,
+    # FY2026, 3rd preschool child (3 of 3) → 0 under either counting.
+    case("kasumigaura-3rd-preschool", "kasumigaura", FEE, 0, on=FY2026,
          inputs=child(300_000, hours="短時間", preschool=3, siblings=3)),
     # 国の基準 town for contrast: 那珂市, 3rd of all siblings, 1st preschool, 400,000 ≥ 57,700 →
     # preschool count 1 → row >=397,000 標準 55,000 in full.
