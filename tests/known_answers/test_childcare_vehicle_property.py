@@ -8,7 +8,7 @@ with the compiled rules (``evaluate``) and with the reference interpreter (``int
 Towns (profiles effective from 2024-04-01; かすみがうら市 from 2023-04-01):
   hitachiomiya 常陸大宮市  多子軽減 = 制限なし; own 235,000円 breakpoint; rates = core defaults
   naka         那珂市      多子軽減 = 国の基準; levies 都市計画税 at 0.3%
-  kasumigaura  かすみがうら市  国の基準; a new (lower) fee table from 2025-04-01
+  kasumigaura  かすみがうら市  国の基準 (茨城県第3子 from 2026-04-01); a new (lower) fee table from 2025-04-01
   goka         五霞町      国の基準 until 2025-03-31, 制限なし from 2025-04-01; own rate tables
 Every town: 固定資産税.税率 1.4%, four instalments, light vehicle rates = the standard rates.
 """

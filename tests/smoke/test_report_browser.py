@@ -138,9 +138,9 @@ def test_rendered_dom_has_the_grids_and_the_chart(page, tmp_path):
     assert fee[-1][0] == "397,000円以上"
     assert dom.grids["国保.所得割率"][1:] == [["医療分", "6.4%"], ["支援金分", "3.4%"],
                                            ["介護分", "3%"]]
-    assert len(dom.charts) == 4  # one per column
+    # one per column of 保育料.月額, then 保育料.1号月額 (its one 0円 bracket under its ceiling)
+    assert [c["steps"] for c in dom.charts] == [7, 7, 7, 7, 1]  # one step per bracket
     for chart in dom.charts:
-        assert chart["steps"] == 7  # one step per bracket
         assert chart["ceiling"] == 1
     assert sum(c["over"] for c in dom.charts) == 1  # the 44,600円 cell, and only it
 
