@@ -134,7 +134,7 @@ def run(ctx: Context) -> Section:
                           "load_time": load_time, **nhi})
 
 
-def _nhi(core: object, paths: list[Path]) -> dict[str, float]:
+def _nhi(core: paramcfg.CoreResult, paths: list[Path]) -> dict[str, float]:
     """The NHI household rule in every tenant: the CPU time of the first evaluations (each
     compiles the rule for its tenant, or binds the module an identical tenant compiled), the
     memory kept per tenant (loaded + compiled), and how many compiled modules they share."""
