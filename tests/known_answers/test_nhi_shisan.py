@@ -122,6 +122,9 @@ FAMILY = household(member(D(1975, 7, 1), 3_000_000, 40_000, 60_000),
 ASSET_RICH = household(member(D(1955, 1, 10), 0, 60_000, 40_000))
 #: 50 (1974-09-01; 40–64 all year), 7,000,000円, land 1,000,000 + building 600,000円.
 LANDLORD = household(member(D(1974, 9, 1), 7_000_000, 1_000_000, 600_000))
+#: Born 1985-10-20: reaches 40 on 2025-10-19 (the day before the birthday), so the 介護分 is
+#: charged month by month from October (6 months); otherwise SINGLE.
+TURNING_40 = household(member(D(1985, 10, 20), 2_000_000, 50_000, 30_000))
 #: SINGLE expecting a child on 2025-08-15 (single birth): 産前産後 July–October, 4 months.
 MOTHER = household(member(D(1995, 1, 1), 2_000_000, 50_000, 30_000,
                           出産予定日=[D(2025, 8, 15)]))
@@ -177,6 +180,12 @@ CASES = [
     # Under 三方式 the same household: 医療分 577,000; 支援金分 177,390 + 10,500 + 7,700 =
     # 195,590 → 195,500; 介護分 131,400 + 11,700 + 6,200 = 149,300.  Total 921,800.
     case("cap-three-part", "三方式", NHI, 921_800, LANDLORD),
+    # -- 介護分 month by month (40 from October): each month's annual amount for the members
+    # 40–64 on the 1st of the next month: April–September none → 0円; October–March
+    # 1,570,000 × 2% = 31,400 + 80,000 × 1.2% = 960 + 11,700 + 6,200 = 50,260 (< 170,000).
+    # (6 × 50,260) ÷ 12 = 25,130 → 25,100.  Total 181,300 + 61,700 + 25,100 = 268,100.
+    case("turning-40-care", "四方式", CARE, 25_100, TURNING_40),
+    case("turning-40-total", "四方式", NHI, 268_100, TURNING_40),
     # -- 産前産後 (birth 2025-08-15: July–October not taxed, 8 of 12 months) reduces 所得割 and
     # 均等割, not 資産割:
     # 医療分: floor(1,570,000 × 8 × 8% / 12) = floor(83,733.3) = 83,733; 均等割 floor(29,600 ×
