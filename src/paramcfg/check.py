@@ -535,12 +535,13 @@ def _must_set(p: Param, profile: Profile) -> bool:
 
 def _check_used(core: Core, p: Param, values: Mapping[str, Resolved], on: dt.date,
                 checker: _ValueChecker, unused: set[tuple[str, Span]], origin: str) -> None:
-    """``when S == M``: a value the profile gives (other than the core's) while S is not M is
-    never used by any rule: the town meant something the package will not do (PC0412)."""
+    """``when S == M`` / ``when S in [M, N]``: a value the profile gives (other than the
+    core's) while S is none of the members is never used by any rule: the town meant something
+    the package will not do (PC0412)."""
     assert p.when is not None  # noqa: S101 - only switched parameters come here
-    switch, member = p.when
+    switch, members = p.when
     r, s = values.get(p.name), values.get(switch)
-    if r is None or s is None or r.origin != origin or r.span is None or s.value == member \
+    if r is None or s is None or r.origin != origin or r.span is None or s.value in members \
             or (p.name, r.span) in unused:
         return
     own = resolve(core, None, on).get(p.name)
@@ -554,7 +555,8 @@ def _check_used(core: Core, p: Param, values: Mapping[str, Resolved], on: dt.dat
         shown = shown_ja = format_typed(own.value, p.type)
     unused.add((p.name, r.span))
     checker.add(Diagnostic("PC0412", r.span, {
-        "name": p.name, "switch": switch, "member": member, "actual": str(s.value),
+        "name": p.name, "switch": switch, "member": " or ".join(members),
+        "member_ja": "または".join(members), "actual": str(s.value),
         "date": str(on), "default": shown, "default_ja": shown_ja}, related=checker.related(p)))
 
 

@@ -204,11 +204,11 @@ CODES: Final[dict[str, Code]] = {
         _code("PC0412", "unused-value", E,
               (("{name} is set, but it is used only when {switch} is {member}; as of {date} "
                 "{switch} is {actual}"),
-               ("「{name}」が設定されていますが、この値は「{switch}」が {member} のときだけ使われます"
+               ("「{name}」が設定されていますが、この値は「{switch}」が {member_ja} のときだけ使われます"
                 "（{date} 時点の「{switch}」は {actual}）")),
               (("set {switch} = {member} if {name} applies to your town; otherwise delete the "
                 "line (or set it back to the core's default, {default})"),
-               ("本団体で「{name}」を使うなら {switch} = {member} にしてください。使わないなら"
+               ("本団体で「{name}」を使うなら {switch} = {member_ja} にしてください。使わないなら"
                 "この行を削除してください（または既定値 {default_ja} に戻してください）"))),
         _code("PC0413", "beyond-law-horizon", W,
               (("`from {date}` is after {horizon}, the last date core {core} {version} knows the "

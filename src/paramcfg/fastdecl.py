@@ -424,12 +424,23 @@ class _Parser:
                 out.append(n.Clause("prefecture", None, self.sp(kw).to(self.sp(last))))
             elif word == "when":
                 switch = self.name()
-                op = self.expect("COMPARE_OP")
-                if self.str_of(op) != "==":
-                    raise _GiveUp
-                member = self.name()
-                out.append(n.Clause("when", (self.str_of(switch), self.str_of(member)),
-                                    self.sp(switch).to(self.sp(member))))
+                if self.is_word("in"):  # `when S in [A, B]`
+                    self.next()
+                    self.expect("[")
+                    members = [self.name()]
+                    while self.is_word(","):
+                        self.next()
+                        members.append(self.name())
+                    last = self.expect("]")
+                else:  # `when S == A`
+                    op = self.expect("COMPARE_OP")
+                    if self.str_of(op) != "==":
+                        raise _GiveUp
+                    members = [self.name()]
+                    last = members[0]
+                out.append(n.Clause("when", (self.str_of(switch),
+                                             tuple(self.str_of(m) for m in members)),
+                                    self.sp(switch).to(self.sp(last))))
             else:  # increasing / decreasing
                 self.expect_word("along")
                 axis = self.name()

@@ -321,8 +321,10 @@ class ToNodes(Transformer[Token, Any]):
         return n.Clause("prefecture", None, self._cover(c))
 
     def when_clause(self, c: list[Token]) -> n.Clause:
-        # `when 国保.賦課方式 == 三方式`: arg is (parameter, member).
-        return n.Clause("when", (str(c[0]), str(c[1])), self._sp(c[0]).to(self._sp(c[1])))
+        # `when 国保.賦課方式 == 三方式` or `when 国保.賦課方式 in [三方式, 四方式]` (all tokens
+        # kept): arg is (parameter, (member, …)); the span runs from the parameter to the end.
+        members = tuple(str(x) for x in c[3:] if x.type == "NAME")
+        return n.Clause("when", (str(c[1]), members), self._sp(c[1]).to(self._sp(c[-1])))
 
     # -- statements (their span is set to the whole segment by the caller)
     def law_clause(self, c: list[Token]) -> n.Lit:

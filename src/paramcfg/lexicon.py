@@ -145,7 +145,7 @@ GLUED_KEYWORDS: Final = STATEMENT_KEYWORDS - {"review"}
 KEYWORDS: Final = STATEMENT_KEYWORDS | CONTINUATION_KEYWORDS | frozenset({
     "version", "code", "along", "through", "int", "decimal", "yen", "rate", "bool", "date",
     "monthday", "text", "list", "of", "table", "scale", "let", "if", "not", "true", "false",
-    "by",
+    "by", "in",
 })  # fmt: skip
 #: Every other string the grammar matches literally (brackets, separators, operators).
 PUNCTUATION: Final = frozenset({

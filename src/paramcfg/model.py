@@ -63,8 +63,9 @@ class Param:
     span: Span = attrs.field(eq=False)
     name_span: Span = attrs.field(eq=False)
     default_span: Span | None = attrs.field(eq=False, default=None)
-    #: ``when P == M``: the parameter is used only while enum parameter P is member M.
-    when: tuple[str, str] | None = None
+    #: ``when P == M`` / ``when P in [M, N]``: (P, (M, …)): the parameter is used only while
+    #: enum parameter P is one of the members.
+    when: tuple[str, tuple[str, ...]] | None = None
     when_span: Span | None = attrs.field(eq=False, default=None)
     #: ``required from DATE``: required on every date from this one on, with no value before
     #: it (new law that a town must fill in); ``None`` with ``required``: on every date.

@@ -348,11 +348,12 @@ def _check_record_limits(params: Mapping[str, Param], diags: list[Diagnostic]) -
 
 
 def _check_when(params: Mapping[str, Param], diags: list[Diagnostic]) -> None:
-    """``when P == M``: P is a parameter of an enum type and M one of its members."""
+    """``when P == M`` / ``when P in [M, N]``: P is a parameter of an enum type and each
+    member named one of its members (one PC0712 for each that is not)."""
     for p in params.values():
         if p.when is None or p.when_span is None:
             continue
-        name, member = p.when
+        name, members = p.when
         switch = params.get(name)
         if switch is None:
             hint, hint_ja = suggest(name, params)
@@ -362,11 +363,12 @@ def _check_when(params: Mapping[str, Param], diags: list[Diagnostic]) -> None:
         elif not isinstance(switch.type, t.EnumType):
             diags.append(Diagnostic("PC0711", p.when_span, {
                 "switch": name, "type": str(switch.type)}))
-        elif member not in switch.type.members:
-            diags.append(Diagnostic("PC0712", p.when_span, {
-                "switch": name, "member": member, "enum": switch.type.name,
-                "members": ", ".join(switch.type.members),
-                "members_ja": "、".join(switch.type.members)}))
+        else:
+            enum = switch.type
+            diags.extend(Diagnostic("PC0712", p.when_span, {
+                "switch": name, "member": member, "enum": enum.name,
+                "members": ", ".join(enum.members), "members_ja": "、".join(enum.members)})
+                for member in members if member not in enum.members)
 
 
 def _label(clauses: Iterable[n.Clause]) -> str | None:

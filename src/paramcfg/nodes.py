@@ -353,10 +353,11 @@ def nesting(expr: Expr) -> int:
 class Clause:
     """A declaration clause: ``default``, ``required``, ``fixed``, ``min``, ``max``,
     ``increasing``/``decreasing`` (``arg`` is the axis name), ``when`` (``arg`` is
-    (parameter, member)), ``label``, ``basis``."""
+    (parameter, (member, …)): ``when P == M`` gives one member, ``when P in [M, N]``
+    several), ``label``, ``basis``."""
 
     kind: str
-    arg: Value | Expr | str | tuple[str, str] | None
+    arg: Value | Expr | str | tuple[str, tuple[str, ...]] | None
     span: Span
 
 

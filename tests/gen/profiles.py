@@ -753,18 +753,19 @@ def profile_cases(draw: DrawFn, core_result: CoreResult) -> ProfileCase:
             names = [draw(st.sampled_from(settable))]
         plan.append(draw(st.permutations(_with_dependents(core, names, settable))))
 
-    # `when S == M`: a parameter used only under an option is set only with that option, so
-    # S is M wherever the profile sets S (and set in the first block if the core says
-    # otherwise); a parameter whose switch cannot be M (fixed, or wanted as two members) is
-    # not set at all.
+    # `when S == M` (or `in [M, …]`): a parameter used only under an option is set only with
+    # that option, so S is M wherever the profile sets S (and set in the first block if the
+    # core says otherwise); a parameter whose switch cannot be M (fixed, or wanted as two
+    # members) is not set at all.
     forced: dict[str, str] = {}
     for name in settable:
         when = core.params[name].when
         if when is None or not any(name in names for names in plan):
             continue
-        switch, member = when
-        usable = switch in settable and forced.get(switch, member) == member
-        if not usable and core_values(core, dates[0]).get(switch) != member:
+        switch, members = when
+        member = forced.get(switch, members[0])
+        usable = switch in settable and member in members
+        if not usable and core_values(core, dates[0]).get(switch) not in members:
             plan = [[x for x in names if x != name] for names in plan]
             continue
         if usable:

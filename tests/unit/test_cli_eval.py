@@ -148,7 +148,8 @@ def test_a_household_from_json_with_explanation(capsys, tmp_path):
     assert "国保.軽減割合 = 70%" in out
     # The record shows every field, the ones left out with their defaults (no birth).
     assert ("{生年月日 = 1974-06-01, 総所得金額等 = 430,000円, 軽減判定所得 = 430,000円, "
-            "出産予定日 = [], 多胎 = false, 所得未申告 = false}") in out
+            "出産予定日 = [], 多胎 = false, 所得未申告 = false, 土地の固定資産税額 = 0円, "
+            "家屋の固定資産税額 = 0円}") in out
 
 
 def test_a_day_of_the_year_is_read_as_written(capsys):

@@ -230,6 +230,10 @@ DECLARATION_EDGES = [
     "param x : yen required from 令和7年", "param x : yen fixed default 5円",
     "param x : T increasing along 所得 decreasing along y", "param x : T increasing y",
     "param x : yen when s == m", "param x : yen when s != m", "param x : yen min",
+    "param x : yen when s in [m]", "param x : yen when s in [m, n, o]", "param x : yen when s in []",
+    "param x : yen when s in [m,]", "param x : yen when s in [m n]", "param x : yen when s in m",
+    "param x : yen when s in [m,\n  n]", "param x : yen when s in [m, 1]", "param x : yen when in [m]",
+    "param x : yen\n  when s in [m, n]\n  default 0円", "param x : yen when s == [m]",
     'param x : T default\n  | a | b |\n  | 1 | 2 |\n  label "x"',
     'param x : T default\n  | a | b |  # note\n\n  | 1 | 2 |\n  basis "x"',
     'param x : T default\n  | a | b\n  label "x"', "param x : yen default [1, 2,]",
@@ -263,7 +267,7 @@ DECL_STARTS = ["param x :", "param x : yen", "input x :", "type T =", "rule r : 
                'core "c" version', 'uses "c"', "from"]
 DECL_PARTS = ["yen", "int", "text", "(", ")", "40", "list", "of", "table", "[", "]", "scale",
               ":", ",", "default", "min", "max", "required", "fixed", "label", '"l"', "basis",
-              "increasing", "decreasing", "along", "when", "==", "let", "=", "if", "then", "else",
+              "increasing", "decreasing", "along", "when", "==", "in", "let", "=", "if", "then", "else",
               "not", "and", "or", "+", "-", "*", "/", "<", "->", "{", "}", "|", "x", "y.z", "f",
               "1", "48,600円", "1.4%", "2024-04-01", "4月1日", "true", "2024.4", "law", "through",
               "\n  ", "\n  | a |", "# c\n  ", "max(", "2号"]
