@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("values", {"values", "runtime", "batch"}),
     ("tables", {"tables", "plain"}),
     ("reading", {"grids", "convert"}),
-    ("syntax", {"segmenter", "literals", "fastdecl", "fastpath", "larkparser", "syntax_errors",
+    ("syntax", {"segmenter", "literals", "fastexpr", "fastdecl", "fastpath", "larkparser", "syntax_errors",
                 "grammar_tables", "syntax"}),
     ("model", {"model", "layering", "modelbuild"}),
     ("check", {"check"}),
