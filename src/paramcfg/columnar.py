@@ -28,6 +28,7 @@ import attrs
 
 from paramcfg.batch import MISSING, RowError, RowResult
 from paramcfg.errors import EvaluationError, bad_call, wrong_arguments
+from paramcfg.ir import called_closure
 from paramcfg.rules import AS_OF_KEY
 
 if TYPE_CHECKING:
@@ -252,13 +253,7 @@ def _kernel(tenant: Tenant, rule: str, on: dt.date) -> Any:  # noqa: ANN401 - a 
     key = (start, rule)
     if key in kernels:
         return kernels[key]
-    wanted: set[str] = set()
-    stack = [rule]
-    while stack:
-        name = stack.pop()
-        if name not in wanted:
-            wanted.add(name)
-            stack.extend(tenant.rules[name].calls)
+    wanted = called_closure(tenant.rules, rule)
     values = tenant.values(start)
     closure = {name: typed for name, typed in tenant.rules.items() if name in wanted}
     kernel: Any = vector.Kernel(fold_rules(closure, values), values, rule)

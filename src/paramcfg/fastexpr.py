@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 from paramcfg import lexicon
 from paramcfg import nodes as n
 from paramcfg.diagnostics import Span
-from paramcfg.literals import negated, percent, to_number
+from paramcfg.literals import literal_node, negated
 
 if TYPE_CHECKING:
 
@@ -217,17 +217,7 @@ class Reader:
             if kind == "false":
                 return n.Lit("bool", value=False, text="false", span=self.sp(tok))
             return None
-        text = self.str_of(tok)
-        span = self.sp(tok)
-        if kind == "YEN":
-            return n.Lit("yen", to_number(text[:-1]), text, span)
-        if kind == "PERCENT":
-            return n.Lit("percent", percent(text[:-1]), text, span)
-        if kind == "NUMBER":
-            return n.Lit("number", to_number(text), text, span)
-        if kind == "STRING":
-            return n.Lit("string", text[1:-1], text, span)
-        return n.Lit(kind.lower(), text, text, span)  # date, monthday
+        return literal_node(kind, self.str_of(tok), self.sp(tok))
 
     def scalar(self, tok: Tok) -> n.Lit | n.Member:
         """A literal, a negative number or a member, as a value or a grid cell has them."""

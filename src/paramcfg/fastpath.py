@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Final
 from paramcfg import fastdecl, lexicon
 from paramcfg import nodes as n
 from paramcfg.diagnostics import Span
-from paramcfg.literals import negated, percent, to_number
+from paramcfg.literals import literal_node, negated
 
 if TYPE_CHECKING:
     from paramcfg.segmenter import Locator, Segment
@@ -119,18 +119,9 @@ class _FastParser:
             assert isinstance(value, int | Decimal)  # noqa: S101 - numbers only
             return n.Lit(inner.kind, negated(value), "-" + inner.text, inner.span)
         span = self.span(start, end)
-        if kind == "YEN":
-            return n.Lit("yen", to_number(text[:-1]), text, span)
-        if kind == "PERCENT":
-            return n.Lit("percent", percent(text[:-1]), text, span)
-        if kind == "NUMBER":
-            return n.Lit("number", to_number(text), text, span)
-        if kind == "DATE":
-            return n.Lit("date", text, text, span)
-        if kind == "MONTHDAY":
-            return n.Lit("monthday", text, text, span)
-        if kind == "STRING":
-            return n.Lit("string", text[1:-1], text, span)
+        lit = literal_node(kind, text, span)
+        if lit is not None:
+            return lit
         if kind == "NAME":
             if text == "true":
                 return n.Lit("bool", value=True, text="true", span=span)

@@ -26,7 +26,7 @@ from paramcfg.model import Rule
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-__all__ = ["AS_OF", "AS_OF_KEY", "IR", "TypedRule", "assignable", "input_types", "join",
+__all__ = ["AS_OF", "AS_OF_KEY", "IR", "TypedRule", "assignable", "called_closure", "input_types", "join",
            "transitive_inputs", "walk", "whole", "with_inputs"]
 
 AS_OF: Final = "as_of"  # the evaluation date, usable in any rule
@@ -389,6 +389,18 @@ def transitive_inputs(rules: Mapping[str, TypedRule]) -> dict[str, list[str]]:
     """For each rule, the names of :attr:`TypedRule.inputs` (sorted, with :data:`AS_OF_KEY`
     when it reads the evaluation date)."""
     return {name: [i for i, _ in rule.inputs] for name, rule in rules.items()}
+
+
+def called_closure(rules: Mapping[str, TypedRule], root: str) -> set[str]:
+    """``root`` and every rule it calls, directly or through other rules."""
+    wanted: set[str] = set()
+    stack = [root]
+    while stack:
+        name = stack.pop()
+        if name not in wanted:
+            wanted.add(name)
+            stack.extend(rules[name].calls)
+    return wanted
 
 
 def input_types(rules: Mapping[str, TypedRule]) -> dict[str, t.Type]:

@@ -10,12 +10,17 @@ from __future__ import annotations
 import decimal
 import re
 from decimal import Decimal
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from paramcfg import lexicon
+from paramcfg import nodes as n
 from paramcfg.segmenter import MAX_STATEMENT_CHARS
 
-__all__ = ["ANY_ESCAPE", "GOOD_ESCAPES", "negated", "percent", "to_number", "unquote"]
+if TYPE_CHECKING:
+    from paramcfg.diagnostics import Span
+
+__all__ = ["ANY_ESCAPE", "GOOD_ESCAPES", "literal_node", "negated", "percent", "to_number",
+           "unquote"]
 
 
 def to_number(digits: str) -> int | Decimal:
@@ -30,6 +35,24 @@ def to_number(digits: str) -> int | Decimal:
 
 
 _MAX_INT_DIGITS: Final = 1000
+
+
+def literal_node(kind: str, text: str, span: Span) -> n.Lit | None:
+    """The literal node of a token of terminal ``kind`` (YEN, PERCENT, NUMBER, DATE, MONTHDAY,
+    STRING) as Lark's transformer makes it (the string's escapes are left to Lark: a fast path
+    takes only strings without any), or ``None`` for any other kind.  Both fast paths read
+    literals here."""
+    if kind == "YEN":
+        return n.Lit("yen", to_number(text[:-1]), text, span)
+    if kind == "PERCENT":
+        return n.Lit("percent", percent(text[:-1]), text, span)
+    if kind == "NUMBER":
+        return n.Lit("number", to_number(text), text, span)
+    if kind in {"DATE", "MONTHDAY"}:
+        return n.Lit(kind.lower(), text, text, span)
+    if kind == "STRING":
+        return n.Lit("string", text[1:-1], text, span)
+    return None
 
 
 def percent(digits: str) -> Decimal:

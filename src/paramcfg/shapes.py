@@ -261,13 +261,7 @@ class RuleCache:
             if root is None:
                 closure, label = dict(self.rules), f"{self.label}:all"
             else:
-                wanted: set[str] = set()
-                stack = [root]
-                while stack:
-                    name = stack.pop()
-                    if name not in wanted:
-                        wanted.add(name)
-                        stack.extend(self.rules[name].calls)
+                wanted = r.called_closure(self.rules, root)
                 closure = {name: x for name, x in self.rules.items() if name in wanted}
                 label = f"{self.label}:r{list(self.rules).index(root)}"
             found = self._plans.setdefault(root, Plan(closure, label))
