@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from paramcfg import layering
+from paramcfg import layering, paramchecks
 from paramcfg import nodes as n
 from paramcfg import types as t
 from paramcfg.convert import Converter
@@ -17,7 +17,6 @@ from paramcfg.diagnostics import Diagnostic, Related, Span
 from paramcfg.model import Assigned, Block, Constraint, Core, Input, Param, Profile, Rule, parse_version
 from paramcfg.names import suggest
 from paramcfg.syntax import MAX_TABLE_CELLS
-from paramcfg.tables import limit_fields, record_of
 from paramcfg.values import parse_date
 
 if TYPE_CHECKING:
@@ -290,9 +289,9 @@ def build_core(files: Iterable[n.SourceFile], diags: list[Diagnostic]) -> Core |
             r = _rule(b, s)
             if r is not None:
                 rules[s.name] = r
-    _check_constraint_names(params, diags)
-    _check_record_limits(params, diags)
-    _check_when(params, diags)
+    paramchecks.check_constraint_names(params, diags)
+    paramchecks.check_record_limits(params, diags)
+    paramchecks.check_when(params, diags)
     blocks = _blocks(files, params, conv, diags, in_core=True)
     horizon = parse_date(header.horizon, diags) if header.horizon is not None else None
     return Core(
@@ -312,63 +311,6 @@ def _too_deep(b: _CoreBuilder, name: str, c: n.Clause) -> bool:
         "what_ja": f"「{name}」の {c.kind} の式の入れ子の深さ",
         "limit": f"{n.MAX_NESTING} levels", "limit_ja": f"{n.MAX_NESTING} 段"}))
     return True
-
-
-def _check_constraint_names(params: Mapping[str, Param], diags: list[Diagnostic]) -> None:
-    """A name in `min`/`max` must be a parameter: an unknown one would silently never bind."""
-    for p in params.values():
-        for c in p.constraints:
-            stack: list[object] = [c.expr]
-            while stack:
-                e = stack.pop()
-                if isinstance(e, n.Ref) and e.name not in params:
-                    hint, hint_ja = suggest(e.name, params)
-                    diags.append(Diagnostic("PC0201", e.span, {
-                        "kind": "parameter", "kind_ja": "パラメータ", "name": e.name,
-                        "suggestion": hint, "suggestion_ja": hint_ja}))
-                elif isinstance(e, n.Binary):
-                    stack += [e.left, e.right]
-                elif isinstance(e, n.Unary):
-                    stack.append(e.operand)
-
-
-def _check_record_limits(params: Mapping[str, Param], diags: list[Diagnostic]) -> None:
-    """A ``min``/``max`` of a table of records must fit one of its fields at least (an amount
-    limit on a record of numbers would silently check nothing)."""
-    def type_of(name: str) -> t.Type | None:
-        return params[name].type if name in params else None
-
-    for p in params.values():
-        rec = record_of(p.type)
-        fields = [f"{f.name} : {f.type}" for f in rec.fields] if rec is not None else []
-        diags.extend(Diagnostic("PC0715", c.span, {
-            "name": p.name, "limit": f"{c.kind} {c.text}", "record": str(rec),
-            "fields": ", ".join(fields), "fields_ja": "、".join(fields)})
-            for c in p.constraints if rec is not None and not limit_fields(rec, c.expr, type_of))
-
-
-def _check_when(params: Mapping[str, Param], diags: list[Diagnostic]) -> None:
-    """``when P == M`` / ``when P in [M, N]``: P is a parameter of an enum type and each
-    member named one of its members (one PC0712 for each that is not)."""
-    for p in params.values():
-        if p.when is None or p.when_span is None:
-            continue
-        name, members = p.when
-        switch = params.get(name)
-        if switch is None:
-            hint, hint_ja = suggest(name, params)
-            diags.append(Diagnostic("PC0201", p.when_span, {
-                "kind": "parameter", "kind_ja": "パラメータ", "name": name,
-                "suggestion": hint, "suggestion_ja": hint_ja}))
-        elif not isinstance(switch.type, t.EnumType):
-            diags.append(Diagnostic("PC0711", p.when_span, {
-                "switch": name, "type": str(switch.type)}))
-        else:
-            enum = switch.type
-            diags.extend(Diagnostic("PC0712", p.when_span, {
-                "switch": name, "member": member, "enum": enum.name,
-                "members": ", ".join(enum.members), "members_ja": "、".join(enum.members)})
-                for member in members if member not in enum.members)
 
 
 def _label(clauses: Iterable[n.Clause]) -> str | None:

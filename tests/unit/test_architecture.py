@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("reading", {"grids", "convert"}),
     ("syntax", {"segmenter", "literals", "fastexpr", "fastdecl", "fastpath", "larkparser", "syntax_errors",
                 "grammar_tables", "syntax"}),
-    ("model", {"model", "layering", "modelbuild"}),
+    ("model", {"model", "layering", "paramchecks", "modelbuild"}),
     ("check", {"check"}),
     ("rules", {"ir", "builtins", "rules", "fold", "codegen", "shapes", "compile", "interpret", "vector"}),
     ("engine", {"finding", "loading", "engine"}),
