@@ -25,28 +25,13 @@ if TYPE_CHECKING:
 __all__ = ["DIGITS", "SIMPLE_TYPES", "VERSION", "GiveUp", "Reader", "Tok"]
 
 
-def _group(name: str, pattern: str | None = None) -> str:
-    return f"(?P<{name.lstrip('_')}>{pattern or lexicon.TERMINALS[name].regex})"
-
-
 #: Blanks and a comment (both ignored by the grammar) before a token.
 _SKIP: Final = re.compile(r"[ \t]*(?:#[^\n]*)?")
+#: The line break is kept (it may end a `let` binding); of the terminals before it only the row
+#: separator starts with one, and it must win.
 _TOKEN: Final = re.compile(
     r"[ \t]*(?:#[^\n]*)?(?:"
-    + "|".join([
-        _group("_ROWSEP"),
-        "(?P<NL>\n)",
-        _group("DATE"),
-        _group("MONTHDAY"),
-        _group("PERCENT"),
-        _group("YEN"),
-        _group("NUMBER"),
-        _group("NAME"),
-        _group("STRING", f'"{lexicon.STRING_CHAR}*"'),  # escapes are Lark's business
-        _group("RANGE_OP"),
-        _group("COMPARE_OP"),
-        r"(?P<PUNCT>->|[-+*/=|\[\](){},:])",
-    ])
+    + "|".join([*lexicon.FAST_TOKEN_GROUPS, "(?P<NL>\n)", r"(?P<PUNCT>->|[-+*/=|\[\](){},:])"])
     + ")"
 )
 VERSION: Final = re.compile(lexicon.TERMINALS["VERSION"].regex)

@@ -37,25 +37,9 @@ if TYPE_CHECKING:
 __all__ = ["KEYWORDS", "fast_statement"]
 
 
-def _group(name: str, pattern: str | None = None) -> str:
-    return f"(?P<{name.lstrip('_')}>{pattern or lexicon.TERMINALS[name].regex})"
-
-
 _FAST_TOKEN: Final = re.compile(
     r"[ \t]*(?:"
-    + "|".join([
-        _group("_ROWSEP"),
-        _group("DATE"),
-        _group("MONTHDAY"),
-        _group("PERCENT"),
-        _group("YEN"),
-        _group("NUMBER"),
-        _group("NAME"),
-        _group("STRING", f'"{lexicon.STRING_CHAR}*"'),
-        _group("RANGE_OP"),
-        _group("COMPARE_OP"),
-        _group("PUNCT", r"[-=|\[\],]"),
-    ])
+    + "|".join([*lexicon.FAST_TOKEN_GROUPS, lexicon.token_group("PUNCT", r"[-=|\[\],]")])
     + ")"
 )
 #: Every keyword of the grammar (a NAME that is one of these is lexed as the keyword wherever

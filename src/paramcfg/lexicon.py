@@ -26,10 +26,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BRACKETS", "CLAUSE_KEYWORDS", "COMPARE_OPS", "CONTINUATION_KEYWORDS", "DIGITS",
+    "FAST_TOKEN_GROUPS",
     "GLUED_KEYWORDS", "INFIX_KEYWORDS", "JOIN_AFTER_KEYWORDS", "KEYWORDS", "LETSEP", "LINE_DIGIT_NAME",
     "LINE_NAME", "LINE_WORD", "MUL_OPS", "NAME_PART", "NOT_AFTER_NUMBER", "PUNCTUATION",
     "STATEMENT_KEYWORDS", "STRING_CHAR", "STRING_ESCAPE", "STRING_ESCAPES", "TERMINALS",
-    "VERSION_OPS", "Terminal", "check", "check_text",
+    "VERSION_OPS", "Terminal", "check", "check_text", "token_group",
 ]
 
 
@@ -116,6 +117,23 @@ _TERMINALS: Final = (
 )
 #: Every named terminal of the grammar, by name.
 TERMINALS: Final[dict[str, Terminal]] = {term.name: term for term in _TERMINALS}
+
+
+def token_group(name: str, pattern: str | None = None) -> str:
+    """A named group of terminal ``name``'s pattern (or ``pattern``) for a fast lexer's regular
+    expression; the group is named without the leading underscore (``_ROWSEP`` → ``ROWSEP``)."""
+    return f"(?P<{name.lstrip('_')}>{pattern or TERMINALS[name].regex})"
+
+
+#: The groups of the hand-written fast lexers (paramcfg.fastpath, paramcfg.fastexpr), in the
+#: order Lark's contextual lexer tries their terminals (priority, then width); a string without
+#: escapes only (escapes are Lark's business).  Each lexer adds its punctuation last.
+FAST_TOKEN_GROUPS: Final = (
+    token_group("_ROWSEP"), token_group("DATE"), token_group("MONTHDAY"),
+    token_group("PERCENT"), token_group("YEN"), token_group("NUMBER"), token_group("NAME"),
+    token_group("STRING", f'"{STRING_CHAR}*"'), token_group("RANGE_OP"),
+    token_group("COMPARE_OP"),
+)
 #: The terminal the post-lexer makes of the line break that ends a ``let`` binding
 #: (``%declare``d in the grammar: it has no pattern).
 LETSEP: Final = "_LETSEP"
