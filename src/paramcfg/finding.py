@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from paramcfg.nodes import TenantHeader
+from paramcfg.segmenter import segment
 from paramcfg.source import read_source
 from paramcfg.syntax import parse_text
 
@@ -133,18 +134,38 @@ def _near(path: Path) -> Path:
 
 def _prefecture_in(folder: Path, name: str) -> Path | None:
     for f in sorted(folder.glob(f"*{PROFILE_SUFFIX}")):
-        try:
-            src = read_source(f)
-        except OSError:
-            continue
-        if not src.ok:
-            continue
-        for s in parse_text(src.text, src.path).file.statements:
-            if isinstance(s, TenantHeader):
-                if s.kind == "prefecture" and s.name == name:
-                    return _near(f)
-                break
+        if _prefecture_named(f) == name:
+            return _near(f)
     return None
+
+
+#: The prefecture each profile file names in its header (None: a town, or no header), by file
+#: and version (size, modification time): every town of a batch looks in the same folder.
+_NAMED: dict[tuple[str, int, int], str | None] = {}
+
+
+def _prefecture_named(f: Path) -> str | None:
+    """The name in ``prefecture "NAME" code …`` if that is the header of file ``f``; only the
+    header is parsed (the file's first statement)."""
+    try:
+        st = f.stat()
+    except OSError:
+        return None
+    key = (str(f.resolve()), st.st_size, st.st_mtime_ns)
+    if key in _NAMED:
+        return _NAMED[key]
+    named = None
+    try:
+        src = read_source(f)
+    except OSError:
+        return None
+    cut = segment(src.text) if src.ok else []
+    if cut:
+        first = parse_text(src.text[:cut[0].end], src.path).file.statements
+        if first and isinstance(first[0], TenantHeader) and first[0].kind == "prefecture":
+            named = first[0].name
+    _NAMED[key] = named
+    return named
 
 
 def _prefectures_from_settings(settings: Path) -> Path | None:

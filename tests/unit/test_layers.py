@@ -549,3 +549,18 @@ def test_the_prefectural_per_capita_tax_comes_from_the_layer(town: str, on: dt.d
     assert r.layer == "prefecture"
     assert r.span is not None
     assert Path(r.span.file).resolve() == ROOT / "prefectures" / "ibaraki.pcfg"
+
+
+def test_a_prefecture_is_found_by_its_header_alone(site: Path) -> None:
+    """Only a file's header decides which prefecture it is: comments before it are skipped, a
+    town profile in the folder is not taken, and an edited file is read again."""
+    folder = site / "prefectures"
+    (folder / "ibaraki.pcfg").rename(folder / "b.pcfg")
+    (folder / "a.pcfg").write_text(TOWN, encoding="utf-8")  # a town: never a layer
+    pref = folder / "b.pcfg"
+    pref.write_text("# 茨城県のプロファイル\n\n" + PREFECTURE, encoding="utf-8")
+    town = site / "towns" / "naka.pcfg"
+    assert find_prefecture(town, "茨城県") == Path("prefectures/b.pcfg")
+    pref.write_text(PREFECTURE.replace("茨城県", "栃木県").replace("080004", "090000") + "\n",
+                    encoding="utf-8")
+    assert find_prefecture(town, "茨城県") == [Path("prefectures")]
